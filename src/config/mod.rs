@@ -1,0 +1,126 @@
+//! The hall's configuration folder (kiosk-config/), read and validated once
+//! at start-up into typed values that nothing downstream re-checks.
+//!
+//! Layout of the folder:
+//! - `hall.toml`: the hall, queue rules, queues, counters, staff, devices;
+//! - `services/*.toml`: one file per department with its service guides;
+//! - `calendar/YYYY.toml`: each year's official holidays and make-up days.
+
+mod diagnostic;
+mod raw;
+pub mod secret;
+mod validate;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use diagnostic::{Diagnostic, Severity};
+
+use chrono::NaiveDate;
+
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::guide::{Department, Guide};
+use crate::domain::ids::StaffId;
+use crate::domain::setup::HallSetup;
+
+/// The hall's configuration, valid as a whole.
+#[derive(Clone)]
+pub struct Config {
+    /// The folder it was read from.
+    pub dir: PathBuf,
+    pub setup: Arc<HallSetup>,
+    /// Business hours as the hall words them, for screens and tickets.
+    pub hours: String,
+    /// Lines scrolled on the display wall.
+    pub notices: Vec<String>,
+    pub departments: Vec<Department>,
+    /// Every service guide, departments in file-name order.
+    pub guides: Vec<Guide>,
+    pub calendar: WorkingCalendar,
+    /// Argon2 hashes of staff PINs.
+    pub pins: HashMap<StaffId, String>,
+    pub devices: Vec<DeviceKey>,
+    /// The hall accepts the published demo PIN and keys.
+    pub demo_credentials: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("dir", &self.dir)
+            .field("hall", &self.setup.name)
+            .field("guides", &self.guides.len())
+            .field("pins", &"<redacted>")
+            .field("devices", &self.devices)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    Kiosk,
+    Display,
+}
+
+#[derive(Clone)]
+pub struct DeviceKey {
+    pub name: String,
+    pub kind: DeviceKind,
+    /// Argon2 hash of the key.
+    pub key_hash: String,
+}
+
+impl fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceKey")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("key_hash", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Why a configuration folder was refused: every error found, not just the first.
+#[derive(Debug, thiserror::Error)]
+#[error("{} error(s) in {}:\n{}", .errors.len(), .dir.display(), list(.errors))]
+pub struct ConfigError {
+    pub dir: PathBuf,
+    pub errors: Vec<Diagnostic>,
+}
+
+fn list(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Config {
+    /// Reads and validates the folder, returning the configuration with its
+    /// warnings, such as demo credentials or a year without a calendar.
+    ///
+    /// # Errors
+    /// Every error found, each with file, field and line.
+    /// `today` decides which years need a calendar.
+    pub fn load(dir: &Path, today: NaiveDate) -> Result<(Config, Vec<Diagnostic>), ConfigError> {
+        let (config, diagnostics) = validate::load(dir, today);
+        let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+        match config {
+            Some(config) if errors.is_empty() => Ok((config, warnings)),
+            _ => Err(ConfigError {
+                dir: dir.to_owned(),
+                errors,
+            }),
+        }
+    }
+
+    pub fn guide(&self, code: &str) -> Option<&Guide> {
+        self.guides.iter().find(|g| g.code.0 == code)
+    }
+}

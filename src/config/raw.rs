@@ -1,0 +1,122 @@
+//! The configuration files as written, before validation.
+
+use serde::Deserialize;
+
+use crate::domain::guide::{Department, Guide};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HallFile {
+    pub hall: HallSection,
+    #[serde(default)]
+    pub rules: RulesSection,
+    pub queues: Vec<QueueEntry>,
+    pub counters: Vec<CounterEntry>,
+    pub staff: Vec<StaffEntry>,
+    #[serde(default)]
+    pub devices: Vec<DeviceEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HallSection {
+    pub name: String,
+    pub timezone: String,
+    /// `HH:MM`, local time.
+    pub rollover: String,
+    /// Business hours, such as `周一至周五 9:00—12:00，13:30—17:00`.
+    pub hours: String,
+    /// Lines scrolled on the display wall.
+    #[serde(default)]
+    pub notices: Vec<String>,
+    /// Accept the published demo PIN and device keys.
+    #[serde(default)]
+    pub demo_credentials: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSection {
+    pub priority_streak_limit: Option<u32>,
+    pub recalls_before_no_show: Option<u32>,
+    pub late_window_minutes: Option<u32>,
+    pub reinsert_places: Option<usize>,
+    pub lockout_after: Option<u32>,
+    pub lockout_minutes: Option<u32>,
+    pub estimate_window: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueEntry {
+    pub prefix: String,
+    pub name: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Service codes served from this queue.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Department codes whose every service is served from this queue.
+    #[serde(default)]
+    pub departments: Vec<String>,
+    pub daily_cap: u32,
+    /// First and last sequence number of a day.
+    pub numbers: [u32; 2],
+    pub service_minutes: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterEntry {
+    pub number: u32,
+    pub name: String,
+    pub kind: String,
+    pub queues: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffEntry {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub counter: Option<u32>,
+    pub pin_hash: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceEntry {
+    pub name: String,
+    pub kind: String,
+    pub key_hash: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueFile {
+    pub department: Department,
+    pub services: Vec<Guide>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarFile {
+    pub year: i32,
+    /// Weekend days that are working days.
+    #[serde(default)]
+    pub workdays: Vec<String>,
+    #[serde(default)]
+    pub holidays: Vec<HolidayEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayEntry {
+    pub name: String,
+    pub from: String,
+    pub to: String,
+}

@@ -1,0 +1,206 @@
+//! What happens in the hall. Decisions produce events; `Hall::apply` folds
+//! them into the state; the store appends them to the audit log.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{
+    BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
+};
+use super::ticket::Ticket;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HallEvent {
+    TicketIssued {
+        ticket: Ticket,
+    },
+    TicketCalled {
+        ticket: TicketId,
+        number: TicketNumber,
+        queue: QueuePrefix,
+        counter: CounterNo,
+        staff: StaffId,
+        at: Timestamp,
+        /// Green-channel calls in a row at this counter, this one included.
+        priority_streak: u32,
+        /// Why the clerk called this ticket out of turn, if they did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        out_of_turn: Option<String>,
+    },
+    TicketRecalled {
+        ticket: TicketId,
+        number: TicketNumber,
+        counter: CounterNo,
+        at: Timestamp,
+        recalls: u32,
+    },
+    TicketNoShow {
+        ticket: TicketId,
+        number: TicketNumber,
+        counter: CounterNo,
+        at: Timestamp,
+    },
+    TicketReactivated {
+        ticket: TicketId,
+        number: TicketNumber,
+        at: Timestamp,
+        /// The new place in line.
+        order: i64,
+    },
+    TicketStarted {
+        ticket: TicketId,
+        number: TicketNumber,
+        counter: CounterNo,
+        at: Timestamp,
+    },
+    TicketFinished {
+        ticket: TicketId,
+        number: TicketNumber,
+        counter: CounterNo,
+        at: Timestamp,
+    },
+    TicketTransferred {
+        ticket: TicketId,
+        number: TicketNumber,
+        from_counter: CounterNo,
+        to_queue: QueuePrefix,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_counter: Option<CounterNo>,
+        reason: String,
+        at: Timestamp,
+    },
+    CounterPaused {
+        counter: CounterNo,
+        reason: String,
+        at: Timestamp,
+    },
+    CounterResumed {
+        counter: CounterNo,
+        at: Timestamp,
+    },
+    StaffLoggedIn {
+        session: SessionId,
+        staff: StaffId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<CounterNo>,
+        at: Timestamp,
+        expires_at: Timestamp,
+    },
+    StaffLoggedOut {
+        session: SessionId,
+        staff: StaffId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<CounterNo>,
+        at: Timestamp,
+    },
+    StaffLoginFailed {
+        staff: StaffId,
+        /// Wrong PINs in a row, this one included.
+        failures: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        locked_until: Option<Timestamp>,
+        at: Timestamp,
+    },
+    DayRolledOver {
+        from: BusinessDay,
+        to: BusinessDay,
+        /// Tickets of the old day that were never served.
+        expired: Vec<TicketId>,
+        at: Timestamp,
+    },
+}
+
+/// The things one event changed, so that the store saves just those.
+#[derive(Debug, Default, PartialEq)]
+pub struct Touched<'a> {
+    pub ticket: Option<&'a TicketId>,
+    pub counter: Option<CounterNo>,
+    pub session: Option<&'a SessionId>,
+    pub staff_login: Option<&'a StaffId>,
+}
+
+impl HallEvent {
+    /// The event's kind as stored in the log, such as `ticket_called`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HallEvent::TicketIssued { .. } => "ticket_issued",
+            HallEvent::TicketCalled { .. } => "ticket_called",
+            HallEvent::TicketRecalled { .. } => "ticket_recalled",
+            HallEvent::TicketNoShow { .. } => "ticket_no_show",
+            HallEvent::TicketReactivated { .. } => "ticket_reactivated",
+            HallEvent::TicketStarted { .. } => "ticket_started",
+            HallEvent::TicketFinished { .. } => "ticket_finished",
+            HallEvent::TicketTransferred { .. } => "ticket_transferred",
+            HallEvent::CounterPaused { .. } => "counter_paused",
+            HallEvent::CounterResumed { .. } => "counter_resumed",
+            HallEvent::StaffLoggedIn { .. } => "staff_logged_in",
+            HallEvent::StaffLoggedOut { .. } => "staff_logged_out",
+            HallEvent::StaffLoginFailed { .. } => "staff_login_failed",
+            HallEvent::DayRolledOver { .. } => "day_rolled_over",
+        }
+    }
+
+    pub fn touched(&self) -> Touched<'_> {
+        use HallEvent as E;
+        match self {
+            E::TicketIssued { ticket } => Touched {
+                ticket: Some(&ticket.id),
+                ..Touched::default()
+            },
+            E::TicketReactivated { ticket, .. } => Touched {
+                ticket: Some(ticket),
+                ..Touched::default()
+            },
+            E::TicketCalled {
+                ticket, counter, ..
+            }
+            | E::TicketRecalled {
+                ticket, counter, ..
+            }
+            | E::TicketNoShow {
+                ticket, counter, ..
+            }
+            | E::TicketStarted {
+                ticket, counter, ..
+            }
+            | E::TicketFinished {
+                ticket, counter, ..
+            }
+            | E::TicketTransferred {
+                ticket,
+                from_counter: counter,
+                ..
+            } => Touched {
+                ticket: Some(ticket),
+                counter: Some(*counter),
+                ..Touched::default()
+            },
+            E::CounterPaused { counter, .. } | E::CounterResumed { counter, .. } => Touched {
+                counter: Some(*counter),
+                ..Touched::default()
+            },
+            E::StaffLoggedIn {
+                session,
+                staff,
+                counter,
+                ..
+            }
+            | E::StaffLoggedOut {
+                session,
+                staff,
+                counter,
+                ..
+            } => Touched {
+                session: Some(session),
+                counter: *counter,
+                staff_login: Some(staff),
+                ..Touched::default()
+            },
+            E::StaffLoginFailed { staff, .. } => Touched {
+                staff_login: Some(staff),
+                ..Touched::default()
+            },
+            E::DayRolledOver { .. } => Touched::default(),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The hall's rules as plain functions over plain data: no I/O, no async, no
+//! database, no window. Time comes in as a parameter.
+//!
+//! - `ids`: names of things and the business day;
+//! - `setup`: the hall as configured;
+//! - `ticket`, `event`, `hall`: the state and how events change it;
+//! - `queue`, `staff`: decisions, which produce events;
+//! - `estimate`: the wait estimate;
+//! - `calendar`: working days;
+//! - `guide`, `search`: service guides and finding them.
+
+pub mod calendar;
+pub mod error;
+pub mod estimate;
+pub mod event;
+pub mod guide;
+pub mod hall;
+pub mod ids;
+pub mod queue;
+pub mod search;
+pub mod setup;
+pub mod staff;
+pub mod ticket;

@@ -1,0 +1,520 @@
+//! The queue engine's decisions: given the hall and a request, which events
+//! happen, or why none may. Nothing here changes the hall; `Hall::apply` does.
+
+use super::error::QueueError;
+use super::event::HallEvent;
+use super::hall::{Counter, Hall, Line};
+use super::ids::{CounterNo, QueuePrefix, ServiceCode, StaffId, TicketId, TicketNumber, Timestamp};
+use super::setup::{QueueKind, QueueSetup};
+use super::ticket::{Ticket, TicketState};
+
+/// What a citizen asks the kiosk for.
+#[derive(Clone, Debug)]
+pub enum Wanted {
+    Service(ServiceCode),
+    Queue(QueuePrefix),
+}
+
+/// Where a clerk sends a citizen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TransferTo {
+    Queue(QueuePrefix),
+    Counter(CounterNo),
+}
+
+const MAX_REASON_CHARS: usize = 100;
+
+fn reason_text(reason: &str) -> Result<String, QueueError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(QueueError::ReasonRequired);
+    }
+    if reason.chars().count() > MAX_REASON_CHARS || reason.chars().any(char::is_control) {
+        return Err(QueueError::ReasonTooLong(MAX_REASON_CHARS));
+    }
+    Ok(reason.to_owned())
+}
+
+impl Hall {
+    /// Issues the next number of the queue serving `wanted`.
+    ///
+    /// # Errors
+    /// Unknown service or queue, a pickup queue (those take case numbers), or
+    /// the queue's daily cap or number range used up.
+    pub fn issue(
+        &self,
+        wanted: &Wanted,
+        priority: bool,
+        id: TicketId,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let (queue, service) = match wanted {
+            Wanted::Service(code) => {
+                let q = self
+                    .setup
+                    .queue_for_service(code)
+                    .ok_or_else(|| QueueError::UnknownService(code.clone()))?;
+                (q, Some(code.clone()))
+            }
+            Wanted::Queue(prefix) => {
+                let q = self
+                    .setup
+                    .queue(*prefix)
+                    .ok_or(QueueError::UnknownQueue(*prefix))?;
+                (q, None)
+            }
+        };
+        if queue.kind == QueueKind::Pickup {
+            return Err(QueueError::PickupQueue(queue.prefix));
+        }
+        let seq = self.next_seq(queue)?;
+        let micros = now.timestamp_micros();
+        let ticket = Ticket {
+            id,
+            number: TicketNumber {
+                prefix: queue.prefix,
+                seq,
+                width: queue.width(),
+            },
+            day: self.day,
+            queue: queue.prefix,
+            service,
+            priority,
+            issued_at: now,
+            order: micros.max(self.last_order + 1),
+            target_counter: None,
+            state: TicketState::Waiting,
+            recalls: 0,
+            counter: None,
+            staff: None,
+            called_at: None,
+            started_at: None,
+            finished_at: None,
+            no_show_at: None,
+        };
+        Ok(vec![HallEvent::TicketIssued { ticket }])
+    }
+
+    fn next_seq(&self, queue: &QueueSetup) -> Result<u32, QueueError> {
+        let today = self.queues.get(&queue.prefix).cloned().unwrap_or_default();
+        let seq = today.last_seq.map_or(queue.first, |s| s + 1);
+        if today.issued >= queue.daily_cap || seq > queue.last {
+            return Err(QueueError::DailyCapReached {
+                queue: queue.prefix,
+                name: queue.name.clone(),
+            });
+        }
+        Ok(seq)
+    }
+
+    /// The counter a staff member acts at, checked to be theirs and open.
+    fn staffed_counter(&self, counter: CounterNo, staff: &StaffId) -> Result<&Counter, QueueError> {
+        let c = self
+            .counters
+            .get(&counter)
+            .ok_or(QueueError::UnknownCounter(counter))?;
+        match &c.staff {
+            Some(s) if s == staff => Ok(c),
+            Some(_) | None => Err(QueueError::NotYourCounter(counter)),
+        }
+    }
+
+    /// The ticket at a counter, checked to be in one of `states`.
+    fn current_ticket(&self, c: &Counter, states: &[TicketState]) -> Result<&Ticket, QueueError> {
+        let t = c
+            .current
+            .as_ref()
+            .and_then(|id| self.tickets.get(id))
+            .ok_or(QueueError::NoCurrentTicket(c.number))?;
+        if states.contains(&t.state) {
+            Ok(t)
+        } else {
+            Err(QueueError::WrongTicketState {
+                number: t.number,
+                state: t.state,
+            })
+        }
+    }
+
+    fn ready_to_call(&self, counter: CounterNo, staff: &StaffId) -> Result<&Counter, QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        if c.pause.is_some() {
+            return Err(QueueError::CounterPaused(counter));
+        }
+        if let Some(t) = c.current.as_ref().and_then(|id| self.tickets.get(id)) {
+            return Err(QueueError::CounterBusy { number: t.number });
+        }
+        Ok(c)
+    }
+
+    /// The lines a counter calls from: its own transfers, then its queues.
+    fn lines_of<'a>(&'a self, c: &'a Counter) -> impl Iterator<Item = &'a Line> + 'a {
+        let queues = self
+            .setup
+            .counter(c.number)
+            .map(|s| s.queues.as_slice())
+            .unwrap_or_default();
+        std::iter::once(&c.line).chain(
+            queues
+                .iter()
+                .filter_map(|p| self.queues.get(p).map(|q| &q.line)),
+        )
+    }
+
+    /// Calls the next citizen to `counter`: green channel first, at most
+    /// `priority_streak_limit` of them in a row while ordinary tickets wait;
+    /// otherwise first come, first served across the counter's queues.
+    ///
+    /// # Errors
+    /// The counter is not the caller's, paused, still has a ticket, or nobody waits.
+    pub fn call_next(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.ready_to_call(counter, staff)?;
+        let earliest = |priority: bool| {
+            self.lines_of(c)
+                .filter_map(|line| line.first(priority))
+                .min()
+                .map(|(_, id)| id)
+        };
+        let priority = earliest(true);
+        let ordinary = earliest(false);
+        let limit = self.setup.rules.priority_streak_limit;
+        let (id, streak) = match (priority, ordinary) {
+            (Some(p), None) => (p, c.priority_streak + 1),
+            (Some(p), Some(_)) if c.priority_streak < limit => (p, c.priority_streak + 1),
+            (_, Some(o)) => (o, 0),
+            (None, None) => return Err(QueueError::NobodyWaiting(counter)),
+        };
+        Ok(vec![self.called(
+            &self.tickets[id],
+            c,
+            staff,
+            streak,
+            None,
+            now,
+        )])
+    }
+
+    /// Calls one waiting ticket out of turn, with the reason recorded.
+    ///
+    /// # Errors
+    /// As `call_next`, or the ticket is unknown, not waiting, or not in a
+    /// queue this counter serves.
+    pub fn call_out_of_turn(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        number: &TicketNumber,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.ready_to_call(counter, staff)?;
+        let reason = reason_text(reason)?;
+        let t = self
+            .ticket_by_number(number)
+            .ok_or(QueueError::UnknownTicket)?;
+        if t.state != TicketState::Waiting {
+            return Err(QueueError::WrongTicketState {
+                number: t.number,
+                state: t.state,
+            });
+        }
+        let place = (t.order, t.id.clone());
+        if !self
+            .lines_of(c)
+            .any(|l| l.iter(t.priority).any(|p| *p == place))
+        {
+            return Err(QueueError::NotServedHere {
+                number: t.number,
+                counter,
+            });
+        }
+        let streak = if t.priority { c.priority_streak + 1 } else { 0 };
+        Ok(vec![self.called(t, c, staff, streak, Some(reason), now)])
+    }
+
+    fn called(
+        &self,
+        t: &Ticket,
+        c: &Counter,
+        staff: &StaffId,
+        priority_streak: u32,
+        out_of_turn: Option<String>,
+        at: Timestamp,
+    ) -> HallEvent {
+        HallEvent::TicketCalled {
+            ticket: t.id.clone(),
+            number: t.number,
+            queue: t.queue,
+            counter: c.number,
+            staff: staff.clone(),
+            at,
+            priority_streak,
+            out_of_turn,
+        }
+    }
+
+    /// Announces the counter's called ticket again.
+    ///
+    /// # Errors
+    /// No called ticket at the counter, or the counter is not the caller's.
+    pub fn recall(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        let t = self.current_ticket(c, &[TicketState::Called])?;
+        Ok(vec![HallEvent::TicketRecalled {
+            ticket: t.id.clone(),
+            number: t.number,
+            counter,
+            at: now,
+            recalls: t.recalls + 1,
+        }])
+    }
+
+    /// Marks the called citizen absent, once they have been recalled enough.
+    ///
+    /// # Errors
+    /// Too few recalls yet, no called ticket, or not the caller's counter.
+    pub fn no_show(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        let t = self.current_ticket(c, &[TicketState::Called])?;
+        let needed = self.setup.rules.recalls_before_no_show;
+        if t.recalls < needed {
+            return Err(QueueError::RecallsNeeded {
+                number: t.number,
+                remaining: needed - t.recalls,
+            });
+        }
+        Ok(vec![HallEvent::TicketNoShow {
+            ticket: t.id.clone(),
+            number: t.number,
+            counter,
+            at: now,
+        }])
+    }
+
+    /// The citizen has arrived at the counter.
+    ///
+    /// # Errors
+    /// No called ticket at the counter, or not the caller's counter.
+    pub fn start(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        let t = self.current_ticket(c, &[TicketState::Called])?;
+        Ok(vec![HallEvent::TicketStarted {
+            ticket: t.id.clone(),
+            number: t.number,
+            counter,
+            at: now,
+        }])
+    }
+
+    /// The service is done.
+    ///
+    /// # Errors
+    /// No ticket being served at the counter, or not the caller's counter.
+    pub fn finish(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        let t = self.current_ticket(c, &[TicketState::Serving])?;
+        Ok(vec![HallEvent::TicketFinished {
+            ticket: t.id.clone(),
+            number: t.number,
+            counter,
+            at: now,
+        }])
+    }
+
+    /// Sends the counter's citizen to another queue or a named counter; they
+    /// keep their place in line by their original issue time.
+    ///
+    /// # Errors
+    /// Unknown or pickup target, the counter itself, no ticket at the counter.
+    pub fn transfer(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        to: TransferTo,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        let t = self.current_ticket(c, &[TicketState::Called, TicketState::Serving])?;
+        let (to_queue, to_counter) = match to {
+            TransferTo::Queue(prefix) => {
+                let q = self
+                    .setup
+                    .queue(prefix)
+                    .ok_or(QueueError::UnknownQueue(prefix))?;
+                if q.kind == QueueKind::Pickup {
+                    return Err(QueueError::PickupQueue(prefix));
+                }
+                (prefix, None)
+            }
+            TransferTo::Counter(n) if n == counter => return Err(QueueError::TransferToSelf),
+            TransferTo::Counter(n) => {
+                self.setup.counter(n).ok_or(QueueError::UnknownCounter(n))?;
+                (t.queue, Some(n))
+            }
+        };
+        let reason = if reason.trim().is_empty() {
+            String::new()
+        } else {
+            reason_text(reason)?
+        };
+        Ok(vec![HallEvent::TicketTransferred {
+            ticket: t.id.clone(),
+            number: t.number,
+            from_counter: counter,
+            to_queue,
+            to_counter,
+            reason,
+            at: now,
+        }])
+    }
+
+    /// Stops calling at the counter for a while, with a reason on the wall.
+    ///
+    /// # Errors
+    /// Already paused, a ticket still at the counter, an empty reason.
+    pub fn pause(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        if c.pause.is_some() {
+            return Err(QueueError::CounterPaused(counter));
+        }
+        if let Some(t) = c.current.as_ref().and_then(|id| self.tickets.get(id)) {
+            return Err(QueueError::CounterBusy { number: t.number });
+        }
+        Ok(vec![HallEvent::CounterPaused {
+            counter,
+            reason: reason_text(reason)?,
+            at: now,
+        }])
+    }
+
+    /// # Errors
+    /// The counter is not paused or not the caller's.
+    pub fn resume(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        if c.pause.is_none() {
+            return Err(QueueError::CounterNotPaused(counter));
+        }
+        Ok(vec![HallEvent::CounterResumed { counter, at: now }])
+    }
+
+    /// Puts a late citizen back in line, `reinsert_places` behind the front
+    /// of their class, if they come back within the late window.
+    ///
+    /// # Errors
+    /// Unknown ticket, not a no-show, or the window has passed.
+    pub fn reactivate(&self, id: &TicketId, now: Timestamp) -> Result<Vec<HallEvent>, QueueError> {
+        let t = self.tickets.get(id).ok_or(QueueError::UnknownTicket)?;
+        let Some(no_show_at) = t.no_show_at.filter(|_| t.state == TicketState::NoShow) else {
+            return Err(QueueError::WrongTicketState {
+                number: t.number,
+                state: t.state,
+            });
+        };
+        if now - no_show_at > self.setup.rules.late_window {
+            return Err(QueueError::LateWindowPassed {
+                number: t.number,
+                minutes: self.setup.rules.late_window.num_minutes(),
+            });
+        }
+        let places = self.setup.rules.reinsert_places;
+        let keys: Vec<i64> = self
+            .line(t)
+            .iter(t.priority)
+            .map(|(order, _)| *order)
+            .take(places + 1)
+            .collect();
+        let order = match places {
+            0 => keys.first().map_or(self.last_order + 1, |first| first - 1),
+            // Between the ticket `places` from the front and the one after it.
+            _ if keys.len() > places => {
+                let (before, after) = (keys[places - 1], keys[places]);
+                before + (after - before) / 2
+            }
+            // Fewer than `places` wait: the end of the line.
+            _ => self.last_order + 1,
+        };
+        Ok(vec![HallEvent::TicketReactivated {
+            ticket: t.id.clone(),
+            number: t.number,
+            at: now,
+            order,
+        }])
+    }
+
+    /// Ends the business day when `now` belongs to a later one: every ticket
+    /// still waiting or at a counter expires, and staff log in afresh.
+    pub fn roll_over(&self, now: Timestamp) -> Option<HallEvent> {
+        let today = self.setup.day_rule.day_of(now);
+        (today > self.day).then(|| {
+            let mut expired: Vec<TicketId> = self
+                .tickets
+                .values()
+                .filter(|t| {
+                    matches!(
+                        t.state,
+                        TicketState::Waiting | TicketState::Called | TicketState::Serving
+                    )
+                })
+                .map(|t| t.id.clone())
+                .collect();
+            expired.sort();
+            HallEvent::DayRolledOver {
+                from: self.day,
+                to: today,
+                expired,
+                at: now,
+            }
+        })
+    }
+
+    /// How long ago a counter's current ticket was called or started.
+    pub fn current_for(&self, counter: CounterNo) -> Option<&Ticket> {
+        self.counters
+            .get(&counter)?
+            .current
+            .as_ref()
+            .and_then(|id| self.tickets.get(id))
+    }
+}
+
+/// Whole minutes from `now` until `then`, rounded up, for people to read.
+pub fn minutes_until(now: Timestamp, then: Timestamp) -> i64 {
+    ((then - now).num_seconds().max(0) + 59) / 60
+}

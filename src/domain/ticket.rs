@@ -1,0 +1,85 @@
+//! A queue ticket and the states it passes through.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{
+    BusinessDay, CounterNo, QueuePrefix, ServiceCode, StaffId, TicketId, TicketNumber, Timestamp,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketState {
+    /// In line, not yet called.
+    Waiting,
+    /// Called to a counter; the citizen is on the way.
+    Called,
+    /// At the counter, being served.
+    Serving,
+    Finished,
+    /// Called and recalled but never came.
+    NoShow,
+    /// Still waiting when the business day ended.
+    Expired,
+}
+
+impl TicketState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketState::Waiting => "waiting",
+            TicketState::Called => "called",
+            TicketState::Serving => "serving",
+            TicketState::Finished => "finished",
+            TicketState::NoShow => "no_show",
+            TicketState::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            TicketState::Waiting,
+            TicketState::Called,
+            TicketState::Serving,
+            TicketState::Finished,
+            TicketState::NoShow,
+            TicketState::Expired,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == s)
+    }
+
+    /// A ticket at a counter: called or being served.
+    pub fn at_counter(self) -> bool {
+        matches!(self, TicketState::Called | TicketState::Serving)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    /// The number printed; its prefix is the queue that issued it, even after
+    /// a transfer to another queue.
+    pub number: TicketNumber,
+    pub day: BusinessDay,
+    /// The queue the ticket waits in now.
+    pub queue: QueuePrefix,
+    pub service: Option<ServiceCode>,
+    /// Green channel (绿色通道): elderly, disabled, pregnant, military.
+    pub priority: bool,
+    pub issued_at: Timestamp,
+    /// The ticket's place in line, in microseconds: its issue time, unless a
+    /// late citizen was put back further down.
+    pub order: i64,
+    /// Set when a clerk transferred the ticket to one named counter.
+    pub target_counter: Option<CounterNo>,
+    pub state: TicketState,
+    /// Recalls since the last call.
+    pub recalls: u32,
+    /// The counter that called it last.
+    pub counter: Option<CounterNo>,
+    /// The staff member who called it last.
+    pub staff: Option<StaffId>,
+    pub called_at: Option<Timestamp>,
+    pub started_at: Option<Timestamp>,
+    pub finished_at: Option<Timestamp>,
+    pub no_show_at: Option<Timestamp>,
+}

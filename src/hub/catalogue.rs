@@ -1,0 +1,95 @@
+//! Public reads: health, the service catalogue and search, the queues.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use serde::Deserialize;
+
+use super::Hub;
+use super::error::{HubError, Query};
+use crate::api::{Catalogue, Health, QueueInfo, SearchResults};
+use crate::domain::hall::Hall;
+use crate::domain::search;
+
+/// Longest search query taken, in characters.
+const MAX_QUERY_CHARS: usize = 50;
+
+#[utoipa::path(get, path = "/api/v1/health", tag = "hall", responses((status = 200, body = Health)))]
+pub async fn health() -> axum::Json<Health> {
+    axum::Json(Health {
+        status: "ok".into(),
+    })
+}
+
+/// Every department and service guide.
+#[utoipa::path(get, path = "/api/v1/services", tag = "hall", responses((status = 200, body = Catalogue)))]
+pub async fn services(State(hub): State<Arc<Hub>>) -> axum::Json<Catalogue> {
+    axum::Json(Catalogue {
+        hall: hub.config.setup.name.clone(),
+        hours: hub.config.hours.clone(),
+        departments: hub.config.departments.clone(),
+        services: hub.config.guides.clone(),
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// What the citizen typed.
+    q: String,
+}
+
+/// Guides matching what a citizen typed, best first.
+#[utoipa::path(
+    get, path = "/api/v1/services/search", tag = "hall", params(SearchQuery),
+    responses((status = 200, body = SearchResults), (status = 422, body = crate::api::ErrorBody))
+)]
+pub async fn search(
+    State(hub): State<Arc<Hub>>,
+    Query(SearchQuery { q }): Query<SearchQuery>,
+) -> Result<axum::Json<SearchResults>, HubError> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(HubError::invalid(
+            "query_too_long",
+            format!("搜索词不能超过 {MAX_QUERY_CHARS} 个字"),
+        ));
+    }
+    let services = search::search(&hub.config.guides, &q)
+        .into_iter()
+        .cloned()
+        .collect();
+    Ok(axum::Json(SearchResults { query: q, services }))
+}
+
+/// Each queue with its waiting count and the wait for a ticket taken now.
+#[utoipa::path(get, path = "/api/v1/queues", tag = "hall", responses((status = 200, body = Vec<QueueInfo>)))]
+pub async fn queues(State(hub): State<Arc<Hub>>) -> axum::Json<Vec<QueueInfo>> {
+    axum::Json(queue_infos(&hub.hall()))
+}
+
+pub fn queue_infos(hall: &Hall) -> Vec<QueueInfo> {
+    hall.setup()
+        .queues
+        .iter()
+        .map(|q| {
+            let today = hall.queue_day(q.prefix).cloned().unwrap_or_default();
+            let waiting = today.line.len();
+            let open = hall
+                .setup()
+                .counters
+                .iter()
+                .filter(|c| c.queues.contains(&q.prefix))
+                .filter(|c| hall.counter(c.number).is_some_and(|c| c.is_open()))
+                .count();
+            QueueInfo {
+                prefix: q.prefix.to_string(),
+                name: q.name.clone(),
+                kind: q.kind,
+                waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
+                estimated_wait_minutes: hall.estimate_wait(q.prefix, waiting),
+                open_counters: u32::try_from(open).unwrap_or(u32::MAX),
+                issued_today: today.issued,
+                remaining_today: q.daily_cap.saturating_sub(today.issued),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,149 @@
+//! Every way a request can fail, mapped to a status and a JSON error in one
+//! place, and the extractors that turn malformed input into such errors.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::api::{ErrorBody, ErrorDetail};
+use crate::domain::error::{ErrorKind, QueueError};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    #[error("请求内容过大")]
+    TooLarge,
+    #[error("请求格式应为 JSON（Content-Type: application/json）")]
+    NotJson,
+    #[error("此地址不支持该请求方法")]
+    MethodNotAllowed,
+    #[error("服务正在停止，请稍后重试")]
+    Unavailable,
+    #[error("服务器内部错误，请联系管理员")]
+    Internal(String),
+}
+
+impl HubError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            HubError::Queue(e) => match e.kind() {
+                ErrorKind::NotFound => StatusCode::NOT_FOUND,
+                ErrorKind::Conflict => StatusCode::CONFLICT,
+                ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+                ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+                ErrorKind::Locked => StatusCode::LOCKED,
+            },
+            HubError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            HubError::Forbidden(_) => StatusCode::FORBIDDEN,
+            HubError::NotFound(_) => StatusCode::NOT_FOUND,
+            HubError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            HubError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            HubError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            HubError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            HubError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            HubError::Queue(e) => e.code(),
+            HubError::Unauthorized(_) => "unauthorized",
+            HubError::Forbidden(_) => "forbidden",
+            HubError::NotFound(_) => "not_found",
+            HubError::Invalid { code, .. } => code,
+            HubError::TooLarge => "payload_too_large",
+            HubError::NotJson => "unsupported_media_type",
+            HubError::MethodNotAllowed => "method_not_allowed",
+            HubError::Unavailable => "unavailable",
+            HubError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for HubError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => HubError::NotFound("没有找到"),
+            other => HubError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for HubError {
+    fn into_response(self) -> Response {
+        if let HubError::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed inside the hub");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+            },
+        };
+        (self.status(), axum::Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for HubError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::MissingJsonContentType(_) => HubError::NotJson,
+            JsonRejection::JsonSyntaxError(e) => {
+                HubError::invalid("invalid_json", format!("JSON 格式错误：{}", e.body_text()))
+            }
+            JsonRejection::JsonDataError(e) => HubError::invalid(
+                "invalid_body",
+                format!("请求内容不符合要求：{}", e.body_text()),
+            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => HubError::TooLarge,
+            other => HubError::invalid("invalid_body", other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for HubError {
+    fn from(r: PathRejection) -> Self {
+        HubError::invalid("invalid_path", format!("地址参数错误：{}", r.body_text()))
+    }
+}
+
+impl From<QueryRejection> for HubError {
+    fn from(r: QueryRejection) -> Self {
+        HubError::invalid("invalid_query", format!("查询参数错误：{}", r.body_text()))
+    }
+}
+
+/// A JSON body whose every fault becomes a JSON error.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(HubError))]
+pub struct Json<T>(pub T);
+
+/// A path parameter whose every fault becomes a JSON error.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(HubError))]
+pub struct Path<T>(pub T);
+
+/// A query string whose every fault becomes a JSON error.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(HubError))]
+pub struct Query<T>(pub T);

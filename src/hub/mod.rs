@@ -1,0 +1,194 @@
+//! The LAN hub: owns all state, serves the HTTP API and the event stream.
+//!
+//! - `writer`: the single writer thread and group commit;
+//! - `auth`: staff tokens and device keys;
+//! - `catalogue`, `tickets`, `sessions`, `counters`: the routes;
+//! - `stream`: the WebSocket event stream;
+//! - `readers`: read-only database queries;
+//! - `openapi`: the API document;
+//! - `clock`: where time comes from.
+//!
+//! [`open`] restores the hall from the database and starts the writer;
+//! [`Running::serve`] takes a listener and a shutdown future, so a test can
+//! bind `127.0.0.1:0` and stop the hub when it likes.
+
+pub mod auth;
+mod catalogue;
+pub mod clock;
+mod counters;
+pub mod error;
+mod openapi;
+mod readers;
+mod sessions;
+pub mod stream;
+mod tickets;
+pub mod writer;
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, watch};
+
+use self::auth::DeviceKeys;
+use self::clock::Clock;
+use self::error::HubError;
+use self::readers::Readers;
+use self::stream::WireEvent;
+use self::writer::Writer;
+use crate::api::BODY_LIMIT;
+use crate::config::Config;
+use crate::domain::hall::Hall;
+use crate::store::StoreError;
+
+/// Events kept for slow subscribers before they must read the log instead.
+const BROADCAST_DEPTH: usize = 4096;
+/// How often the hub checks for the end of the business day.
+const TICK: Duration = Duration::from_secs(5);
+
+/// What the writer shares with everyone else.
+pub struct HubShared {
+    /// The hall as of the last commit: what readers see.
+    pub hall: RwLock<Hall>,
+    /// Committed events, rendered once for every subscriber.
+    pub events: broadcast::Sender<Arc<WireEvent>>,
+}
+
+/// Everything a request handler needs.
+pub struct Hub {
+    pub config: Arc<Config>,
+    pub shared: Arc<HubShared>,
+    pub writer: Writer,
+    readers: Readers,
+    pub clock: Arc<dyn Clock>,
+    device_keys: DeviceKeys,
+    /// Turns true when the hub is stopping; event streams end then.
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Hub {
+    /// Reads the committed hall.
+    pub fn hall(&self) -> std::sync::RwLockReadGuard<'_, Hall> {
+        self.shared.hall.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A hub whose writer runs, ready to serve.
+pub struct Running {
+    hub: Arc<Hub>,
+    stop: watch::Sender<bool>,
+    writer_thread: std::thread::JoinHandle<()>,
+}
+
+/// Restores the hall from `db` (created if new) and starts the writer.
+///
+/// # Errors
+/// The database cannot be opened, migrated or read.
+pub fn open(config: Config, db: &Path, clock: Arc<dyn Clock>) -> Result<Running, StoreError> {
+    let config = Arc::new(config);
+    let (writer, shared, writer_thread) =
+        writer::start(db, config.setup.clone(), clock.clone(), |hall| {
+            Arc::new(HubShared {
+                hall: RwLock::new(hall),
+                events: broadcast::channel(BROADCAST_DEPTH).0,
+            })
+        })?;
+    let (stop, shutdown) = watch::channel(false);
+    let hub = Arc::new(Hub {
+        config,
+        shared,
+        writer,
+        readers: Readers::new(db.to_owned()),
+        clock,
+        device_keys: DeviceKeys::default(),
+        shutdown,
+    });
+    Ok(Running {
+        hub,
+        stop,
+        writer_thread,
+    })
+}
+
+impl Running {
+    pub fn hub(&self) -> Arc<Hub> {
+        self.hub.clone()
+    }
+
+    /// Serves until `shutdown` completes, then stops taking requests, ends
+    /// event streams, lets the writer answer what it has, and returns.
+    ///
+    /// # Errors
+    /// The listener fails.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let ticker = tokio::spawn(tick(self.hub.clone()));
+        let stop = self.stop.clone();
+        let served = axum::serve(listener, router(self.hub.clone()))
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                let _ = stop.send(true);
+            })
+            .await;
+        let _ = self.stop.send(true);
+        ticker.abort();
+        self.hub.writer.close().await;
+        let thread = self.writer_thread;
+        let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        tracing::info!("hub stopped");
+        served
+    }
+}
+
+/// Wakes the writer now and then, so the day rolls over with nobody asking.
+async fn tick(hub: Arc<Hub>) {
+    let mut every = tokio::time::interval(TICK);
+    loop {
+        every.tick().await;
+        if let Err(HubError::Unavailable) = hub.writer.submit(|_| Ok(())).await {
+            break;
+        }
+    }
+}
+
+fn router(hub: Arc<Hub>) -> Router {
+    Router::new()
+        .route("/api/v1/health", get(catalogue::health))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/services", get(catalogue::services))
+        .route("/api/v1/services/search", get(catalogue::search))
+        .route("/api/v1/queues", get(catalogue::queues))
+        .route("/api/v1/tickets", post(tickets::issue))
+        .route("/api/v1/tickets/reactivate", post(tickets::reactivate))
+        .route("/api/v1/tickets/{id}", get(tickets::status))
+        .route("/api/v1/sessions", post(sessions::create))
+        .route(
+            "/api/v1/sessions/current",
+            get(sessions::current).delete(sessions::delete),
+        )
+        .route("/api/v1/counters", get(counters::list))
+        .route("/api/v1/counters/{n}", get(counters::one))
+        .route("/api/v1/counters/{n}/call-next", post(counters::call_next))
+        .route("/api/v1/counters/{n}/call", post(counters::call))
+        .route("/api/v1/counters/{n}/recall", post(counters::recall))
+        .route("/api/v1/counters/{n}/no-show", post(counters::no_show))
+        .route("/api/v1/counters/{n}/start", post(counters::start))
+        .route("/api/v1/counters/{n}/finish", post(counters::finish))
+        .route("/api/v1/counters/{n}/transfer", post(counters::transfer))
+        .route("/api/v1/counters/{n}/pause", post(counters::pause))
+        .route("/api/v1/counters/{n}/resume", post(counters::resume))
+        .route("/api/v1/events", get(stream::events))
+        .fallback(|| async { HubError::NotFound("没有这个地址") })
+        .method_not_allowed_fallback(|| async { HubError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(hub)
+}

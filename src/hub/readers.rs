@@ -1,0 +1,68 @@
+//! Read-only connections for queries that need the database rather than the
+//! committed hall: the event log and tickets of earlier days. Queries run on
+//! the blocking pool, never on the async workers.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use rusqlite::Connection;
+
+use super::error::HubError;
+use crate::domain::ids::TicketId;
+use crate::domain::ticket::Ticket;
+use crate::store::events::StoredEvent;
+use crate::store::{self, StoreError};
+
+/// Idle connections kept for reuse.
+const KEEP: usize = 8;
+
+pub struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Readers {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    async fn with<R, F>(&self, query: F) -> Result<R, HubError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let path = self.path.clone();
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let conn = match idle {
+                Some(conn) => conn,
+                None => store::open_reader(&path)?,
+            };
+            let result = query(&conn);
+            Ok::<_, StoreError>((conn, result))
+        })
+        .await
+        .map_err(|e| HubError::Internal(format!("reader: {e}")))??;
+        let mut pool = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < KEEP {
+            pool.push(conn);
+        }
+        Ok(result?)
+    }
+
+    pub async fn events_since(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, HubError> {
+        self.with(move |conn| store::events::since(conn, after, limit))
+            .await
+    }
+
+    pub async fn ticket(&self, id: TicketId) -> Result<Ticket, HubError> {
+        self.with(move |conn| store::hall::ticket(conn, &id)).await
+    }
+}

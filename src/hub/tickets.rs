@@ -1,0 +1,226 @@
+//! Tickets: issuing (kiosks and front-desk staff), public status by id, and
+//! putting a late citizen back in line.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::Hub;
+use super::auth::Principal;
+use super::error::{HubError, Json, Path};
+use crate::api::{IssuedTicket, ReactivateRequest, TicketRequest, TicketStatus};
+use crate::config::Config;
+use crate::domain::error::QueueError;
+use crate::domain::hall::Hall;
+use crate::domain::ids::{QueuePrefix, ServiceCode, TicketId, TicketNumber};
+use crate::domain::queue::Wanted;
+use crate::domain::setup::Role;
+use crate::domain::ticket::Ticket;
+
+/// Kiosks issue tickets; so do front-desk staff for a citizen at the counter.
+fn may_issue(p: &Principal) -> bool {
+    p.is_kiosk()
+        || matches!(
+            p.role(),
+            Some(Role::Intake | Role::Pickup | Role::Supervisor | Role::Admin)
+        )
+}
+
+fn new_ticket_id() -> Result<TicketId, HubError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| HubError::Internal(format!("random: {e}")))?;
+    Ok(TicketId(hex::encode(bytes)))
+}
+
+fn is_ticket_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// Takes a number for a service item or a queue.
+#[utoipa::path(
+    post, path = "/api/v1/tickets", tag = "tickets", request_body = TicketRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = IssuedTicket),
+        (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody, description = "unknown service or queue"),
+        (status = 409, body = crate::api::ErrorBody, description = "daily cap reached"),
+        (status = 422, body = crate::api::ErrorBody),
+    )
+)]
+pub async fn issue(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Json(req): Json<TicketRequest>,
+) -> Result<(StatusCode, axum::Json<IssuedTicket>), HubError> {
+    if !may_issue(&principal) {
+        return Err(HubError::Forbidden("此身份不能取号"));
+    }
+    let wanted = match (req.service, req.queue) {
+        (Some(code), None) => Wanted::Service(ServiceCode(code)),
+        (None, Some(prefix)) => Wanted::Queue(
+            prefix
+                .parse::<QueuePrefix>()
+                .map_err(|e| HubError::invalid("invalid_queue", e))?,
+        ),
+        _ => {
+            return Err(HubError::invalid(
+                "invalid_body",
+                "请指定 service（服务事项）或 queue（队列）其中之一",
+            ));
+        }
+    };
+    let id = new_ticket_id()?;
+    let actor = principal.actor();
+    let config = hub.config.clone();
+    let issued = hub
+        .writer
+        .submit(move |batch| {
+            let events = batch
+                .hall()
+                .issue(&wanted, req.priority, id.clone(), batch.now())?;
+            batch.record(&actor, events)?;
+            issued_view(&config, batch.hall(), &id)
+                .ok_or_else(|| HubError::Internal("an issued ticket went missing".into()))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(issued)))
+}
+
+fn service_name(config: &Config, t: &Ticket) -> Option<String> {
+    t.service
+        .as_ref()
+        .and_then(|s| config.guide(&s.0))
+        .map(|g| g.name.clone())
+}
+
+fn queue_name(hall: &Hall, t: &Ticket) -> String {
+    hall.setup()
+        .queue(t.queue)
+        .map(|q| q.name.clone())
+        .unwrap_or_default()
+}
+
+fn issued_view(config: &Config, hall: &Hall, id: &TicketId) -> Option<IssuedTicket> {
+    let t = hall.ticket(id)?;
+    let ahead = hall.ahead_of(id).unwrap_or(0);
+    Some(IssuedTicket {
+        id: t.id.0.clone(),
+        number: t.number.to_string(),
+        queue: t.queue.to_string(),
+        queue_name: queue_name(hall, t),
+        service: t.service.as_ref().map(|s| s.0.clone()),
+        service_name: service_name(config, t),
+        priority: t.priority,
+        ahead: u32::try_from(ahead).unwrap_or(u32::MAX),
+        estimated_wait_minutes: hall.estimate_wait(t.queue, ahead),
+        issued_at: t.issued_at,
+        status_url: format!("/api/v1/tickets/{}", t.id),
+    })
+}
+
+fn status_view(config: &Config, hall: &Hall, t: &Ticket) -> TicketStatus {
+    let ahead = hall.ahead_of(&t.id);
+    let at_counter = t.state.at_counter().then_some(t.counter).flatten();
+    TicketStatus {
+        number: t.number.to_string(),
+        queue: t.queue.to_string(),
+        queue_name: queue_name(hall, t),
+        service_name: service_name(config, t),
+        state: t.state,
+        ahead: ahead.map(|a| u32::try_from(a).unwrap_or(u32::MAX)),
+        estimated_wait_minutes: ahead.map(|a| hall.estimate_wait(t.queue, a)),
+        counter: at_counter,
+        counter_name: at_counter
+            .and_then(|n| hall.setup().counter(n))
+            .map(|c| c.name.clone()),
+        issued_at: t.issued_at,
+        called_at: t.called_at,
+    }
+}
+
+/// A ticket's public status: what the QR code on it opens. Numbers and
+/// counters only; the id is the secret.
+#[utoipa::path(
+    get, path = "/api/v1/tickets/{id}", tag = "tickets",
+    params(("id" = String, Path, description = "the ticket's id")),
+    responses((status = 200, body = TicketStatus), (status = 404, body = crate::api::ErrorBody))
+)]
+pub async fn status(
+    State(hub): State<Arc<Hub>>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<TicketStatus>, HubError> {
+    const UNKNOWN: HubError = HubError::NotFound("没有这张号票");
+    if !is_ticket_id(&id) {
+        return Err(UNKNOWN);
+    }
+    let id = TicketId(id);
+    if let Some(view) = {
+        let hall = hub.hall();
+        hall.ticket(&id).map(|t| status_view(&hub.config, &hall, t))
+    } {
+        return Ok(axum::Json(view));
+    }
+    // A ticket of an earlier day: its state is final, nobody is ahead.
+    let ticket = hub.readers.ticket(id).await.map_err(|_| UNKNOWN)?;
+    let hall = hub.hall();
+    Ok(axum::Json(status_view(&hub.config, &hall, &ticket)))
+}
+
+/// Puts a citizen who missed their call back in line, within the late window.
+#[utoipa::path(
+    post, path = "/api/v1/tickets/reactivate", tag = "tickets", request_body = ReactivateRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = TicketStatus),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 409, body = crate::api::ErrorBody, description = "not a no-show, or the late window has passed"),
+    )
+)]
+pub async fn reactivate(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Json(req): Json<ReactivateRequest>,
+) -> Result<axum::Json<TicketStatus>, HubError> {
+    if !(principal.is_kiosk() || matches!(principal.role(), Some(Role::Intake | Role::Pickup))) {
+        return Err(HubError::Forbidden("此身份不能恢复过号"));
+    }
+    let (number, id) = match (req.number, req.id) {
+        (Some(n), None) => {
+            let number = n
+                .parse::<TicketNumber>()
+                .map_err(|e| HubError::invalid("invalid_number", e))?;
+            (Some(number), None)
+        }
+        (None, Some(id)) if is_ticket_id(&id) => (None, Some(TicketId(id))),
+        (None, Some(_)) => return Err(QueueError::UnknownTicket.into()),
+        _ => {
+            return Err(HubError::invalid(
+                "invalid_body",
+                "请提供号码（number）或号票编号（id）其中之一",
+            ));
+        }
+    };
+    let actor = principal.actor();
+    let config = hub.config.clone();
+    hub.writer
+        .submit(move |batch| {
+            let hall = batch.hall();
+            let t = match &number {
+                Some(n) => hall.ticket_by_number(n),
+                None => id.as_ref().and_then(|id| hall.ticket(id)),
+            }
+            .ok_or(QueueError::UnknownTicket)?;
+            let id = t.id.clone();
+            let events = hall.reactivate(&id, batch.now())?;
+            batch.record(&actor, events)?;
+            let hall = batch.hall();
+            let t = hall.ticket(&id).ok_or(QueueError::UnknownTicket)?;
+            Ok(axum::Json(status_view(&config, hall, t)))
+        })
+        .await
+}

@@ -1,0 +1,314 @@
+//! The single writer: one thread owns the read-write connection and the
+//! working copy of the hall. It takes commands in batches, runs each inside
+//! its own savepoint (all or nothing), commits the batch once (group commit),
+//! and only then answers, updates the committed hall readers see, and
+//! broadcasts the events.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::HubShared;
+use super::clock::Clock;
+use super::error::HubError;
+use crate::domain::event::HallEvent;
+use crate::domain::hall::Hall;
+use crate::domain::ids::{Actor, Timestamp};
+use crate::domain::setup::HallSetup;
+use crate::store::events::{self, Chain, StoredEvent};
+use crate::store::{self, StoreError};
+
+/// Commands taken into one transaction at most.
+const MAX_BATCH: usize = 512;
+/// Commands queued before callers wait for room.
+const QUEUE_DEPTH: usize = 4096;
+
+/// Sends its caller the outcome once the batch's commit is known.
+type Reply = Box<dyn FnOnce(Result<(), HubError>) + Send>;
+/// A command: runs against the batch and says whether to keep its changes;
+/// given no batch (the database failed), it only answers with the failure.
+type Job = Box<dyn FnOnce(Option<&mut Batch<'_>>) -> (bool, Reply) + Send>;
+
+enum Message {
+    Job(Job),
+    /// Answer what is queued, then stop.
+    Stop,
+}
+
+/// The handle the rest of the hub submits commands through.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Message>,
+}
+
+impl Writer {
+    /// Runs `command` in the writer and answers once its changes are
+    /// committed, or with why they were not.
+    ///
+    /// # Errors
+    /// The command's own error, a storage failure, or `Unavailable` once the
+    /// hub is stopping.
+    pub async fn submit<R, F>(&self, command: F) -> Result<R, HubError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Batch<'_>) -> Result<R, HubError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |batch| {
+            let outcome = match batch {
+                Some(batch) => command(batch),
+                None => Err(HubError::Internal(
+                    "the database cannot start a transaction".into(),
+                )),
+            };
+            let keep = outcome.is_ok();
+            let reply: Reply = Box::new(move |commit| {
+                let _ = tx.send(outcome.and_then(|r| commit.map(|()| r)));
+            });
+            (keep, reply)
+        });
+        self.jobs
+            .send(Message::Job(job))
+            .await
+            .map_err(|_| HubError::Unavailable)?;
+        rx.await.map_err(|_| HubError::Unavailable)?
+    }
+
+    /// Stops the writer once it has answered every command queued so far;
+    /// later commands get `Unavailable`.
+    pub async fn close(&self) {
+        let _ = self.jobs.send(Message::Stop).await;
+    }
+}
+
+/// What a command sees: the hall as the batch has left it so far, and a way
+/// to record events.
+pub struct Batch<'a> {
+    conn: &'a Connection,
+    hall: &'a mut Hall,
+    chain: &'a mut Chain,
+    now: Timestamp,
+    /// Events recorded in this batch, for after the commit.
+    recorded: &'a mut Vec<(StoredEvent, HallEvent)>,
+    /// Whether the current command has recorded anything.
+    dirty: bool,
+}
+
+impl Batch<'_> {
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub fn hall(&self) -> &Hall {
+        self.hall
+    }
+
+    /// Applies events to the working hall and writes them and what they
+    /// changed. They become visible to others only after the commit.
+    ///
+    /// # Errors
+    /// A storage failure; the whole command is then undone.
+    pub fn record(&mut self, actor: &Actor, events: Vec<HallEvent>) -> Result<(), HubError> {
+        for event in events {
+            self.dirty = true;
+            self.hall.apply(&event);
+            store::hall::save(self.conn, self.hall, &event)?;
+            let payload = serde_json::to_string(&event).map_err(StoreError::from)?;
+            let stored = events::append(
+                self.conn,
+                self.chain,
+                self.now,
+                actor,
+                event.kind(),
+                &payload,
+            )?;
+            self.recorded.push((stored, event));
+        }
+        Ok(())
+    }
+}
+
+/// The writer's own state, living on its thread.
+struct Owner {
+    conn: Connection,
+    setup: Arc<HallSetup>,
+    hall: Hall,
+    chain: Chain,
+    clock: Arc<dyn Clock>,
+    shared: Arc<HubShared>,
+}
+
+/// Opens the database, restores the hall and starts the writer thread.
+///
+/// # Errors
+/// The database cannot be opened, migrated or read.
+pub fn start(
+    path: &Path,
+    setup: Arc<HallSetup>,
+    clock: Arc<dyn Clock>,
+    make_shared: impl FnOnce(Hall) -> Arc<HubShared>,
+) -> Result<(Writer, Arc<HubShared>, std::thread::JoinHandle<()>), StoreError> {
+    let conn = store::open_writer(path)?;
+    let now = clock.now();
+    let day = match store::hall::saved_day(&conn)? {
+        Some(day) => day,
+        None => {
+            let today = setup.day_rule.day_of(now);
+            store::hall::save_day(&conn, today)?;
+            today
+        }
+    };
+    let hall = store::hall::load(&conn, setup.clone(), day, now)?;
+    let chain = Chain::load(&conn)?;
+    let shared = make_shared(hall.clone());
+    let (tx, rx) = mpsc::channel::<Message>(QUEUE_DEPTH);
+    let owner = Owner {
+        conn,
+        setup,
+        hall,
+        chain,
+        clock,
+        shared: shared.clone(),
+    };
+    let thread = std::thread::Builder::new()
+        .name("yimen-writer".into())
+        .spawn(move || owner.run(rx))
+        .map_err(|e| StoreError::Corrupt(format!("cannot start the writer: {e}")))?;
+    Ok((Writer { jobs: tx }, shared, thread))
+}
+
+impl Owner {
+    fn run(mut self, mut messages: mpsc::Receiver<Message>) {
+        let mut stopping = false;
+        while let Some(message) = messages.blocking_recv() {
+            let mut batch = Vec::new();
+            let mut next = Some(message);
+            while let Some(message) = next.take() {
+                match message {
+                    Message::Job(job) => batch.push(job),
+                    Message::Stop if !stopping => {
+                        stopping = true;
+                        messages.close();
+                    }
+                    Message::Stop => {}
+                }
+                if batch.len() < MAX_BATCH {
+                    next = messages.try_recv().ok();
+                }
+            }
+            if !batch.is_empty() {
+                self.run_batch(batch);
+            }
+        }
+        tracing::debug!("writer stopped: every command answered");
+    }
+
+    fn run_batch(&mut self, jobs: Vec<Job>) {
+        let now = self.clock.now();
+        let mut recorded = Vec::new();
+        let mut replies = Vec::with_capacity(jobs.len() + 1);
+        if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            tracing::error!(error = %e, "cannot begin a transaction");
+            for job in jobs {
+                job(None).1(Ok(()));
+            }
+            return;
+        }
+        if let Some(rollover) = self.hall.roll_over(now) {
+            let job: Job = Box::new(move |batch| {
+                let keep = batch.is_some_and(|b| b.record(&Actor::System, vec![rollover]).is_ok());
+                (keep, Box::new(|_| ()))
+            });
+            replies.push(self.run_one(job, now, &mut recorded).1);
+        }
+        for job in jobs {
+            replies.push(self.run_one(job, now, &mut recorded).1);
+        }
+        let commit = if recorded.is_empty() {
+            self.conn.execute_batch("ROLLBACK")
+        } else {
+            self.conn.execute_batch("COMMIT")
+        };
+        match commit {
+            Ok(()) => {
+                self.shared.committed(&recorded);
+                for reply in replies {
+                    reply(Ok(()));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "commit failed; the batch is undone");
+                let _ = self.conn.execute_batch("ROLLBACK");
+                self.reload();
+                for reply in replies {
+                    reply(Err(HubError::Internal(format!("commit failed: {e}"))));
+                }
+            }
+        }
+    }
+
+    /// Runs one command in a savepoint; undoes it if it failed.
+    fn run_one(
+        &mut self,
+        job: Job,
+        now: Timestamp,
+        recorded: &mut Vec<(StoredEvent, HallEvent)>,
+    ) -> (bool, Reply) {
+        if let Err(e) = self.conn.execute_batch("SAVEPOINT command") {
+            tracing::error!(error = %e, "cannot open a savepoint");
+            return job(None);
+        }
+        let before = (self.chain.clone(), recorded.len());
+        let mut batch = Batch {
+            conn: &self.conn,
+            hall: &mut self.hall,
+            chain: &mut self.chain,
+            now,
+            recorded,
+            dirty: false,
+        };
+        let (keep, reply) = job(Some(&mut batch));
+        let dirty = batch.dirty;
+        if keep && self.conn.execute_batch("RELEASE command").is_ok() {
+            return (true, reply);
+        }
+        let _ = self
+            .conn
+            .execute_batch("ROLLBACK TO command; RELEASE command");
+        self.chain = before.0;
+        recorded.truncate(before.1);
+        if dirty {
+            // Read back the hall as this transaction now holds it: the batch's
+            // earlier commands without this one.
+            self.reload();
+        }
+        let reply: Reply = if keep {
+            Box::new(move |_| reply(Err(HubError::Internal("a savepoint failed".into()))))
+        } else {
+            reply
+        };
+        (false, reply)
+    }
+
+    fn reload(&mut self) {
+        let now = self.clock.now();
+        let day = store::hall::saved_day(&self.conn)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.setup.day_rule.day_of(now));
+        match (
+            store::hall::load(&self.conn, self.setup.clone(), day, now),
+            Chain::load(&self.conn),
+        ) {
+            (Ok(hall), Ok(chain)) => {
+                self.hall = hall;
+                self.chain = chain;
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!(error = %e, "cannot reload the hall after a failed command");
+            }
+        }
+    }
+}

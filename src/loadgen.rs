@@ -1,0 +1,208 @@
+//! Load against a running hub: many clients issuing tickets at once (and,
+//! optionally, counters calling them), with throughput and latency figures,
+//! beside a baseline of plain SQLite committing one fsync'd insert per
+//! transaction on the same disk.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::api::{SessionRequest, TicketRequest};
+use crate::client::{Client, ClientError, CounterAction};
+use crate::domain::ids::CounterNo;
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub hub: String,
+    pub clients: usize,
+    /// Tickets each client issues, one after another.
+    pub requests: usize,
+    /// The device key the clients present.
+    pub key: String,
+    pub ticket: TicketRequest,
+    /// Staff who call, start and finish tickets while the load runs.
+    pub callers: Vec<Caller>,
+    /// Where to run the plain-SQLite baseline, if at all.
+    pub baseline_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub staff: String,
+    pub pin: String,
+    pub counter: CounterNo,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub clients: usize,
+    pub requests: usize,
+    pub errors: usize,
+    pub seconds: f64,
+    pub requests_per_s: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    /// Tickets the callers called and finished.
+    pub served: usize,
+    /// Plain SQLite, one fsync'd insert per transaction.
+    pub baseline_inserts_per_s: Option<f64>,
+    /// `requests_per_s / baseline_inserts_per_s`.
+    pub ratio_to_baseline: Option<f64>,
+}
+
+/// The `q`-quantile of sorted milliseconds, by nearest rank.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Runs the plan and measures it.
+///
+/// # Errors
+/// A caller cannot log in, or the baseline database cannot be written.
+pub async fn run(plan: Plan) -> anyhow::Result<Report> {
+    let base = Client::new(&plan.hub);
+    let kiosk = base.with_credential(plan.key.clone());
+    let mut counters = Vec::new();
+    for c in &plan.callers {
+        let session = base
+            .log_in(&SessionRequest {
+                staff: c.staff.clone(),
+                pin: c.pin.clone(),
+                counter: Some(c.counter),
+            })
+            .await?;
+        let token = session.token.unwrap_or_default();
+        counters.push((base.with_credential(token), c.counter));
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let calling: Vec<_> = counters
+        .into_iter()
+        .map(|(client, n)| tokio::spawn(call_loop(client, n, stopped.clone())))
+        .collect();
+
+    let started = Instant::now();
+    let workers: Vec<_> = (0..plan.clients)
+        .map(|_| {
+            let kiosk = kiosk.clone();
+            let req = plan.ticket.clone();
+            let n = plan.requests;
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(n);
+                let mut errors = 0;
+                for _ in 0..n {
+                    let t = Instant::now();
+                    match kiosk.issue_ticket(&req).await {
+                        Ok(_) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
+                        Err(_) => errors += 1,
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for w in workers {
+        let (l, e) = w.await?;
+        latencies.extend(l);
+        errors += e;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let _ = stop.send(true);
+    let mut served = 0;
+    for c in calling {
+        served += c.await?;
+    }
+    latencies.sort_by(f64::total_cmp);
+    let ok = latencies.len();
+    let baseline = match &plan.baseline_dir {
+        Some(dir) => Some(baseline(dir, Duration::from_secs(3))?),
+        None => None,
+    };
+    let requests_per_s = ok as f64 / seconds;
+    Ok(Report {
+        clients: plan.clients,
+        requests: ok + errors,
+        errors,
+        seconds,
+        requests_per_s,
+        p50_ms: quantile(&latencies, 0.50),
+        p99_ms: quantile(&latencies, 0.99),
+        max_ms: latencies.last().copied().unwrap_or(0.0),
+        served,
+        baseline_inserts_per_s: baseline,
+        ratio_to_baseline: baseline.map(|b| requests_per_s / b),
+    })
+}
+
+/// Calls, starts and finishes tickets at one counter until told to stop.
+async fn call_loop(
+    client: Client,
+    n: CounterNo,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> usize {
+    let mut served = 0;
+    while !*stop.borrow() {
+        match client.counter_action(n, CounterAction::CallNext).await {
+            Ok(_) => {
+                let started = client.counter_action(n, CounterAction::Start).await;
+                let finished = client.counter_action(n, CounterAction::Finish).await;
+                if started.is_ok() && finished.is_ok() {
+                    served += 1;
+                }
+            }
+            Err(ClientError::Refused { code, .. }) if code == "nobody_waiting" => {
+                let _ = tokio::time::timeout(Duration::from_millis(5), stop.changed()).await;
+            }
+            Err(_) => break,
+        }
+    }
+    served
+}
+
+/// Plain SQLite on the same disk: one insert per transaction, WAL and
+/// synchronous=FULL, for `time`. Returns inserts per second.
+///
+/// # Errors
+/// The database cannot be created or written.
+pub fn baseline(dir: &Path, time: Duration) -> anyhow::Result<f64> {
+    let file = tempfile::Builder::new()
+        .prefix("yimen-baseline-")
+        .suffix(".db")
+        .tempfile_in(dir)?;
+    let conn = rusqlite::Connection::open(file.path())?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.execute_batch("CREATE TABLE tickets (id TEXT PRIMARY KEY, number INTEGER NOT NULL, issued_at_ms INTEGER NOT NULL)")?;
+    let started = Instant::now();
+    let mut n: i64 = 0;
+    while started.elapsed() < time {
+        n += 1;
+        conn.execute(
+            "INSERT INTO tickets (id, number, issued_at_ms) VALUES (?1, ?2, ?3)",
+            params![format!("{n:032x}"), n, n],
+        )?;
+    }
+    Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_by_nearest_rank() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(quantile(&v, 0.5), 50.0);
+        assert_eq!(quantile(&v, 0.99), 99.0);
+        assert_eq!(quantile(&v, 1.0), 100.0);
+        assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+}

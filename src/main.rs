@@ -1,0 +1,267 @@
+//! The `yimen` binary: parses arguments, starts logging, runs one role.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use yimen::api::TicketRequest;
+use yimen::config::{Config, secret};
+use yimen::hub::clock::SystemClock;
+use yimen::loadgen::{self, Caller, Plan};
+
+/// The port the hub listens on unless told otherwise: "yime" on a phone keypad.
+const DEFAULT_LISTEN: &str = "127.0.0.1:9463";
+
+#[derive(Parser)]
+#[command(
+    name = "yimen",
+    version,
+    about = "一门：政务服务大厅排队叫号与自助取号系统"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the hub: the hall's state, the HTTP API and the event stream.
+    Hub {
+        /// The configuration folder.
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        /// The SQLite file; created if missing.
+        #[arg(long, default_value = "yimen.db")]
+        db: PathBuf,
+        #[arg(long, default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+    },
+    /// Validates a configuration folder and lists every error and warning.
+    CheckConfig {
+        #[arg(default_value = "kiosk-config")]
+        dir: PathBuf,
+    },
+    /// Reads a PIN or device key from standard input and prints its argon2
+    /// hash, for hall.toml.
+    HashSecret,
+    /// Issues tickets against a running hub and prints throughput and latency.
+    Loadgen {
+        /// The hub's address, such as http://127.0.0.1:9463.
+        #[arg(long)]
+        hub: String,
+        /// Clients issuing at once.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// Tickets each client issues.
+        #[arg(long, default_value_t = 100)]
+        requests: usize,
+        /// The kiosk key to present.
+        #[arg(long, default_value = "demo-kiosk")]
+        key: String,
+        /// The queue to take tickets from.
+        #[arg(long, default_value = "A")]
+        queue: String,
+        /// Also call, start and finish tickets as STAFF:PIN:COUNTER (repeatable).
+        #[arg(long = "call", value_parser = parse_caller)]
+        callers: Vec<Caller>,
+        /// Measure plain SQLite (one fsync'd insert per transaction) in this
+        /// folder too; put it on the hub's disk.
+        #[arg(long)]
+        baseline_dir: Option<PathBuf>,
+        /// End with one JSON object of the figures.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_caller(s: &str) -> Result<Caller, String> {
+    let parts: Vec<&str> = s.split(':').collect();
+    match parts.as_slice() {
+        [staff, pin, counter] => Ok(Caller {
+            staff: (*staff).to_owned(),
+            pin: (*pin).to_owned(),
+            counter: counter
+                .parse()
+                .map_err(|_| format!("“{counter}” is not a counter number"))?,
+        }),
+        _ => Err("expected STAFF:PIN:COUNTER, such as 1001:123456:1".into()),
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("yimen: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Hub { config, db, listen } => {
+            let config = load_config(&config)?;
+            runtime()?.block_on(serve_hub(config, db, listen))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CheckConfig { dir } => Ok(check_config(&dir)),
+        Command::HashSecret => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("type the PIN or key, then Enter:");
+            }
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            let secret = line.trim_end_matches(['\r', '\n']);
+            anyhow::ensure!(!secret.is_empty(), "nothing to hash");
+            println!("{}", secret::hash(secret)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Loadgen {
+            hub,
+            clients,
+            requests,
+            key,
+            queue,
+            callers,
+            baseline_dir,
+            json,
+        } => {
+            let plan = Plan {
+                hub,
+                clients,
+                requests,
+                key,
+                ticket: TicketRequest {
+                    queue: Some(queue),
+                    ..TicketRequest::default()
+                },
+                callers,
+                baseline_dir,
+            };
+            let report = runtime()?.block_on(loadgen::run(plan))?;
+            print_report(&report, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn load_config(dir: &Path) -> anyhow::Result<Config> {
+    let (config, warnings) = Config::load(dir, today())?;
+    for w in warnings {
+        tracing::warn!("{w}");
+    }
+    Ok(config)
+}
+
+fn check_config(dir: &Path) -> ExitCode {
+    match Config::load(dir, today()) {
+        Ok((config, warnings)) => {
+            for w in &warnings {
+                println!("{w}");
+            }
+            println!(
+                "{}: ok — {} queues, {} counters, {} staff, {} service items, {} warning(s)",
+                dir.display(),
+                config.setup.queues.len(),
+                config.setup.counters.len(),
+                config.setup.staff.len(),
+                config.guides.len(),
+                warnings.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            for d in &e.errors {
+                println!("{d}");
+            }
+            println!("{}: {} error(s)", dir.display(), e.errors.len());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve_hub(config: Config, db: PathBuf, listen: SocketAddr) -> anyhow::Result<()> {
+    let hall = config.setup.name.clone();
+    let running = yimen::hub::open(config, &db, Arc::new(SystemClock))
+        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, db = %db.display(), %hall, "hub listening on http://{addr}");
+    running.serve(listener, stop_signal()).await?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("stopping: finishing requests in flight");
+}
+
+fn print_report(r: &loadgen::Report, json: bool) -> anyhow::Result<()> {
+    println!(
+        "{} clients × {} requests: {} ok, {} errors in {:.2} s",
+        r.clients,
+        r.requests / r.clients.max(1),
+        r.requests - r.errors,
+        r.errors,
+        r.seconds
+    );
+    println!(
+        "throughput {:.0} tickets/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        r.requests_per_s, r.p50_ms, r.p99_ms, r.max_ms
+    );
+    if r.served > 0 {
+        println!("counters served {} tickets meanwhile", r.served);
+    }
+    if let (Some(b), Some(ratio)) = (r.baseline_inserts_per_s, r.ratio_to_baseline) {
+        println!(
+            "plain SQLite, one fsync'd insert per transaction: {b:.0} inserts/s; hub is {ratio:.1}× that"
+        );
+    }
+    if json {
+        println!("{}", serde_json::to_string(r)?);
+    }
+    Ok(())
+}

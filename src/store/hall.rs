@@ -1,0 +1,300 @@
+//! Saving what an event changed, and rebuilding the hall after a restart.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::StoreError;
+use crate::domain::event::HallEvent;
+use crate::domain::hall::{Hall, LoginRecord, Pause, SavedHall, Session};
+use crate::domain::ids::{
+    BusinessDay, QueuePrefix, ServiceCode, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
+};
+use crate::domain::setup::HallSetup;
+use crate::domain::ticket::{Ticket, TicketState};
+
+fn ms(t: Timestamp) -> i64 {
+    t.timestamp_millis()
+}
+
+fn time(ms: i64) -> rusqlite::Result<Timestamp> {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(0, ms))
+}
+
+fn opt_time(ms: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
+    ms.map(time).transpose()
+}
+
+fn bad(column: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("bad {what}").into(),
+    )
+}
+
+/// The business day the hall was on when it last saved, if ever.
+///
+/// # Errors
+/// The database cannot be read.
+pub fn saved_day(conn: &Connection) -> Result<Option<BusinessDay>, StoreError> {
+    let day: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'day'", [], |r| r.get(0))
+        .optional()?;
+    day.map(|d| {
+        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .map_err(|_| StoreError::Corrupt(format!("bad day {d}")))
+    })
+    .transpose()
+}
+
+/// Records the business day the hall is on.
+///
+/// # Errors
+/// The row cannot be written.
+pub fn save_day(conn: &Connection, day: BusinessDay) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('day', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [day.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Saves what `event` changed, reading the new values from `hall`, to which
+/// the event has already been applied.
+///
+/// # Errors
+/// A row cannot be written.
+pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), StoreError> {
+    if let HallEvent::DayRolledOver {
+        to, expired, at, ..
+    } = event
+    {
+        return roll_over(conn, *to, expired, *at);
+    }
+    let touched = event.touched();
+    if let Some(t) = touched.ticket.and_then(|id| hall.ticket(id)) {
+        save_ticket(conn, t)?;
+    }
+    if let Some(c) = touched.counter.and_then(|n| hall.counter(n)) {
+        conn.prepare_cached(
+            "INSERT INTO counters (number, paused_reason, paused_since_ms, priority_streak)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (number) DO UPDATE SET paused_reason = excluded.paused_reason,
+               paused_since_ms = excluded.paused_since_ms, priority_streak = excluded.priority_streak",
+        )?
+        .execute(params![
+            c.number,
+            c.pause.as_ref().map(|p| &p.reason),
+            c.pause.as_ref().map(|p| ms(p.since)),
+            c.priority_streak
+        ])?;
+    }
+    if let Some(id) = touched.session {
+        match (hall.session(id), event) {
+            (Some(s), _) => {
+                conn.prepare_cached(
+                    "INSERT INTO sessions (id, staff, counter, opened_at_ms, expires_at_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    s.id.0,
+                    s.staff.0,
+                    s.counter,
+                    ms(s.opened_at),
+                    ms(s.expires_at)
+                ])?;
+            }
+            (None, HallEvent::StaffLoggedOut { at, .. }) => {
+                conn.prepare_cached("UPDATE sessions SET closed_at_ms = ?2 WHERE id = ?1")?
+                    .execute(params![id.0, ms(*at)])?;
+            }
+            (None, _) => {}
+        }
+    }
+    if let Some(staff) = touched.staff_login {
+        let record = hall.login_record(staff).cloned().unwrap_or_default();
+        conn.prepare_cached(
+            "INSERT INTO logins (staff, failures, locked_until_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (staff) DO UPDATE SET failures = excluded.failures,
+               locked_until_ms = excluded.locked_until_ms",
+        )?
+        .execute(params![
+            staff.0,
+            record.failures,
+            record.locked_until.map(ms)
+        ])?;
+    }
+    Ok(())
+}
+
+fn roll_over(
+    conn: &Connection,
+    to: BusinessDay,
+    expired: &[TicketId],
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let mut expire = conn.prepare_cached("UPDATE tickets SET state = 'expired' WHERE id = ?1")?;
+    for id in expired {
+        expire.execute([&id.0])?;
+    }
+    conn.execute(
+        "UPDATE sessions SET closed_at_ms = ?1 WHERE closed_at_ms IS NULL",
+        [ms(at)],
+    )?;
+    conn.execute(
+        "UPDATE counters SET paused_reason = NULL, paused_since_ms = NULL, priority_streak = 0",
+        [],
+    )?;
+    save_day(conn, to)
+}
+
+fn save_ticket(conn: &Connection, t: &Ticket) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO tickets (id, day, origin_queue, seq, width, queue, service, priority,
+           issued_at_ms, order_key, target_counter, state, recalls, counter, staff,
+           called_at_ms, started_at_ms, finished_at_ms, no_show_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+         ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, order_key = excluded.order_key,
+           target_counter = excluded.target_counter, state = excluded.state,
+           recalls = excluded.recalls, counter = excluded.counter, staff = excluded.staff,
+           called_at_ms = excluded.called_at_ms, started_at_ms = excluded.started_at_ms,
+           finished_at_ms = excluded.finished_at_ms, no_show_at_ms = excluded.no_show_at_ms",
+    )?
+    .execute(params![
+        t.id.0,
+        t.day.to_string(),
+        t.number.prefix.to_string(),
+        t.number.seq,
+        t.number.width,
+        t.queue.to_string(),
+        t.service.as_ref().map(|s| &s.0),
+        t.priority,
+        ms(t.issued_at),
+        t.order,
+        t.target_counter,
+        t.state.as_str(),
+        t.recalls,
+        t.counter,
+        t.staff.as_ref().map(|s| &s.0),
+        t.called_at.map(ms),
+        t.started_at.map(ms),
+        t.finished_at.map(ms),
+        t.no_show_at.map(ms),
+    ])?;
+    Ok(())
+}
+
+const TICKET_COLUMNS: &str =
+    "id, day, origin_queue, seq, width, queue, service, priority, issued_at_ms,
+    order_key, target_counter, state, recalls, counter, staff, called_at_ms, started_at_ms,
+    finished_at_ms, no_show_at_ms";
+
+fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
+    let prefix = |i: usize| -> rusqlite::Result<QueuePrefix> {
+        r.get::<_, String>(i)?.parse().map_err(|_| bad(i, "queue"))
+    };
+    let day: String = r.get(1)?;
+    let state: String = r.get(11)?;
+    Ok(Ticket {
+        id: TicketId(r.get(0)?),
+        day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| bad(1, "day"))?,
+        number: TicketNumber {
+            prefix: prefix(2)?,
+            seq: r.get(3)?,
+            width: r.get(4)?,
+        },
+        queue: prefix(5)?,
+        service: r.get::<_, Option<String>>(6)?.map(ServiceCode),
+        priority: r.get(7)?,
+        issued_at: time(r.get(8)?)?,
+        order: r.get(9)?,
+        target_counter: r.get(10)?,
+        state: TicketState::parse(&state).ok_or_else(|| bad(11, "state"))?,
+        recalls: r.get(12)?,
+        counter: r.get(13)?,
+        staff: r.get::<_, Option<String>>(14)?.map(StaffId),
+        called_at: opt_time(r.get(15)?)?,
+        started_at: opt_time(r.get(16)?)?,
+        finished_at: opt_time(r.get(17)?)?,
+        no_show_at: opt_time(r.get(18)?)?,
+    })
+}
+
+/// One ticket of any day, for its public status.
+///
+/// # Errors
+/// `NotFound` for an unknown id; otherwise the database cannot be read.
+pub fn ticket(conn: &Connection, id: &TicketId) -> Result<Ticket, StoreError> {
+    conn.prepare_cached(&format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"
+    ))?
+    .query_row([&id.0], ticket_from_row)
+    .optional()?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Rebuilds the hall on `day` from the saved rows; sessions that expired by
+/// `now` are left out.
+///
+/// # Errors
+/// The database cannot be read or holds a row that makes no sense.
+pub fn load(
+    conn: &Connection,
+    setup: Arc<HallSetup>,
+    day: BusinessDay,
+    now: Timestamp,
+) -> Result<Hall, StoreError> {
+    let mut saved = SavedHall::default();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE day = ?1"
+    ))?;
+    saved.tickets = stmt
+        .query_map([day.to_string()], ticket_from_row)?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn
+        .prepare("SELECT number, paused_reason, paused_since_ms, priority_streak FROM counters")?;
+    saved.counters = stmt
+        .query_map([], |r| {
+            let pause = match (r.get::<_, Option<String>>(1)?, r.get::<_, Option<i64>>(2)?) {
+                (Some(reason), Some(since)) => Some(Pause {
+                    reason,
+                    since: time(since)?,
+                }),
+                _ => None,
+            };
+            Ok((r.get(0)?, pause, r.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT id, staff, counter, opened_at_ms, expires_at_ms FROM sessions
+         WHERE closed_at_ms IS NULL AND expires_at_ms > ?1",
+    )?;
+    saved.sessions = stmt
+        .query_map([ms(now)], |r| {
+            Ok(Session {
+                id: SessionId(r.get(0)?),
+                staff: StaffId(r.get(1)?),
+                counter: r.get(2)?,
+                opened_at: time(r.get(3)?)?,
+                expires_at: time(r.get(4)?)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare("SELECT staff, failures, locked_until_ms FROM logins")?;
+    saved.logins = stmt
+        .query_map([], |r| {
+            Ok((
+                StaffId(r.get(0)?),
+                LoginRecord {
+                    failures: r.get(1)?,
+                    locked_until: opt_time(r.get(2)?)?,
+                },
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Hall::restore(setup, day, saved))
+}
