@@ -24,6 +24,10 @@ pub enum TransferTo {
 
 const MAX_REASON_CHARS: usize = 100;
 
+/// Places in line are issue times in microseconds times this, so that a late
+/// citizen can be put between two tickets issued in the same microsecond.
+const ORDER_STEP: i64 = 1 << 10;
+
 fn reason_text(reason: &str) -> Result<String, QueueError> {
     let reason = reason.trim();
     if reason.is_empty() {
@@ -68,7 +72,6 @@ impl Hall {
             return Err(QueueError::PickupQueue(queue.prefix));
         }
         let seq = self.next_seq(queue)?;
-        let micros = now.timestamp_micros();
         let ticket = Ticket {
             id,
             number: TicketNumber {
@@ -81,7 +84,7 @@ impl Hall {
             service,
             priority,
             issued_at: now,
-            order: micros.max(self.last_order + 1),
+            order: (now.timestamp_micros() * ORDER_STEP).max(self.last_order + ORDER_STEP),
             target_counter: None,
             state: TicketState::Waiting,
             recalls: 0,
@@ -461,14 +464,16 @@ impl Hall {
             .take(places + 1)
             .collect();
         let order = match places {
-            0 => keys.first().map_or(self.last_order + 1, |first| first - 1),
+            0 => keys
+                .first()
+                .map_or(self.last_order + ORDER_STEP, |first| first - ORDER_STEP),
             // Between the ticket `places` from the front and the one after it.
             _ if keys.len() > places => {
                 let (before, after) = (keys[places - 1], keys[places]);
                 before + (after - before) / 2
             }
             // Fewer than `places` wait: the end of the line.
-            _ => self.last_order + 1,
+            _ => self.last_order + ORDER_STEP,
         };
         Ok(vec![HallEvent::TicketReactivated {
             ticket: t.id.clone(),

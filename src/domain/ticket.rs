@@ -66,8 +66,8 @@ pub struct Ticket {
     /// Green channel (绿色通道): elderly, disabled, pregnant, military.
     pub priority: bool,
     pub issued_at: Timestamp,
-    /// The ticket's place in line, in microseconds: its issue time, unless a
-    /// late citizen was put back further down.
+    /// The ticket's place in line: its issue time in microseconds (scaled so
+    /// that late citizens fit between), unless it was put back further down.
     pub order: i64,
     /// Set when a clerk transferred the ticket to one named counter.
     pub target_counter: Option<CounterNo>,

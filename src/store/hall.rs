@@ -116,17 +116,22 @@ pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), Sto
         }
     }
     if let Some(staff) = touched.staff_login {
-        let record = hall.login_record(staff).cloned().unwrap_or_default();
-        conn.prepare_cached(
-            "INSERT INTO logins (staff, failures, locked_until_ms) VALUES (?1, ?2, ?3)
-             ON CONFLICT (staff) DO UPDATE SET failures = excluded.failures,
-               locked_until_ms = excluded.locked_until_ms",
-        )?
-        .execute(params![
-            staff.0,
-            record.failures,
-            record.locked_until.map(ms)
-        ])?;
+        match hall.login_record(staff) {
+            Some(record) => conn
+                .prepare_cached(
+                    "INSERT INTO logins (staff, failures, locked_until_ms) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (staff) DO UPDATE SET failures = excluded.failures,
+                       locked_until_ms = excluded.locked_until_ms",
+                )?
+                .execute(params![
+                    staff.0,
+                    record.failures,
+                    record.locked_until.map(ms)
+                ])?,
+            None => conn
+                .prepare_cached("DELETE FROM logins WHERE staff = ?1")?
+                .execute([&staff.0])?,
+        };
     }
     Ok(())
 }

@@ -1,0 +1,203 @@
+//! One way to start a real hub for a test: the sample hall, a temporary
+//! SQLite file, a listener on 127.0.0.1:0, and a clock the test controls.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use yimen::config::Config;
+use yimen::domain::hall::Hall;
+use yimen::domain::ids::Timestamp;
+use yimen::hub::Hub;
+use yimen::hub::clock::ManualClock;
+
+pub const KIOSK: &str = "demo-kiosk";
+pub const DISPLAY: &str = "demo-display";
+pub const PIN: &str = "123456";
+
+/// Monday 2 March 2026, 10:00 in Beijing: a working morning.
+pub fn monday_morning() -> Timestamp {
+    "2026-03-02T02:00:00Z".parse().unwrap()
+}
+
+pub fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config")
+}
+
+/// The sample hall, read once per test binary.
+pub fn sample_config() -> Config {
+    static CONFIG: OnceLock<Config> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            Config::load(&sample_dir(), monday_morning().date_naive())
+                .expect("the sample hall is valid")
+                .0
+        })
+        .clone()
+}
+
+pub struct TestHub {
+    pub url: String,
+    pub hub: Arc<Hub>,
+    pub clock: Arc<ManualClock>,
+    pub http: reqwest::Client,
+    /// Holds the database; dropped with the hub.
+    pub dir: Arc<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestHub {
+    pub async fn start() -> Self {
+        Self::start_with(
+            sample_config(),
+            Arc::new(ManualClock::new(monday_morning())),
+        )
+        .await
+    }
+
+    pub async fn start_with(config: Config, clock: Arc<ManualClock>) -> Self {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        Self::start_on(config, clock, dir).await
+    }
+
+    async fn start_on(
+        config: Config,
+        clock: Arc<ManualClock>,
+        dir: Arc<tempfile::TempDir>,
+    ) -> Self {
+        let running = yimen::hub::open(config, &dir.path().join("hall.db"), clock.clone()).unwrap();
+        let hub = running.hub();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(running.serve(listener, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            url,
+            hub,
+            clock,
+            http: reqwest::Client::new(),
+            dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("hall.db")
+    }
+
+    /// Stops the hub gracefully and waits until it has.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+
+    /// Stops the hub and starts a new one on the same database and clock.
+    pub async fn restart(mut self) -> Self {
+        self.stop().await;
+        let config = self.hub.config.as_ref().clone();
+        Self::start_on(config, self.clock.clone(), self.dir.clone()).await
+    }
+
+    /// The committed hall, as readers see it.
+    pub fn hall(&self) -> Hall {
+        self.hub.hall().clone()
+    }
+
+    /// The last sequence number in the event log.
+    pub fn last_seq(&self) -> i64 {
+        let conn = rusqlite::Connection::open(self.db()).unwrap();
+        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(secret) = auth {
+            req = req.bearer_auth(secret);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, auth: Option<&str>) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, auth, None).await
+    }
+
+    pub async fn post(&self, path: &str, auth: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, auth, Some(body))
+            .await
+    }
+
+    /// Logs a staff member in at a counter; returns the token.
+    pub async fn login(&self, staff: &str, counter: Option<u32>) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/sessions",
+                None,
+                json!({"staff": staff, "pin": PIN, "counter": counter}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Issues a ticket from the kiosk; returns the response body.
+    pub async fn issue(&self, request: Value) -> Value {
+        let (status, body) = self.post("/api/v1/tickets", Some(KIOSK), request).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// A counter action; returns status and body.
+    pub async fn act(&self, token: &str, counter: u32, action: &str) -> (StatusCode, Value) {
+        self.post(
+            &format!("/api/v1/counters/{counter}/{action}"),
+            Some(token),
+            json!({}),
+        )
+        .await
+    }
+
+    /// A counter action that must succeed; returns the counter view.
+    pub async fn act_ok(&self, token: &str, counter: u32, action: &str) -> Value {
+        let (status, body) = self.act(token, counter, action).await;
+        assert_eq!(status, StatusCode::OK, "{action} at {counter}: {body}");
+        body
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
