@@ -1,0 +1,195 @@
+//! The event stream: replay after `since`, then live; exactly what was missed,
+//! in order; and nothing private on the public stream.
+
+mod common;
+
+use common::{DISPLAY, TestHub};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(hub: &TestHub, since: i64, auth: Option<&str>) -> Socket {
+    let url = format!(
+        "{}/api/v1/events?since={since}",
+        hub.url.replace("http://", "ws://")
+    );
+    let mut request = url.into_client_request().unwrap();
+    if let Some(secret) = auth {
+        request
+            .headers_mut()
+            .insert("authorization", format!("Bearer {secret}").parse().unwrap());
+    }
+    tokio_tungstenite::connect_async(request).await.unwrap().0
+}
+
+async fn next(socket: &mut Socket) -> Value {
+    let timeout = std::time::Duration::from_secs(10);
+    loop {
+        let message = tokio::time::timeout(timeout, socket.next())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream stays open")
+            .unwrap();
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+/// Reads events until the caught-up notice; returns them.
+async fn replay(socket: &mut Socket) -> (Vec<Value>, i64) {
+    let mut events = Vec::new();
+    loop {
+        let m = next(socket).await;
+        if m["type"] == "caught_up" {
+            return (events, m["seq"].as_i64().unwrap());
+        }
+        events.push(m);
+    }
+}
+
+fn kinds(events: &[Value]) -> Vec<&str> {
+    events
+        .iter()
+        .map(|e| e["event"]["kind"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reconnecting_client_gets_exactly_what_it_missed_in_order() {
+    let hub = TestHub::start().await;
+    let mut socket = connect(&hub, 0, Some(DISPLAY)).await;
+    let (replayed, seq) = replay(&mut socket).await;
+    assert!(replayed.is_empty());
+    assert_eq!(seq, 0);
+
+    hub.issue(json!({"queue": "A"})).await;
+    let token = hub.login("1001", Some(1)).await;
+    let live = [next(&mut socket).await, next(&mut socket).await];
+    assert_eq!(kinds(&live), ["ticket_issued", "staff_logged_in"]);
+    assert_eq!(live[0]["seq"], 1);
+    assert_eq!(live[1]["seq"], 2);
+    assert_eq!(live[1]["actor"], "staff:1001");
+    drop(socket);
+
+    // Missed while away: a call, a recall, two more tickets.
+    hub.act_ok(&token, 1, "call-next").await;
+    hub.act_ok(&token, 1, "recall").await;
+    hub.issue(json!({"queue": "B"})).await;
+    hub.issue(json!({"queue": "C"})).await;
+
+    let mut socket = connect(&hub, 2, Some(DISPLAY)).await;
+    let (missed, seq) = replay(&mut socket).await;
+    assert_eq!(
+        kinds(&missed),
+        [
+            "ticket_called",
+            "ticket_recalled",
+            "ticket_issued",
+            "ticket_issued"
+        ]
+    );
+    let seqs: Vec<i64> = missed.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, [3, 4, 5, 6]);
+    assert_eq!(seq, 6);
+    assert_eq!(missed[0]["event"]["number"], "A001");
+    assert_eq!(missed[0]["event"]["counter"], 1);
+
+    // Then live, with no repeats.
+    hub.act_ok(&token, 1, "start").await;
+    let live = next(&mut socket).await;
+    assert_eq!(live["seq"], 7);
+    assert_eq!(live["event"]["kind"], "ticket_started");
+}
+
+#[tokio::test]
+async fn the_public_stream_shows_numbers_and_counters_only() {
+    let hub = TestHub::start().await;
+    let issued = hub.issue(json!({"queue": "A"})).await;
+    let token = hub.login("1001", Some(1)).await;
+    hub.post(
+        "/api/v1/sessions",
+        None,
+        json!({"staff": "1002", "pin": "000000"}),
+    )
+    .await;
+    hub.act_ok(&token, 1, "call-next").await;
+
+    let mut public = connect(&hub, 0, None).await;
+    let (events, seq) = replay(&mut public).await;
+    assert_eq!(seq, 4);
+    assert_eq!(
+        kinds(&events),
+        ["ticket_issued", "counter_opened", "ticket_called"]
+    );
+    let text = serde_json::to_string(&events).unwrap();
+    for secret in [
+        issued["id"].as_str().unwrap(),
+        "1001",
+        "张敏",
+        "staff",
+        "session",
+        "actor",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "public stream shows {secret}: {text}"
+        );
+    }
+    assert_eq!(events[2]["event"]["number"], "A001");
+    assert_eq!(events[2]["event"]["counter"], 1);
+
+    let mut private = connect(&hub, 0, Some(DISPLAY)).await;
+    let (events, _) = replay(&mut private).await;
+    assert_eq!(
+        kinds(&events),
+        [
+            "ticket_issued",
+            "staff_logged_in",
+            "staff_login_failed",
+            "ticket_called"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_credential_cannot_open_the_stream() {
+    let hub = TestHub::start().await;
+    let url = format!(
+        "{}/api/v1/events?since=0",
+        hub.url.replace("http://", "ws://")
+    );
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("authorization", "Bearer nope".parse().unwrap());
+    let err = tokio_tungstenite::connect_async(request).await.unwrap_err();
+    assert!(err.to_string().contains("401"), "{err}");
+}
+
+#[tokio::test]
+async fn streams_end_when_the_hub_stops_and_resume_after_restart() {
+    let hub = TestHub::start().await;
+    hub.issue(json!({"queue": "A"})).await;
+    let mut socket = connect(&hub, 0, None).await;
+    let (events, seq) = replay(&mut socket).await;
+    assert_eq!((events.len(), seq), (1, 1));
+    let hub = hub.restart().await;
+    // The old stream was closed by the stopping hub.
+    let end = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .unwrap();
+    assert!(
+        matches!(end, None | Some(Ok(Message::Close(_))) | Some(Err(_))),
+        "{end:?}"
+    );
+    hub.issue(json!({"queue": "A"})).await;
+    let mut socket = connect(&hub, seq, None).await;
+    let (events, seq) = replay(&mut socket).await;
+    assert_eq!(seq, 2);
+    assert_eq!(events[0]["event"]["number"], "A002");
+}
