@@ -3,11 +3,15 @@
 //! beside a baseline of plain SQLite committing one fsync'd insert per
 //! transaction on the same disk.
 
+use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rusqlite::params;
 use serde::Serialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 use crate::api::{SessionRequest, TicketRequest};
 use crate::client::{Client, ClientError, CounterAction};
@@ -68,7 +72,6 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// A caller cannot log in, or the baseline database cannot be written.
 pub async fn run(plan: Plan) -> anyhow::Result<Report> {
     let base = Client::new(&plan.hub);
-    let kiosk = base.with_credential(plan.key.clone());
     let mut counters = Vec::new();
     for c in &plan.callers {
         let session = base
@@ -87,20 +90,46 @@ pub async fn run(plan: Plan) -> anyhow::Result<Report> {
         .map(|(client, n)| tokio::spawn(call_loop(client, n, stopped.clone())))
         .collect();
 
+    let address = plan
+        .hub
+        .strip_prefix("http://")
+        .ok_or_else(|| anyhow::anyhow!("the hub's address must start with http://"))?
+        .trim_end_matches('/')
+        .to_owned();
+    let body = serde_json::to_string(&plan.ticket)?;
+    let request: Arc<[u8]> = format!(
+        "POST /api/v1/tickets HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        plan.key,
+        body.len()
+    )
+    .into_bytes()
+    .into();
     let started = Instant::now();
     let workers: Vec<_> = (0..plan.clients)
         .map(|_| {
-            let kiosk = kiosk.clone();
-            let req = plan.ticket.clone();
+            let (address, request) = (address.clone(), request.clone());
             let n = plan.requests;
             tokio::spawn(async move {
                 let mut latencies = Vec::with_capacity(n);
                 let mut errors = 0;
+                let mut conn = None;
                 for _ in 0..n {
                     let t = Instant::now();
-                    match kiosk.issue_ticket(&req).await {
-                        Ok(_) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
-                        Err(_) => errors += 1,
+                    let sent = match conn.as_mut() {
+                        Some(c) => Connection::send(c, &request).await,
+                        None => match Connection::open(&address).await {
+                            Ok(c) => Connection::send(conn.insert(c), &request).await,
+                            Err(e) => Err(e),
+                        },
+                    };
+                    match sent {
+                        Ok(201) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
+                        Ok(_) => errors += 1,
+                        Err(_) => {
+                            errors += 1;
+                            conn = None;
+                        }
                     }
                 }
                 (latencies, errors)
@@ -140,6 +169,66 @@ pub async fn run(plan: Plan) -> anyhow::Result<Report> {
         baseline_inserts_per_s: baseline,
         ratio_to_baseline: baseline.map(|b| requests_per_s / b),
     })
+}
+
+/// One keep-alive HTTP/1.1 connection sending the same request over and
+/// over, reading just the status and the body's length: a load generator's
+/// client, as light as `wrk`'s, so that it measures the hub and not itself.
+struct Connection {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Connection {
+    async fn open(address: &str) -> io::Result<Self> {
+        let stream = TcpStream::connect(address).await?;
+        stream.set_nodelay(true)?;
+        Ok(Self {
+            stream,
+            buf: Vec::with_capacity(4096),
+        })
+    }
+
+    /// Sends `request` and reads the whole response; returns its status.
+    async fn send(&mut self, request: &[u8]) -> io::Result<u16> {
+        let garbled = || {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "not an HTTP/1.1 response with a length",
+            )
+        };
+        self.stream.write_all(request).await?;
+        self.buf.clear();
+        let (head_end, status, length) = loop {
+            if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = std::str::from_utf8(&self.buf[..end]).map_err(|_| garbled())?;
+                let status = head
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(garbled)?;
+                let length = head
+                    .lines()
+                    .filter_map(|line| line.split_once(':'))
+                    .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, value)| value.trim().parse::<usize>().ok())
+                    .ok_or_else(garbled)?;
+                break (end + 4, status, length);
+            }
+            self.read_more().await?;
+        };
+        while self.buf.len() < head_end + length {
+            self.read_more().await?;
+        }
+        Ok(status)
+    }
+
+    async fn read_more(&mut self) -> io::Result<()> {
+        match self.stream.read_buf(&mut self.buf).await? {
+            0 => Err(io::ErrorKind::UnexpectedEof.into()),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Calls, starts and finishes tickets at one counter until told to stop.

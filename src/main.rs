@@ -13,6 +13,9 @@ use yimen::config::{Config, secret};
 use yimen::hub::clock::SystemClock;
 use yimen::loadgen::{self, Caller, Plan};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The port the hub listens on unless told otherwise: "yime" on a phone keypad.
 const DEFAULT_LISTEN: &str = "127.0.0.1:9463";
 

@@ -62,6 +62,8 @@ pub enum QueueError {
     },
     #[error("不能转给本窗口")]
     TransferToSelf,
+    #[error("{0} 号窗口为统一出件窗口，只办理取件")]
+    TransferToPickup(CounterNo),
     #[error("请填写原因")]
     ReasonRequired,
     #[error("原因不能超过 {0} 个字，且不能含控制字符")]
@@ -110,6 +112,7 @@ impl QueueError {
             E::LateWindowPassed { .. } => "late_window_passed",
             E::NotServedHere { .. } => "not_served_here",
             E::TransferToSelf => "transfer_to_self",
+            E::TransferToPickup(_) => "transfer_to_pickup",
             E::ReasonRequired => "reason_required",
             E::ReasonTooLong(_) => "reason_too_long",
             E::WrongPin => "wrong_pin",
@@ -141,6 +144,7 @@ impl QueueError {
             | E::WrongTicketState { .. }
             | E::RecallsNeeded { .. }
             | E::LateWindowPassed { .. }
+            | E::TransferToPickup(_)
             | E::NotServedHere { .. }
             | E::CounterTaken { .. } => ErrorKind::Conflict,
         }

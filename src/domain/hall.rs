@@ -64,7 +64,16 @@ impl Line {
     /// How many in this line would be called before the given place: every
     /// green-channel ticket goes before an ordinary one.
     pub fn ahead_of(&self, priority: bool, place: &(i64, TicketId)) -> usize {
-        let same = self.iter(priority).take_while(|p| *p < place).count();
+        let class = if priority {
+            &self.priority
+        } else {
+            &self.ordinary
+        };
+        // The newest ticket, the one a kiosk just issued, is counted at once.
+        let same = match class.last() {
+            Some(last) if last == place => class.len() - 1,
+            _ => class.range(..place).count(),
+        };
         if priority {
             same
         } else {

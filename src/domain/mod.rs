@@ -21,3 +21,18 @@ pub mod search;
 pub mod setup;
 pub mod staff;
 pub mod ticket;
+
+#[cfg(test)]
+mod calendar_tests;
+#[cfg(test)]
+mod estimate_tests;
+#[cfg(test)]
+mod hall_props;
+#[cfg(test)]
+mod queue_tests;
+#[cfg(test)]
+mod service_tests;
+#[cfg(test)]
+mod staff_tests;
+#[cfg(test)]
+mod test_hall;

@@ -5,7 +5,7 @@ use super::error::QueueError;
 use super::event::HallEvent;
 use super::hall::{Counter, Hall, Line};
 use super::ids::{CounterNo, QueuePrefix, ServiceCode, StaffId, TicketId, TicketNumber, Timestamp};
-use super::setup::{QueueKind, QueueSetup};
+use super::setup::{CounterKind, QueueKind, QueueSetup};
 use super::ticket::{Ticket, TicketState};
 
 /// What a citizen asks the kiosk for.
@@ -24,9 +24,11 @@ pub enum TransferTo {
 
 const MAX_REASON_CHARS: usize = 100;
 
-/// Places in line are issue times in microseconds times this, so that a late
-/// citizen can be put between two tickets issued in the same microsecond.
-const ORDER_STEP: i64 = 1 << 10;
+/// Places in line are issue times in milliseconds times this, and tickets of
+/// the same millisecond are this far apart, so that twenty late citizens can
+/// be put back, one after another, between any two tickets. The scale lasts
+/// until the year 2248.
+const ORDER_STEP: i64 = 1 << 20;
 
 fn reason_text(reason: &str) -> Result<String, QueueError> {
     let reason = reason.trim();
@@ -84,7 +86,7 @@ impl Hall {
             service,
             priority,
             issued_at: now,
-            order: (now.timestamp_micros() * ORDER_STEP).max(self.last_order + ORDER_STEP),
+            order: (now.timestamp_millis() * ORDER_STEP).max(self.last_order + ORDER_STEP),
             target_counter: None,
             state: TicketState::Waiting,
             recalls: 0,
@@ -99,9 +101,12 @@ impl Hall {
     }
 
     fn next_seq(&self, queue: &QueueSetup) -> Result<u32, QueueError> {
-        let today = self.queues.get(&queue.prefix).cloned().unwrap_or_default();
-        let seq = today.last_seq.map_or(queue.first, |s| s + 1);
-        if today.issued >= queue.daily_cap || seq > queue.last {
+        let (last_seq, issued) = self
+            .queues
+            .get(&queue.prefix)
+            .map_or((None, 0), |q| (q.last_seq, q.issued));
+        let seq = last_seq.map_or(queue.first, |s| s + 1);
+        if issued >= queue.daily_cap || seq > queue.last {
             return Err(QueueError::DailyCapReached {
                 queue: queue.prefix,
                 name: queue.name.clone(),
@@ -377,7 +382,10 @@ impl Hall {
             }
             TransferTo::Counter(n) if n == counter => return Err(QueueError::TransferToSelf),
             TransferTo::Counter(n) => {
-                self.setup.counter(n).ok_or(QueueError::UnknownCounter(n))?;
+                let to = self.setup.counter(n).ok_or(QueueError::UnknownCounter(n))?;
+                if to.kind == CounterKind::Pickup {
+                    return Err(QueueError::TransferToPickup(n));
+                }
                 (t.queue, Some(n))
             }
         };

@@ -146,14 +146,24 @@ pub fn run(hall: &mut Hall, events: Result<Vec<HallEvent>, QueueError>) -> Vec<H
     events
 }
 
+/// Makes a decision on the hall as it is and folds its events in, as the
+/// hub's writer does: `act(&mut hall, |h| h.start(1, &clerk, now))`.
+#[track_caller]
+pub fn act(
+    hall: &mut Hall,
+    decide: impl FnOnce(&Hall) -> Result<Vec<HallEvent>, QueueError>,
+) -> Vec<HallEvent> {
+    let events = decide(hall);
+    run(hall, events)
+}
+
 /// Logs `who` in at `counter` with a session named after both.
 #[track_caller]
 pub fn log_in(hall: &mut Hall, who: &str, counter: CounterNo, now: Timestamp) -> SessionId {
     let session = SessionId(format!("s-{who}-{counter}"));
-    run(
-        hall,
-        hall.log_in(&staff(who), Some(counter), session.clone(), now),
-    );
+    act(hall, |h| {
+        h.log_in(&staff(who), Some(counter), session.clone(), now)
+    });
     session
 }
 
@@ -168,7 +178,7 @@ pub fn issue_as(
 ) -> TicketId {
     let id = TicketId::from(id);
     let wanted = Wanted::Queue(prefix(letter));
-    run(hall, hall.issue(&wanted, priority, id.clone(), now));
+    act(hall, |h| h.issue(&wanted, priority, id.clone(), now));
     id
 }
 
@@ -188,7 +198,7 @@ pub fn number(hall: &Hall, id: &TicketId) -> String {
 /// Calls the next citizen to `counter` and says which number was called.
 #[track_caller]
 pub fn call(hall: &mut Hall, counter: CounterNo, who: &str, now: Timestamp) -> String {
-    match run(hall, hall.call_next(counter, &staff(who), now)).as_slice() {
+    match act(hall, |h| h.call_next(counter, &staff(who), now)).as_slice() {
         [HallEvent::TicketCalled { number, .. }] => number.to_string(),
         other => panic!("call_next gave {other:?}"),
     }
@@ -197,8 +207,8 @@ pub fn call(hall: &mut Hall, counter: CounterNo, who: &str, now: Timestamp) -> S
 /// The citizen at `counter` arrives and is served to the end.
 #[track_caller]
 pub fn serve(hall: &mut Hall, counter: CounterNo, who: &str, now: Timestamp) {
-    run(hall, hall.start(counter, &staff(who), now));
-    run(hall, hall.finish(counter, &staff(who), now));
+    act(hall, |h| h.start(counter, &staff(who), now));
+    act(hall, |h| h.finish(counter, &staff(who), now));
 }
 
 /// Calls and fully serves the next citizen, saying which number it was.
@@ -215,8 +225,8 @@ pub fn call_and_serve(hall: &mut Hall, counter: CounterNo, who: &str, now: Times
 pub fn call_and_miss(hall: &mut Hall, counter: CounterNo, who: &str, now: Timestamp) -> String {
     let called = call(hall, counter, who, now);
     for _ in 0..hall.setup().rules.recalls_before_no_show {
-        run(hall, hall.recall(counter, &staff(who), now));
+        act(hall, |h| h.recall(counter, &staff(who), now));
     }
-    run(hall, hall.no_show(counter, &staff(who), now));
+    act(hall, |h| h.no_show(counter, &staff(who), now));
     called
 }

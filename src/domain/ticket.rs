@@ -62,6 +62,7 @@ pub struct Ticket {
     pub day: BusinessDay,
     /// The queue the ticket waits in now.
     pub queue: QueuePrefix,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceCode>,
     /// Green channel (绿色通道): elderly, disabled, pregnant, military.
     pub priority: bool,
@@ -70,16 +71,23 @@ pub struct Ticket {
     /// that late citizens fit between), unless it was put back further down.
     pub order: i64,
     /// Set when a clerk transferred the ticket to one named counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_counter: Option<CounterNo>,
     pub state: TicketState,
     /// Recalls since the last call.
     pub recalls: u32,
     /// The counter that called it last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<CounterNo>,
     /// The staff member who called it last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff: Option<StaffId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub called_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_show_at: Option<Timestamp>,
 }

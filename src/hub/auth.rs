@@ -95,21 +95,29 @@ pub fn new_token() -> Result<String, HubError> {
 pub struct DeviceKeys {
     known: RwLock<HashMap<[u8; 32], (String, DeviceKind)>>,
     refused: RwLock<HashSet<[u8; 32]>>,
+    /// One argon2 check at a time: a kiosk's burst of first requests costs
+    /// one check, and a flood of wrong keys cannot take every core.
+    checking: tokio::sync::Mutex<()>,
 }
 
 impl DeviceKeys {
+    /// `Some(answer)` for a key checked before.
+    fn remembered(&self, d: &[u8; 32]) -> Option<Option<(String, DeviceKind)>> {
+        if let Some(found) = self.known.read().unwrap_or_else(|e| e.into_inner()).get(d) {
+            return Some(Some(found.clone()));
+        }
+        let refused = self.refused.read().unwrap_or_else(|e| e.into_inner());
+        refused.contains(d).then_some(None)
+    }
+
     async fn check(&self, devices: &[DeviceKey], key: &str) -> Option<(String, DeviceKind)> {
         let d = digest(key);
-        if let Some(found) = self.known.read().unwrap_or_else(|e| e.into_inner()).get(&d) {
-            return Some(found.clone());
+        if let Some(answer) = self.remembered(&d) {
+            return answer;
         }
-        if self
-            .refused
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&d)
-        {
-            return None;
+        let _one_at_a_time = self.checking.lock().await;
+        if let Some(answer) = self.remembered(&d) {
+            return answer;
         }
         let devices = devices.to_vec();
         let key = key.to_owned();

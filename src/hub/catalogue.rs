@@ -71,8 +71,9 @@ pub fn queue_infos(hall: &Hall) -> Vec<QueueInfo> {
         .queues
         .iter()
         .map(|q| {
-            let today = hall.queue_day(q.prefix).cloned().unwrap_or_default();
-            let waiting = today.line.len();
+            let (waiting, issued) = hall
+                .queue_day(q.prefix)
+                .map_or((0, 0), |d| (d.line.len(), d.issued));
             let open = hall
                 .setup()
                 .counters
@@ -87,8 +88,8 @@ pub fn queue_infos(hall: &Hall) -> Vec<QueueInfo> {
                 waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
                 estimated_wait_minutes: hall.estimate_wait(q.prefix, waiting),
                 open_counters: u32::try_from(open).unwrap_or(u32::MAX),
-                issued_today: today.issued,
-                remaining_today: q.daily_cap.saturating_sub(today.issued),
+                issued_today: issued,
+                remaining_today: q.daily_cap.saturating_sub(issued),
             }
         })
         .collect()

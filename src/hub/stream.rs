@@ -3,7 +3,7 @@
 //! devices get every event; anyone else only the public view: numbers and
 //! counters, never an id, a name or a free-text reason.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -22,39 +22,49 @@ use crate::store::events::StoredEvent;
 /// Events read from the log per round while catching a client up.
 const REPLAY_PAGE: usize = 500;
 
-/// An event ready to send: rendered once, whoever receives it.
+/// A committed event on its way to subscribers. Each view is rendered once,
+/// by the first subscriber that needs it, and never when nobody listens.
 #[derive(Debug)]
 pub struct WireEvent {
     pub seq: i64,
-    pub full: String,
-    /// None for events the public never sees.
-    pub public: Option<String>,
+    stored: StoredEvent,
+    event: HallEvent,
+    full: OnceLock<String>,
+    /// None inside for events the public never sees.
+    public: OnceLock<Option<String>>,
 }
 
 impl WireEvent {
-    pub fn new(stored: &StoredEvent, event: &HallEvent) -> Self {
-        let message = |actor: Option<String>, event: Value| {
-            serde_json::to_string(&EventMessage {
-                seq: stored.seq,
-                at: stored.at,
-                actor,
-                event,
-            })
-            .unwrap_or_default()
-        };
-        let full = serde_json::to_value(event).unwrap_or(Value::Null);
+    pub fn new(stored: StoredEvent, event: HallEvent) -> Self {
         Self {
             seq: stored.seq,
-            full: message(Some(stored.actor.clone()), full),
-            public: public_view(event).map(|v| message(None, v)),
+            stored,
+            event,
+            full: OnceLock::new(),
+            public: OnceLock::new(),
         }
+    }
+
+    fn message(&self, actor: Option<String>, event: Value) -> String {
+        serde_json::to_string(&EventMessage {
+            seq: self.stored.seq,
+            at: self.stored.at,
+            actor,
+            event,
+        })
+        .unwrap_or_default()
     }
 
     fn text_for(&self, privileged: bool) -> Option<&str> {
         if privileged {
-            Some(&self.full)
+            Some(self.full.get_or_init(|| {
+                let event = serde_json::to_value(&self.event).unwrap_or(Value::Null);
+                self.message(Some(self.stored.actor.clone()), event)
+            }))
         } else {
-            self.public.as_deref()
+            self.public
+                .get_or_init(|| public_view(&self.event).map(|v| self.message(None, v)))
+                .as_deref()
         }
     }
 }
@@ -237,7 +247,7 @@ async fn catch_up(
                 );
                 continue;
             };
-            if let Some(text) = WireEvent::new(&stored, &event).text_for(privileged) {
+            if let Some(text) = WireEvent::new(stored, event).text_for(privileged) {
                 socket.send(Message::text(text.to_owned())).await?;
             }
         }
@@ -257,8 +267,12 @@ impl HubShared {
                 hall.apply(event);
             }
         }
-        for (stored, event) in recorded {
-            let _ = self.events.send(Arc::new(WireEvent::new(stored, event)));
+        if self.events.receiver_count() > 0 {
+            for (stored, event) in recorded {
+                let _ = self
+                    .events
+                    .send(Arc::new(WireEvent::new(stored.clone(), event.clone())));
+            }
         }
     }
 }

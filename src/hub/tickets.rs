@@ -27,9 +27,12 @@ fn may_issue(p: &Principal) -> bool {
         )
 }
 
-fn new_ticket_id() -> Result<TicketId, HubError> {
+/// A new ticket id: the issue time in milliseconds (six bytes), so that ids
+/// are stored in order, then 80 random bits, so that they cannot be guessed.
+fn new_ticket_id(now_ms: i64) -> Result<TicketId, HubError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| HubError::Internal(format!("random: {e}")))?;
+    bytes[..6].copy_from_slice(&now_ms.to_be_bytes()[2..]);
+    getrandom::fill(&mut bytes[6..]).map_err(|e| HubError::Internal(format!("random: {e}")))?;
     Ok(TicketId(hex::encode(bytes)))
 }
 
@@ -74,7 +77,7 @@ pub async fn issue(
             ));
         }
     };
-    let id = new_ticket_id()?;
+    let id = new_ticket_id(hub.clock.now().timestamp_millis())?;
     let actor = principal.actor();
     let config = hub.config.clone();
     let issued = hub

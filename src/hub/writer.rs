@@ -256,7 +256,11 @@ impl Owner {
         now: Timestamp,
         recorded: &mut Vec<(StoredEvent, HallEvent)>,
     ) -> (bool, Reply) {
-        if let Err(e) = self.conn.execute_batch("SAVEPOINT command") {
+        if let Err(e) = self
+            .conn
+            .prepare_cached("SAVEPOINT command")
+            .and_then(|mut s| s.execute([]))
+        {
             tracing::error!(error = %e, "cannot open a savepoint");
             return job(None);
         }
@@ -271,7 +275,13 @@ impl Owner {
         };
         let (keep, reply) = job(Some(&mut batch));
         let dirty = batch.dirty;
-        if keep && self.conn.execute_batch("RELEASE command").is_ok() {
+        if keep
+            && self
+                .conn
+                .prepare_cached("RELEASE command")
+                .and_then(|mut s| s.execute([]))
+                .is_ok()
+        {
             return (true, reply);
         }
         let _ = self

@@ -33,7 +33,6 @@ CREATE TABLE tickets (
     no_show_at_ms  INTEGER,
     UNIQUE (day, origin_queue, seq)
 );
-CREATE INDEX tickets_by_state ON tickets (day, state);
 
 CREATE TABLE counters (
     number          INTEGER PRIMARY KEY,
