@@ -33,9 +33,18 @@ pub struct Health {
     pub status: String,
 }
 
+/// A request recorded, with nothing else to say.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Recorded {
+    /// The event's sequence number in the log.
+    pub seq: i64,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Catalogue {
     pub hall: String,
+    /// The hall's time zone, such as `Asia/Shanghai`, for showing times.
+    pub timezone: String,
     pub hours: String,
     pub departments: Vec<Department>,
     pub services: Vec<Guide>,
@@ -74,7 +83,7 @@ pub struct TicketRequest {
     pub priority: bool,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IssuedTicket {
     /// Unguessable; the key to the ticket's public status.
     pub id: String,
@@ -219,6 +228,16 @@ pub struct CallTicketRequest {
     pub number: String,
     /// Recorded in the audit log.
     pub reason: String,
+}
+
+/// A device that needs a person: a printer out of paper, a screen unplugged.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertRequest {
+    /// Which part of the device, such as `printer`.
+    pub part: String,
+    /// What is wrong, in words for the person who fixes it.
+    pub problem: String,
 }
 
 /// One message on the event stream: a row of the audit log.

@@ -5,9 +5,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::{
-    CounterView, ErrorBody, IssuedTicket, QueueInfo, SessionInfo, SessionRequest, TicketRequest,
+    AlertRequest, Catalogue, CounterView, ErrorBody, IssuedTicket, QueueInfo, Recorded,
+    SessionInfo, SessionRequest, TicketRequest,
 };
 use crate::domain::ids::CounterNo;
+
+/// A hub on the LAN answers at once or not at all.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+/// No screen waits longer than this for an answer.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -73,7 +79,11 @@ impl std::fmt::Debug for Client {
 impl Client {
     pub fn new(base: &str) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(REQUEST_TIMEOUT)
+                .build()
+                .unwrap_or_default(),
             base: base.trim_end_matches('/').to_owned(),
             credential: None,
         }
@@ -128,6 +138,27 @@ impl Client {
     /// The hub refused or could not be reached.
     pub async fn issue_ticket(&self, req: &TicketRequest) -> Result<IssuedTicket, ClientError> {
         self.call(Method::POST, "/api/v1/tickets", Some(req)).await
+    }
+
+    /// Every department and service guide.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn catalogue(&self) -> Result<Catalogue, ClientError> {
+        self.call::<(), _>(Method::GET, "/api/v1/services", None)
+            .await
+    }
+
+    /// Tells the hub a device needs attention, such as a printer out of paper.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn report_alert(&self, part: &str, problem: &str) -> Result<Recorded, ClientError> {
+        let body = AlertRequest {
+            part: part.to_owned(),
+            problem: problem.to_owned(),
+        };
+        self.call(Method::POST, "/api/v1/alerts", Some(&body)).await
     }
 
     /// # Errors

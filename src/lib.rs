@@ -11,13 +11,27 @@
 //! - [`hub`]: the LAN hub: HTTP and WebSocket routes, auth, the single writer.
 //! - [`client`]: the async client every other role uses.
 //! - [`loadgen`]: load against a running hub.
+//! - [`bench`]: timings run from the command line, such as guide search.
+//! - [`devices`]: devices at the kiosk and counters: the ESC/POS ticket printer.
+//! - `apps` (feature `gui`): the Slint apps, glue only: the kiosk.
+//! - `ui` (feature `gui`): the windows and adapters compiled from `ui/*.slint`.
 //!
-//! Dependencies point one way: `client → api ← hub → store → domain`.
+//! Dependencies point one way: `apps → client → api ← hub → store → domain`.
 
 pub mod api;
+#[cfg(feature = "gui")]
+pub mod apps;
+pub mod bench;
 pub mod client;
 pub mod config;
+pub mod devices;
 pub mod domain;
 pub mod hub;
 pub mod loadgen;
 pub mod store;
+
+/// The Slint windows and globals compiled from `ui/app.slint`.
+#[cfg(feature = "gui")]
+pub mod ui {
+    slint::include_modules!();
+}

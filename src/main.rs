@@ -79,6 +79,43 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Runs the lobby kiosk full screen (kiosk.toml in the configuration folder).
+    #[cfg(feature = "gui")]
+    Kiosk {
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        /// The hub's address, instead of kiosk.toml's.
+        #[arg(long)]
+        hub: Option<String>,
+    },
+    /// Renders every screen of an app to PNG, with no display needed.
+    #[cfg(feature = "gui")]
+    Screenshot {
+        #[arg(value_parser = ["kiosk"])]
+        app: String,
+        #[arg(long, default_value = "docs/screenshots")]
+        out: PathBuf,
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+    },
+    /// Times guide search on a generated catalogue: `yimen bench search`.
+    Bench {
+        /// What to time; only `search` so far.
+        #[arg(value_parser = ["search"])]
+        what: String,
+        /// Guides in the generated catalogue.
+        #[arg(long, default_value_t = yimen::bench::SearchPlan::default().items)]
+        items: usize,
+        /// Different queries timed, of every kind.
+        #[arg(long, default_value_t = yimen::bench::SearchPlan::default().queries)]
+        queries: usize,
+        /// The configuration folder whose guides lend their words.
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        /// End with one JSON object of the figures.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_caller(s: &str) -> Result<Caller, String> {
@@ -158,6 +195,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_report(&report, json)?;
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "gui")]
+        Command::Kiosk { config, hub } => {
+            let mut settings = yimen::config::kiosk::KioskSettings::load(&config)?;
+            if let Some(hub) = hub {
+                settings.hub = hub.trim_end_matches('/').to_owned();
+            }
+            yimen::apps::kiosk::run(settings)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "gui")]
+        Command::Screenshot {
+            app: _,
+            out,
+            config,
+        } => {
+            for file in yimen::apps::screenshot::kiosk(&config, &out)? {
+                println!("{}", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            what: _,
+            items,
+            queries,
+            config,
+            json,
+        } => {
+            let config = load_config(&config)?;
+            let plan = yimen::bench::SearchPlan {
+                items,
+                queries,
+                ..Default::default()
+            };
+            let report = yimen::bench::search(&config.guides, &plan);
+            print!("{report}");
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -181,27 +258,38 @@ fn load_config(dir: &Path) -> anyhow::Result<Config> {
 }
 
 fn check_config(dir: &Path) -> ExitCode {
-    match Config::load(dir, today()) {
+    let (summary, warnings, mut errors) = match Config::load(dir, today()) {
         Ok((config, warnings)) => {
-            for w in &warnings {
-                println!("{w}");
-            }
-            println!(
-                "{}: ok — {} queues, {} counters, {} staff, {} service items, {} warning(s)",
-                dir.display(),
+            let summary = format!(
+                "{} queues, {} counters, {} staff, {} service items",
                 config.setup.queues.len(),
                 config.setup.counters.len(),
                 config.setup.staff.len(),
                 config.guides.len(),
+            );
+            (Some(summary), warnings, Vec::new())
+        }
+        Err(e) => (None, Vec::new(), e.errors),
+    };
+    if dir.join("kiosk.toml").exists()
+        && let Err(e) = yimen::config::kiosk::KioskSettings::load(dir)
+    {
+        errors.extend(e.errors);
+    }
+    for d in warnings.iter().chain(&errors) {
+        println!("{d}");
+    }
+    match summary {
+        Some(summary) if errors.is_empty() => {
+            println!(
+                "{}: ok — {summary}, {} warning(s)",
+                dir.display(),
                 warnings.len()
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            for d in &e.errors {
-                println!("{d}");
-            }
-            println!("{}: {} error(s)", dir.display(), e.errors.len());
+        _ => {
+            println!("{}: {} error(s)", dir.display(), errors.len());
             ExitCode::FAILURE
         }
     }

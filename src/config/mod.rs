@@ -7,6 +7,7 @@
 //! - `calendar/YYYY.toml`: each year's official holidays and make-up days.
 
 mod diagnostic;
+pub mod kiosk;
 mod raw;
 pub mod secret;
 mod validate;
@@ -23,6 +24,7 @@ use chrono::NaiveDate;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::guide::{Department, Guide};
 use crate::domain::ids::StaffId;
+use crate::domain::search::SearchIndex;
 use crate::domain::setup::HallSetup;
 
 /// The hall's configuration, valid as a whole.
@@ -38,6 +40,9 @@ pub struct Config {
     pub departments: Vec<Department>,
     /// Every service guide, departments in file-name order.
     pub guides: Vec<Guide>,
+    /// `guides` indexed for the kiosk's search, built once at load; its hits
+    /// are positions in `guides`.
+    pub search: Arc<SearchIndex>,
     pub calendar: WorkingCalendar,
     /// Argon2 hashes of staff PINs.
     pub pins: HashMap<StaffId, String>,

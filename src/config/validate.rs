@@ -12,6 +12,7 @@ use super::{Config, DeviceKey, DeviceKind, secret};
 use crate::domain::calendar::{WorkingCalendar, YearSchedule};
 use crate::domain::guide::{Department, Guide, ItemKind};
 use crate::domain::ids::{DayRule, QueuePrefix, ServiceCode, StaffId};
+use crate::domain::search::SearchIndex;
 use crate::domain::setup::{
     CounterKind, CounterSetup, HallSetup, QueueKind, QueueRules, QueueSetup, Role, StaffSetup,
 };
@@ -44,9 +45,24 @@ pub(super) fn load(dir: &Path, today: NaiveDate) -> (Option<Config>, Vec<Diagnos
             report: &mut report,
         };
         let built = check.hall(file)?;
+        let mut departments = departments;
+        // Departments in the order of the queues that serve them, as the hall lists them.
+        departments.sort_by_key(|d| {
+            built
+                .setup
+                .queues
+                .iter()
+                .position(|q| {
+                    guides
+                        .iter()
+                        .any(|g| g.department == d.code && q.services.contains(&g.code))
+                })
+                .unwrap_or(usize::MAX)
+        });
         Some(Config {
             dir: dir.to_owned(),
             departments,
+            search: Arc::new(SearchIndex::new(&guides)),
             guides,
             calendar,
             ..built
@@ -296,6 +312,7 @@ impl HallCheck<'_> {
             notices: file.hall.notices,
             departments: Vec::new(),
             guides: Vec::new(),
+            search: Arc::default(),
             calendar: WorkingCalendar::default(),
             pins,
             devices,

@@ -101,6 +101,15 @@ pub enum HallEvent {
         locked_until: Option<Timestamp>,
         at: Timestamp,
     },
+    /// A device needs a person, such as a printer out of paper.
+    DeviceAlert {
+        /// The device's configured name.
+        device: String,
+        /// Which part of it, such as `printer`.
+        part: String,
+        problem: String,
+        at: Timestamp,
+    },
     DayRolledOver {
         from: BusinessDay,
         to: BusinessDay,
@@ -136,6 +145,7 @@ impl HallEvent {
             HallEvent::StaffLoggedIn { .. } => "staff_logged_in",
             HallEvent::StaffLoggedOut { .. } => "staff_logged_out",
             HallEvent::StaffLoginFailed { .. } => "staff_login_failed",
+            HallEvent::DeviceAlert { .. } => "device_alert",
             HallEvent::DayRolledOver { .. } => "day_rolled_over",
         }
     }
@@ -200,7 +210,7 @@ impl HallEvent {
                 staff_login: Some(staff),
                 ..Touched::default()
             },
-            E::DayRolledOver { .. } => Touched::default(),
+            E::DeviceAlert { .. } | E::DayRolledOver { .. } => Touched::default(),
         }
     }
 }

@@ -502,6 +502,8 @@ impl Hall {
                     },
                 );
             }
+            // Recorded for supervision; the hall itself is unchanged.
+            E::DeviceAlert { .. } => {}
             E::DayRolledOver { to, .. } => {
                 let logins = std::mem::take(&mut self.logins);
                 *self = Self::new(self.setup.clone(), *to);

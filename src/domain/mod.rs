@@ -7,8 +7,10 @@
 //! - `queue`, `staff`: decisions, which produce events;
 //! - `estimate`: the wait estimate;
 //! - `calendar`: working days;
-//! - `guide`, `search`: service guides and finding them.
+//! - `guide`, `search`: service guides and finding them;
+//! - `alerts`: devices asking for a person.
 
+pub mod alerts;
 pub mod calendar;
 pub mod error;
 pub mod estimate;

@@ -30,7 +30,7 @@ const MAX_REASON_CHARS: usize = 100;
 /// until the year 2248.
 const ORDER_STEP: i64 = 1 << 20;
 
-fn reason_text(reason: &str) -> Result<String, QueueError> {
+pub(super) fn reason_text(reason: &str) -> Result<String, QueueError> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(QueueError::ReasonRequired);

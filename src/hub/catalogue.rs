@@ -9,10 +9,12 @@ use super::Hub;
 use super::error::{HubError, Query};
 use crate::api::{Catalogue, Health, QueueInfo, SearchResults};
 use crate::domain::hall::Hall;
-use crate::domain::search;
 
 /// Longest search query taken, in characters.
 const MAX_QUERY_CHARS: usize = 50;
+
+/// Most guides one search returns, best first: a kiosk shows the top of the list.
+const MAX_SEARCH_HITS: usize = 20;
 
 #[utoipa::path(get, path = "/api/v1/health", tag = "hall", responses((status = 200, body = Health)))]
 pub async fn health() -> axum::Json<Health> {
@@ -26,6 +28,7 @@ pub async fn health() -> axum::Json<Health> {
 pub async fn services(State(hub): State<Arc<Hub>>) -> axum::Json<Catalogue> {
     axum::Json(Catalogue {
         hall: hub.config.setup.name.clone(),
+        timezone: hub.config.setup.day_rule.zone.name().to_owned(),
         hours: hub.config.hours.clone(),
         departments: hub.config.departments.clone(),
         services: hub.config.guides.clone(),
@@ -38,7 +41,8 @@ pub struct SearchQuery {
     q: String,
 }
 
-/// Guides matching what a citizen typed, best first.
+/// Guides matching what a citizen typed (Chinese, pinyin, initials or an
+/// alias, one wrong letter forgiven), best first.
 #[utoipa::path(
     get, path = "/api/v1/services/search", tag = "hall", params(SearchQuery),
     responses((status = 200, body = SearchResults), (status = 422, body = crate::api::ErrorBody))
@@ -53,9 +57,12 @@ pub async fn search(
             format!("搜索词不能超过 {MAX_QUERY_CHARS} 个字"),
         ));
     }
-    let services = search::search(&hub.config.guides, &q)
+    let config = &hub.config;
+    let services = config
+        .search
+        .search(&q, MAX_SEARCH_HITS)
         .into_iter()
-        .cloned()
+        .map(|hit| config.guides[hit.guide].clone())
         .collect();
     Ok(axum::Json(SearchResults { query: q, services }))
 }

@@ -12,6 +12,7 @@
 //! [`Running::serve`] takes a listener and a shutdown future, so a test can
 //! bind `127.0.0.1:0` and stop the hub when it likes.
 
+mod alerts;
 pub mod auth;
 mod catalogue;
 pub mod clock;
@@ -185,6 +186,7 @@ fn router(hub: Arc<Hub>) -> Router {
         .route("/api/v1/counters/{n}/transfer", post(counters::transfer))
         .route("/api/v1/counters/{n}/pause", post(counters::pause))
         .route("/api/v1/counters/{n}/resume", post(counters::resume))
+        .route("/api/v1/alerts", post(alerts::report))
         .route("/api/v1/events", get(stream::events))
         .fallback(|| async { HubError::NotFound("没有这个地址") })
         .method_not_allowed_fallback(|| async { HubError::MethodNotAllowed })

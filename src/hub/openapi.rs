@@ -4,7 +4,7 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{catalogue, counters, sessions, stream, tickets};
+use super::{alerts, catalogue, counters, sessions, stream, tickets};
 use crate::api;
 
 struct Bearer;
@@ -35,7 +35,7 @@ impl Modify for Bearer {
         counters::list, counters::one, counters::call_next, counters::call, counters::recall,
         counters::no_show, counters::start, counters::finish, counters::transfer,
         counters::pause, counters::resume,
-        stream::events,
+        alerts::report, stream::events,
     ),
     components(schemas(api::EventMessage, api::StreamNotice)),
     modifiers(&Bearer),

@@ -149,7 +149,8 @@ pub fn public_view(event: &HallEvent) -> Option<Value> {
         }
         E::StaffLoggedIn { counter: None, .. }
         | E::StaffLoggedOut { counter: None, .. }
-        | E::StaffLoginFailed { .. } => return None,
+        | E::StaffLoginFailed { .. }
+        | E::DeviceAlert { .. } => return None,
     })
 }
 

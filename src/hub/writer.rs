@@ -105,6 +105,11 @@ impl Batch<'_> {
         self.hall
     }
 
+    /// The sequence number of the last event recorded so far.
+    pub fn last_seq(&self) -> i64 {
+        self.chain.next_seq - 1
+    }
+
     /// Applies events to the working hall and writes them and what they
     /// changed. They become visible to others only after the commit.
     ///

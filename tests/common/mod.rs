@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod escpos;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -70,9 +72,21 @@ impl TestHub {
         clock: Arc<ManualClock>,
         dir: Arc<tempfile::TempDir>,
     ) -> Self {
+        Self::start_at(config, clock, dir, "127.0.0.1:0".parse().unwrap()).await
+    }
+
+    async fn start_at(
+        config: Config,
+        clock: Arc<ManualClock>,
+        dir: Arc<tempfile::TempDir>,
+        addr: std::net::SocketAddr,
+    ) -> Self {
         let running = yimen::hub::open(config, &dir.path().join("hall.db"), clock.clone()).unwrap();
         let hub = running.hub();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_reuseaddr(true).unwrap();
+        socket.bind(addr).unwrap();
+        let listener = socket.listen(128).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(running.serve(listener, async {
@@ -103,11 +117,18 @@ impl TestHub {
         }
     }
 
-    /// Stops the hub and starts a new one on the same database and clock.
+    /// Stops the hub and starts a new one on the same database, clock and
+    /// address.
     pub async fn restart(mut self) -> Self {
         self.stop().await;
+        self.start_again().await
+    }
+
+    /// Starts a stopped hub again on the same database, clock and address.
+    pub async fn start_again(&self) -> Self {
         let config = self.hub.config.as_ref().clone();
-        Self::start_on(config, self.clock.clone(), self.dir.clone()).await
+        let addr = self.url.trim_start_matches("http://").parse().unwrap();
+        Self::start_at(config, self.clock.clone(), self.dir.clone(), addr).await
     }
 
     /// The committed hall, as readers see it.

@@ -1,0 +1,355 @@
+//! What the kiosk shows and why: plain state, changed by what the citizen
+//! does and what the hub answers. No Slint here, so every rule is testable.
+
+use std::sync::Arc;
+
+use crate::api::{Catalogue, IssuedTicket, QueueInfo};
+use crate::domain::guide::Guide;
+use crate::domain::search::SearchIndex;
+
+/// Hits shown for a search: a screenful and then some.
+const MAX_RESULTS: usize = 30;
+/// Characters a search may hold.
+const MAX_QUERY: usize = 24;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    Home,
+    /// The guides of one department, by its code.
+    Department(String),
+    Search,
+    /// One guide, by its service code.
+    Guide(String),
+    Ticket,
+    Fault,
+}
+
+/// Why the kiosk cannot go on, in words for the citizen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    pub title: String,
+    pub detail: String,
+}
+
+/// A ticket the hub issued, and how printing it went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShownTicket {
+    pub ticket: IssuedTicket,
+    /// Set once printing failed: what went wrong, in words for the citizen.
+    pub problem: Option<String>,
+}
+
+/// The catalogue as last seen, with its search index.
+pub struct Known {
+    pub catalogue: Catalogue,
+    pub index: SearchIndex,
+}
+
+impl Known {
+    pub fn new(catalogue: Catalogue) -> Self {
+        let index = SearchIndex::new(&catalogue.services);
+        Self { catalogue, index }
+    }
+
+    pub fn guide(&self, code: &str) -> Option<&Guide> {
+        self.catalogue.services.iter().find(|g| g.code.0 == code)
+    }
+}
+
+pub struct KioskModel {
+    pub known: Option<Arc<Known>>,
+    pub queues: Vec<QueueInfo>,
+    pub screen: Screen,
+    /// Screens to go back to.
+    history: Vec<Screen>,
+    pub query: String,
+    pub elder: bool,
+    pub english: bool,
+    /// The hub did not answer last time.
+    pub offline: bool,
+    /// A ticket request is on its way: further taps are ignored.
+    pub busy: bool,
+    pub ticket: Option<ShownTicket>,
+    pub fault: Option<Fault>,
+}
+
+impl Default for KioskModel {
+    fn default() -> Self {
+        Self {
+            known: None,
+            queues: Vec::new(),
+            screen: Screen::Home,
+            history: Vec::new(),
+            query: String::new(),
+            elder: false,
+            english: false,
+            offline: false,
+            busy: false,
+            ticket: None,
+            fault: None,
+        }
+    }
+}
+
+impl KioskModel {
+    /// Back to the start for the next citizen: standard size, Chinese, no
+    /// query; what the kiosk knows of the hub stays.
+    pub fn reset(&mut self) {
+        let known = self.known.take();
+        let queues = std::mem::take(&mut self.queues);
+        let offline = self.offline;
+        let busy = self.busy;
+        *self = Self {
+            known,
+            queues,
+            offline,
+            busy,
+            ..Self::default()
+        };
+    }
+
+    /// Home for the same citizen: their elder mode and language stay.
+    pub fn home(&mut self) {
+        self.screen = Screen::Home;
+        self.history.clear();
+        self.query.clear();
+        self.fault = None;
+    }
+
+    fn go(&mut self, screen: Screen) {
+        if self.screen != screen {
+            let from = std::mem::replace(&mut self.screen, screen);
+            if !matches!(from, Screen::Ticket | Screen::Fault) {
+                self.history.push(from);
+            }
+        }
+    }
+
+    pub fn back(&mut self) {
+        self.screen = self.history.pop().unwrap_or(Screen::Home);
+    }
+
+    pub fn open_department(&mut self, code: &str) {
+        self.go(Screen::Department(code.to_owned()));
+    }
+
+    pub fn open_search(&mut self) {
+        self.go(Screen::Search);
+    }
+
+    pub fn open_guide(&mut self, code: &str) {
+        if self.known.as_ref().is_some_and(|k| k.guide(code).is_some()) {
+            self.go(Screen::Guide(code.to_owned()));
+        }
+    }
+
+    /// A key of the on-screen keyboard: a letter or digit, `backspace` or `clear`.
+    pub fn key(&mut self, key: &str) {
+        match key {
+            "backspace" => {
+                self.query.pop();
+            }
+            "clear" => self.query.clear(),
+            k if k.chars().all(|c| c.is_ascii_alphanumeric())
+                && self.query.chars().count() < MAX_QUERY =>
+            {
+                self.query.push_str(&k.to_ascii_lowercase());
+            }
+            _ => {}
+        }
+    }
+
+    /// The guides matching the query, best first.
+    pub fn results(&self) -> Vec<&Guide> {
+        let Some(known) = &self.known else {
+            return Vec::new();
+        };
+        known
+            .index
+            .search(&self.query, MAX_RESULTS)
+            .into_iter()
+            .filter_map(|hit| known.catalogue.services.get(hit.guide))
+            .collect()
+    }
+
+    /// The guides of a department, in catalogue order.
+    pub fn department_guides(&self, code: &str) -> Vec<&Guide> {
+        self.known
+            .as_ref()
+            .map(|k| {
+                k.catalogue
+                    .services
+                    .iter()
+                    .filter(|g| g.department == code)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The guide on screen, if one is.
+    pub fn current_guide(&self) -> Option<&Guide> {
+        match &self.screen {
+            Screen::Guide(code) => self.known.as_ref()?.guide(code),
+            _ => None,
+        }
+    }
+
+    /// Whether a ticket may be asked for now; marks the kiosk busy if so, so
+    /// that a second tap gives no second ticket.
+    pub fn begin_ticket(&mut self) -> bool {
+        if self.busy || self.offline {
+            return false;
+        }
+        self.busy = true;
+        true
+    }
+
+    pub fn ticket_issued(&mut self, ticket: IssuedTicket) {
+        self.busy = false;
+        self.offline = false;
+        self.ticket = Some(ShownTicket {
+            ticket,
+            problem: None,
+        });
+        self.go(Screen::Ticket);
+    }
+
+    pub fn ticket_not_printed(&mut self, problem: String) {
+        if let Some(t) = &mut self.ticket {
+            t.problem = Some(problem);
+        }
+    }
+
+    /// The hub refused or could not be reached; `unreachable` marks the
+    /// kiosk offline until the hub answers again.
+    pub fn ticket_failed(&mut self, fault: Fault, unreachable: bool) {
+        self.busy = false;
+        self.offline |= unreachable;
+        self.fault = Some(fault);
+        self.go(Screen::Fault);
+    }
+
+    /// The hub answered again: leave the fault screen for where the citizen was.
+    pub fn hub_back(&mut self) {
+        self.offline = false;
+        if self.screen == Screen::Fault {
+            self.fault = None;
+            self.back();
+        }
+    }
+
+    pub fn hub_lost(&mut self) {
+        self.offline = true;
+    }
+
+    pub fn retry(&mut self) {
+        self.fault = None;
+        self.back();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::IssuedTicket;
+
+    fn ticket() -> IssuedTicket {
+        IssuedTicket {
+            id: "0".repeat(32),
+            number: "A001".into(),
+            queue: "A".into(),
+            queue_name: "企业开办".into(),
+            service: None,
+            service_name: None,
+            priority: false,
+            ahead: 0,
+            estimated_wait_minutes: 0,
+            issued_at: chrono::Utc::now(),
+            status_url: "/api/v1/tickets/0".into(),
+        }
+    }
+
+    #[test]
+    fn the_keyboard_types_letters_and_digits_only() {
+        let mut m = KioskModel::default();
+        for k in ["y", "Y", "1", "backspace", "z", "营", "a b", "clear", "q"] {
+            m.key(k);
+        }
+        assert_eq!(m.query, "q");
+        for _ in 0..40 {
+            m.key("x");
+        }
+        assert_eq!(m.query.len(), MAX_QUERY);
+    }
+
+    #[test]
+    fn a_second_tap_while_issuing_gives_no_second_request() {
+        let mut m = KioskModel::default();
+        assert!(m.begin_ticket());
+        assert!(!m.begin_ticket(), "busy");
+        m.ticket_issued(ticket());
+        assert!(m.begin_ticket(), "free again once answered");
+        m.hub_lost();
+        m.busy = false;
+        assert!(!m.begin_ticket(), "no tickets while offline");
+    }
+
+    #[test]
+    fn back_retraces_the_citizens_steps_but_not_into_a_ticket() {
+        let mut m = KioskModel::default();
+        m.open_department("scjg");
+        m.open_search();
+        m.back();
+        assert_eq!(m.screen, Screen::Department("scjg".into()));
+        m.ticket_issued(ticket());
+        m.back();
+        assert_eq!(
+            m.screen,
+            Screen::Department("scjg".into()),
+            "the ticket screen is left, not returned to"
+        );
+        m.back();
+        assert_eq!(m.screen, Screen::Home);
+    }
+
+    #[test]
+    fn home_keeps_the_citizens_settings_and_reset_clears_them() {
+        let mut m = KioskModel {
+            elder: true,
+            english: true,
+            ..KioskModel::default()
+        };
+        m.open_search();
+        m.key("a");
+        m.home();
+        assert_eq!(
+            (m.screen.clone(), m.query.as_str(), m.elder, m.english),
+            (Screen::Home, "", true, true)
+        );
+        m.hub_lost();
+        m.reset();
+        assert!(!m.elder && !m.english);
+        assert!(m.offline, "what the kiosk knows of the hub stays");
+    }
+
+    #[test]
+    fn a_fault_gives_way_when_the_hub_is_back() {
+        let mut m = KioskModel::default();
+        m.open_search();
+        m.begin_ticket();
+        m.ticket_failed(
+            Fault {
+                title: "x".into(),
+                detail: "y".into(),
+            },
+            true,
+        );
+        assert_eq!(
+            (m.screen.clone(), m.offline, m.busy),
+            (Screen::Fault, true, false)
+        );
+        m.hub_back();
+        assert_eq!((m.screen.clone(), m.offline), (Screen::Search, false));
+        assert!(m.fault.is_none());
+    }
+}

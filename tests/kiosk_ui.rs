@@ -1,0 +1,301 @@
+//! The kiosk on Slint's testing backend against a real hub: a citizen's
+//! journey, double taps, the idle timeout, a printer out of paper, and the
+//! hub going away and coming back. Slint allows one such test per process,
+//! so this file is one test in steps.
+
+#![cfg(feature = "gui")]
+
+mod common;
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use common::TestHub;
+use i_slint_backend_testing::mock_elapsed_time;
+use slint::ComponentHandle;
+use yimen::apps::drive::{init_headless, shows_button, tap, text_of, until};
+use yimen::apps::kiosk::{Kiosk, Screen};
+use yimen::config::kiosk::KioskSettings;
+use yimen::devices::printer::{MemoryPrinter, PaperWidth, PrinterStatus};
+use yimen::domain::ticket::Ticket;
+use yimen::ui::KioskWindow;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+struct World {
+    runtime: tokio::runtime::Runtime,
+    hub: Option<TestHub>,
+    settings: KioskSettings,
+    printer: MemoryPrinter,
+    /// Holds the kiosk's catalogue cache.
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    fn hub(&self) -> &TestHub {
+        self.hub.as_ref().expect("the hub is up")
+    }
+
+    /// Tickets the hub has issued today, oldest first.
+    fn tickets(&self) -> Vec<Ticket> {
+        let mut tickets: Vec<Ticket> = self.hub().hall().tickets().cloned().collect();
+        tickets.sort_by_key(|t| t.order);
+        tickets
+    }
+
+    fn kiosk(&self, window: &KioskWindow) -> Rc<Kiosk> {
+        Kiosk::start(
+            window,
+            self.settings.clone(),
+            Box::new(self.printer.clone()),
+            self.runtime.handle().clone(),
+        )
+    }
+}
+
+fn world() -> World {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let hub = runtime.block_on(TestHub::start());
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = KioskSettings::load(&common::sample_dir()).unwrap();
+    settings.hub.clone_from(&hub.url);
+    settings.qr_base.clone_from(&hub.url);
+    settings.cache = dir.path().join("kiosk-cache.json");
+    World {
+        runtime,
+        hub: Some(hub),
+        settings,
+        printer: MemoryPrinter::new(PaperWidth::Mm80),
+        _dir: dir,
+    }
+}
+
+#[test]
+fn the_kiosk_as_citizens_use_it() {
+    init_headless().unwrap();
+    let mut world = world();
+    let window = KioskWindow::new().unwrap();
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1080, 1920));
+    window.show().unwrap();
+    let kiosk = world.kiosk(&window);
+    let outcome = Rc::new(std::cell::RefCell::new(None));
+    {
+        let (window, outcome) = (window.clone_strong(), outcome.clone());
+        slint::spawn_local(async move {
+            let result = steps(&window, &kiosk, &mut world).await;
+            *outcome.borrow_mut() = Some(result);
+            slint::quit_event_loop().unwrap();
+        })
+        .unwrap();
+    }
+    slint::run_event_loop().unwrap();
+    outcome.take().expect("the steps ran").unwrap();
+}
+
+async fn steps(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &mut World) -> anyhow::Result<()> {
+    until("the catalogue", PATIENCE, || {
+        kiosk.model().known.is_some() && !kiosk.model().queues.is_empty()
+    })
+    .await?;
+    journey(window, kiosk, world).await?;
+    double_tap(window, kiosk, world).await?;
+    idle(window, kiosk).await?;
+    paper_out(window, kiosk, world).await?;
+    hub_away(window, kiosk, world).await?;
+    Ok(())
+}
+
+/// Home → search `yyzz` → the guide → a ticket: the number the hub issued.
+async fn journey(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &World) -> anyhow::Result<()> {
+    tap(window, "搜索办事事项")?;
+    for key in ["y", "y", "z", "z"] {
+        tap(window, key)?;
+    }
+    assert_eq!(kiosk.model().query, "yyzz");
+    let top: Vec<String> = kiosk
+        .model()
+        .results()
+        .iter()
+        .take(3)
+        .map(|g| g.name.clone())
+        .collect();
+    assert!(top.iter().any(|n| n == "企业设立登记"), "{top:?}");
+    tap(window, "企业设立登记")?;
+    assert_eq!(text_of(window, "事项名称")?, "企业设立登记");
+    tap(window, "取号办理")?;
+    until("the ticket screen", PATIENCE, || {
+        kiosk.model().screen == Screen::Ticket
+    })
+    .await?;
+    let issued = world.tickets();
+    assert_eq!(issued.len(), 1);
+    assert_eq!(
+        issued[0].service.as_ref().map(|s| s.0.as_str()),
+        Some("SCJG-001")
+    );
+    assert_eq!(text_of(window, "号码")?, issued[0].number.to_string());
+    assert_eq!(text_of(window, "前面人数")?, "前面还有 0 人");
+    until("the printer", PATIENCE, || {
+        !world.printer.printed().is_empty()
+    })
+    .await?;
+    // The ticket screen goes back by itself after ticket_seconds.
+    mock_elapsed_time(Duration::from_secs(
+        u64::from(world.settings.ticket_seconds) + 1,
+    ));
+    assert_eq!(kiosk.model().screen, Screen::Home);
+    Ok(())
+}
+
+/// Two quick taps on 取号办理 give one ticket.
+async fn double_tap(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &World) -> anyhow::Result<()> {
+    let before = world.tickets().len();
+    tap(window, "企业开办")?;
+    assert!(kiosk.model().busy);
+    // The second tap lands while the first is on its way.
+    let _ = tap(window, "企业开办");
+    until("the ticket screen", PATIENCE, || {
+        kiosk.model().screen == Screen::Ticket
+    })
+    .await?;
+    for _ in 0..50 {
+        yimen::apps::drive::breathe().await;
+    }
+    assert_eq!(world.tickets().len(), before + 1, "one ticket for two taps");
+    tap(window, "完成，返回首页")?;
+    assert_eq!(kiosk.model().screen, Screen::Home);
+    Ok(())
+}
+
+/// Any screen returns Home after the idle timeout; the next citizen starts afresh.
+async fn idle(window: &KioskWindow, kiosk: &Rc<Kiosk>) -> anyhow::Result<()> {
+    tap(window, "English")?;
+    assert!(shows_button(window, "Search services") && !shows_button(window, "搜索办事事项"));
+    tap(window, "中文")?;
+    assert!(shows_button(window, "搜索办事事项"));
+    tap(window, "English")?;
+    tap(window, "Large text")?;
+    tap(window, "市场监管")?;
+    tap(window, "企业变更登记")?;
+    assert!(matches!(kiosk.model().screen, Screen::Guide(_)));
+    mock_elapsed_time(Duration::from_secs(59));
+    assert!(matches!(kiosk.model().screen, Screen::Guide(_)), "not yet");
+    // A tap starts the countdown again.
+    tap(window, "Back")?;
+    mock_elapsed_time(Duration::from_secs(59));
+    assert!(matches!(kiosk.model().screen, Screen::Department(_)));
+    mock_elapsed_time(Duration::from_secs(2));
+    assert_eq!(kiosk.model().screen, Screen::Home);
+    assert!(
+        !kiosk.model().elder,
+        "the next citizen gets the standard screen"
+    );
+    assert!(shows_button(window, "搜索办事事项"), "and Chinese");
+    Ok(())
+}
+
+/// A printer out of paper: the ticket stays valid on screen, the hub is told.
+async fn paper_out(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &World) -> anyhow::Result<()> {
+    let printed = world.printer.printed().len();
+    world.printer.answer(PrinterStatus {
+        paper_out: true,
+        ..PrinterStatus::READY
+    });
+    tap(window, "税务办理")?;
+    until("the ticket screen", PATIENCE, || {
+        kiosk.model().screen == Screen::Ticket
+    })
+    .await?;
+    until("the printer's answer", PATIENCE, || {
+        text_of(window, "打印提示").is_ok()
+    })
+    .await?;
+    let problem = text_of(window, "打印提示")?;
+    assert!(
+        problem.contains("缺纸") && problem.contains("拍"),
+        "{problem}"
+    );
+    assert!(text_of(window, "号码")?.starts_with('B'));
+    assert_eq!(world.printer.printed().len(), printed, "nothing printed");
+    let db = world.hub().db();
+    until("the alert at the hub", PATIENCE, || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let alerts: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM events WHERE kind = 'device_alert' AND payload LIKE '%缺纸%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        alerts == 1
+    })
+    .await?;
+    world.printer.answer(PrinterStatus::READY);
+    tap(window, "完成，返回首页")?;
+    Ok(())
+}
+
+/// The hub goes away: plain words, guides still browsable; it comes back:
+/// the kiosk notices by itself and issues again.
+async fn hub_away(
+    window: &KioskWindow,
+    kiosk: &Rc<Kiosk>,
+    world: &mut World,
+) -> anyhow::Result<()> {
+    let mut hub = world.hub.take().expect("the hub is up");
+    world.runtime.block_on(hub.stop());
+    tap(window, "市场监管")?;
+    tap(window, "企业注销登记")?;
+    tap(window, "取号办理")?;
+    until("the fault screen", PATIENCE, || {
+        kiosk.model().screen == Screen::Fault
+    })
+    .await?;
+    assert_eq!(text_of(window, "故障提示")?, "暂时无法取号");
+    assert!(kiosk.model().offline);
+    tap(window, "返回首页")?;
+    assert!(text_of(window, "网络状态")?.contains("网络中断"));
+    // Guides are still there to read.
+    tap(window, "税务")?;
+    tap(window, "发票领用")?;
+    assert_eq!(text_of(window, "事项名称")?, "发票领用");
+    assert!(!shows_button(window, "取号办理") || kiosk.model().offline);
+
+    // A kiosk switched on while the hub is away has the last catalogue.
+    let second = KioskWindow::new()?;
+    let cold = world.kiosk(&second);
+    until("the second kiosk to give up on the hub", PATIENCE, || {
+        cold.model().offline
+    })
+    .await?;
+    assert!(
+        cold.model()
+            .known
+            .as_ref()
+            .is_some_and(|k| k.catalogue.services.len() >= 40)
+    );
+    drop(cold);
+
+    world.hub = Some(world.runtime.block_on(hub.start_again()));
+    // The kiosk asks again every few seconds; nobody touches it.
+    mock_elapsed_time(Duration::from_secs(5));
+    until("the kiosk to see the hub again", PATIENCE, || {
+        !kiosk.model().offline
+    })
+    .await?;
+    assert!(text_of(window, "网络状态").is_err(), "the banner is gone");
+    let before = world.tickets().len();
+    tap(window, "取号办理")?;
+    until("a ticket again", PATIENCE, || {
+        kiosk.model().screen == Screen::Ticket
+    })
+    .await?;
+    assert_eq!(world.tickets().len(), before + 1);
+    Ok(())
+}
