@@ -13,6 +13,7 @@
 //! - [`loadgen`]: load against a running hub.
 //! - [`bench`]: timings run from the command line, such as guide search.
 //! - [`devices`]: devices at the kiosk and counters: the ESC/POS ticket printer.
+//! - [`documents`]: a case's printable documents: notice, receipt, refusal.
 //! - `apps` (feature `gui`): the Slint apps, glue only: the kiosk.
 //! - `ui` (feature `gui`): the windows and adapters compiled from `ui/*.slint`.
 //!
@@ -25,6 +26,7 @@ pub mod bench;
 pub mod client;
 pub mod config;
 pub mod devices;
+pub mod documents;
 pub mod domain;
 pub mod hub;
 pub mod loadgen;

@@ -64,7 +64,7 @@ fn the_sample_hall_is_valid_with_honest_warnings() {
             .guide("SCJG-001")
             .is_some_and(|g| g.aliases.iter().any(|a| a == "办营业执照"))
     );
-    assert!(config.calendar.knows(2026));
+    assert!(config.setup.calendar.knows(2026));
     assert!(warnings.iter().all(|w| w.severity == Severity::Warning));
     assert!(
         warnings

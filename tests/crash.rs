@@ -1,6 +1,6 @@
 //! Crash safety: the real `yimen hub` process is killed with SIGKILL in the
 //! middle of load, several times, and restarted on the same file. Every
-//! acknowledged ticket must be there, no number may repeat within a day, and
+//! acknowledged ticket and case must be there, no number may repeat, and
 //! issuing must carry on.
 
 mod common;
@@ -108,22 +108,93 @@ async fn load(
     }
 }
 
+/// The front desk at counter 1 opens cases for the citizens it calls, until
+/// the hub dies; records every acknowledged case number.
+async fn front_desk(url: String, cases: Arc<Mutex<Vec<String>>>) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let post = |path: String, token: Option<String>, body: Value| {
+        let mut req = http.post(format!("{url}{path}")).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    let login = json!({"staff": "1001", "pin": common::PIN, "counter": 1});
+    let Ok(resp) = post("/api/v1/sessions".into(), None, login).await else {
+        return;
+    };
+    let Ok(session) = resp.json::<Value>().await else {
+        return;
+    };
+    let token = session["token"].as_str().map(str::to_owned);
+    let materials: Vec<Value> = [
+        "公司登记（备案）申请书",
+        "公司章程",
+        "股东主体资格证明或自然人身份证件",
+        "法定代表人、董事、监事和经理的任职文件及身份证件",
+        "住所使用相关文件",
+    ]
+    .iter()
+    .map(|name| json!({"name": name, "received": true}))
+    .collect();
+    let case = json!({
+        "service": "SCJG-001",
+        "applicant": {"name": "王五", "id_number": "11010519491231002X", "phone": "13700001234"},
+        "materials": materials,
+        "intake": "accept",
+    });
+    for _ in 0..12 {
+        for action in ["call-next", "start"] {
+            let Ok(_) = post(
+                format!("/api/v1/counters/1/{action}"),
+                token.clone(),
+                json!({}),
+            )
+            .await
+            else {
+                return;
+            };
+        }
+        let Ok(resp) = post("/api/v1/cases".into(), token.clone(), case.clone()).await else {
+            return;
+        };
+        if resp.status() == 201 {
+            let Ok(body) = resp.json::<Value>().await else {
+                return;
+            };
+            cases
+                .lock()
+                .unwrap()
+                .push(body["number"].as_str().unwrap().to_owned());
+        }
+        let Ok(_) = post("/api/v1/counters/1/finish".into(), token.clone(), json!({})).await else {
+            return;
+        };
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killing_the_hub_mid_load_loses_no_acknowledged_ticket() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hall.db");
     let acked = Arc::new(Mutex::new(Vec::new()));
+    let cases = Arc::new(Mutex::new(Vec::new()));
     // Kill after this many acknowledgements in each round: always mid-load.
     for kill_after in [40, 110, 7, 75] {
         let mut hub = start_hub(&db);
         let count = Arc::new(AtomicUsize::new(0));
         let loader = tokio::spawn(load(hub.url.clone(), 16, 20, acked.clone(), count.clone()));
+        let desk = tokio::spawn(front_desk(hub.url.clone(), cases.clone()));
         while count.load(Ordering::SeqCst) < kill_after {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         hub.child.kill().unwrap(); // SIGKILL
         hub.child.wait().unwrap();
         loader.await.unwrap();
+        desk.await.unwrap();
         assert!(
             count.load(Ordering::SeqCst) < 16 * 20,
             "the kill came before the load ended"
@@ -181,6 +252,33 @@ async fn killing_the_hub_mid_load_loses_no_acknowledged_ticket() {
             .max()
             .unwrap_or(0);
         assert!(seq(number) > highest, "{number} after {queue}{highest}");
+    }
+    // Every acknowledged case is there, numbered once, and numbering goes on.
+    let cases = cases.lock().unwrap().clone();
+    assert!(
+        !cases.is_empty(),
+        "the front desk opened cases before the kills"
+    );
+    let distinct: std::collections::HashSet<&String> = cases.iter().collect();
+    assert_eq!(distinct.len(), cases.len(), "a case number given twice");
+    let login: Value = http
+        .post(format!("{}/api/v1/sessions", hub.url))
+        .json(&json!({"staff": "9001", "pin": common::PIN}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let supervisor = login["token"].as_str().unwrap();
+    for number in &cases {
+        let resp = http
+            .get(format!("{}/api/v1/cases/{number}", hub.url))
+            .bearer_auth(supervisor)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "acknowledged case {number} lost");
     }
     hub.child.kill().unwrap();
     hub.child.wait().unwrap();

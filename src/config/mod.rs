@@ -21,7 +21,6 @@ pub use diagnostic::{Diagnostic, Severity};
 
 use chrono::NaiveDate;
 
-use crate::domain::calendar::WorkingCalendar;
 use crate::domain::guide::{Department, Guide};
 use crate::domain::ids::StaffId;
 use crate::domain::search::SearchIndex;
@@ -43,7 +42,6 @@ pub struct Config {
     /// `guides` indexed for the kiosk's search, built once at load; its hits
     /// are positions in `guides`.
     pub search: Arc<SearchIndex>,
-    pub calendar: WorkingCalendar,
     /// Argon2 hashes of staff PINs.
     pub pins: HashMap<StaffId, String>,
     pub devices: Vec<DeviceKey>,

@@ -10,6 +10,8 @@ pub struct HallFile {
     pub hall: HallSection,
     #[serde(default)]
     pub rules: RulesSection,
+    #[serde(default)]
+    pub cases: CasesSection,
     pub queues: Vec<QueueEntry>,
     pub counters: Vec<CounterEntry>,
     pub staff: Vec<StaffEntry>,
@@ -44,6 +46,14 @@ pub struct RulesSection {
     pub lockout_after: Option<u32>,
     pub lockout_minutes: Option<u32>,
     pub estimate_window: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CasesSection {
+    pub yellow_days: Option<u32>,
+    pub claim_days: Option<u32>,
+    pub rectify_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,14 +7,15 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 
 use super::diagnostic::{Diagnostic, Source};
-use super::raw::{CalendarFile, CatalogueFile, HallFile, QueueEntry, RulesSection};
+use super::raw::{CalendarFile, CasesSection, CatalogueFile, HallFile, QueueEntry, RulesSection};
 use super::{Config, DeviceKey, DeviceKind, secret};
 use crate::domain::calendar::{WorkingCalendar, YearSchedule};
 use crate::domain::guide::{Department, Guide, ItemKind};
 use crate::domain::ids::{DayRule, QueuePrefix, ServiceCode, StaffId};
 use crate::domain::search::SearchIndex;
 use crate::domain::setup::{
-    CounterKind, CounterSetup, HallSetup, QueueKind, QueueRules, QueueSetup, Role, StaffSetup,
+    CaseRules, CounterKind, CounterSetup, HallSetup, QueueKind, QueueRules, QueueSetup, Role,
+    StaffSetup,
 };
 
 /// Collects diagnostics while validating.
@@ -39,6 +40,7 @@ pub(super) fn load(dir: &Path, today: NaiveDate) -> (Option<Config>, Vec<Diagnos
     let hall = Source::read(dir, "hall.toml").and_then(|s| s.parse::<HallFile>().map(|f| (s, f)));
     let config = report.take(hall).and_then(|(source, file)| {
         let mut check = HallCheck {
+            calendar,
             source: &source,
             departments: &departments,
             guides: &guides,
@@ -64,7 +66,6 @@ pub(super) fn load(dir: &Path, today: NaiveDate) -> (Option<Config>, Vec<Diagnos
             departments,
             search: Arc::new(SearchIndex::new(&guides)),
             guides,
-            calendar,
             ..built
         })
     });
@@ -257,6 +258,7 @@ fn load_calendar(dir: &Path, today: NaiveDate, report: &mut Report) -> WorkingCa
 }
 
 struct HallCheck<'a> {
+    calendar: WorkingCalendar,
     source: &'a Source,
     departments: &'a [Department],
     guides: &'a [Guide],
@@ -304,6 +306,13 @@ impl HallCheck<'_> {
             queues,
             counters,
             staff,
+            calendar: std::mem::take(&mut self.calendar),
+            departments_by_service: self
+                .guides
+                .iter()
+                .map(|g| (g.code.clone(), g.department.clone()))
+                .collect(),
+            cases: cases(&file.cases),
         };
         Some(Config {
             dir: Default::default(),
@@ -313,7 +322,6 @@ impl HallCheck<'_> {
             departments: Vec::new(),
             guides: Vec::new(),
             search: Arc::default(),
-            calendar: WorkingCalendar::default(),
             pins,
             devices,
             demo_credentials: file.hall.demo_credentials,
@@ -621,6 +629,16 @@ impl HallCheck<'_> {
         for (i, name) in keys {
             self.error(format!("devices[{i}].key_hash"), format!("{name} has a published demo key, which this hall does not accept: set a real one"));
         }
+    }
+}
+
+fn cases(raw: &CasesSection) -> CaseRules {
+    let d = CaseRules::default();
+    CaseRules {
+        yellow_days: raw.yellow_days.unwrap_or(d.yellow_days),
+        claim_days: raw.claim_days.unwrap_or(d.claim_days).max(1),
+        rectify_days: raw.rectify_days.unwrap_or(d.rectify_days).max(1),
+        keep_closed_days: d.keep_closed_days,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Why the hall refuses a request, in words a clerk or citizen understands,
 //! with a stable code and a kind that callers match on.
 
+use super::case::CaseState;
 use super::ids::{CounterNo, QueuePrefix, ServiceCode, StaffId, TicketNumber};
 use super::ticket::TicketState;
 
@@ -76,6 +77,67 @@ pub enum QueueError {
     WrongCounterKind { counter: CounterNo },
     #[error("{counter} 号窗口已有工作人员 {staff} 登录")]
     CounterTaken { counter: CounterNo, staff: StaffId },
+    #[error("身份证号码{0}")]
+    InvalidIdNumber(String),
+    #[error("{0}")]
+    InvalidApplicant(String),
+    #[error("没有这个办件")]
+    UnknownCase,
+    #[error("办件当前状态为{}，不能进行此操作", case_state_name(*.0))]
+    CaseWrongState(CaseState),
+    #[error("该办件不属于您的部门")]
+    NotYourDepartment,
+    #[error("该办件由其他审批人员认领")]
+    NotYourCase,
+    #[error("{0}")]
+    RoleCannot(&'static str),
+    #[error("还缺少必需材料：{}，请出具一次性告知书", .0.join("、"))]
+    MaterialsMissing(Vec<String>),
+    #[error("必需材料已齐全，请直接受理")]
+    NothingMissing,
+    #[error("办事指南中没有材料“{0}”")]
+    UnknownMaterial(String),
+    #[error("{0} 号窗口当前没有正在办理的群众")]
+    NotServing(CounterNo),
+    #[error("补正只能要求一次")]
+    CorrectionUsed,
+    #[error("已有待批准的延期申请")]
+    ExtensionPending,
+    #[error("没有待批准的延期申请")]
+    NoExtensionPending,
+    #[error("天数应为 1 至 {0} 个工作日，且不早于受理日")]
+    BadDays(u32),
+    #[error("交付方式与办件登记的不符")]
+    WrongDelivery,
+    #[error("办件尚未审批通过，暂不能领取")]
+    CaseNotReady,
+    #[error("评价应为 1 至 5 分")]
+    InvalidRating,
+    #[error("已经评价过了，感谢您的评价")]
+    AlreadyRated,
+    #[error("办理完毕后才能评价")]
+    NotRateable,
+    #[error("没有这条待整改的差评")]
+    UnknownRectification,
+    #[error("一次最多 {0} 项")]
+    TooManyItems(usize),
+    #[error("该办件已取号，请留意叫号")]
+    PickupTaken,
+    #[error("大厅没有设置统一出件队列")]
+    NoPickupQueue,
+}
+
+fn case_state_name(state: CaseState) -> &'static str {
+    match state {
+        CaseState::AwaitingMaterials => "待补齐材料",
+        CaseState::Refused => "不予受理",
+        CaseState::Accepted => "已受理待认领",
+        CaseState::InReview => "审查中",
+        CaseState::Correction => "待补正",
+        CaseState::Approved => "已办结待领取",
+        CaseState::Rejected => "不予许可",
+        CaseState::Closed => "已办结",
+    }
 }
 
 fn state_name(state: TicketState) -> &'static str {
@@ -119,6 +181,30 @@ impl QueueError {
             E::StaffLocked { .. } => "staff_locked",
             E::WrongCounterKind { .. } => "wrong_counter_kind",
             E::CounterTaken { .. } => "counter_taken",
+            E::InvalidIdNumber(_) => "invalid_id_number",
+            E::InvalidApplicant(_) => "invalid_applicant",
+            E::UnknownCase => "unknown_case",
+            E::CaseWrongState(_) => "wrong_case_state",
+            E::NotYourDepartment => "not_your_department",
+            E::NotYourCase => "not_your_case",
+            E::RoleCannot(_) => "forbidden",
+            E::MaterialsMissing(_) => "materials_missing",
+            E::NothingMissing => "nothing_missing",
+            E::UnknownMaterial(_) => "unknown_material",
+            E::NotServing(_) => "not_serving",
+            E::CorrectionUsed => "correction_used",
+            E::ExtensionPending => "extension_pending",
+            E::NoExtensionPending => "no_extension_pending",
+            E::BadDays(_) => "bad_days",
+            E::WrongDelivery => "wrong_delivery",
+            E::CaseNotReady => "case_not_ready",
+            E::InvalidRating => "invalid_rating",
+            E::AlreadyRated => "already_rated",
+            E::NotRateable => "not_rateable",
+            E::UnknownRectification => "unknown_rectification",
+            E::TooManyItems(_) => "too_many_items",
+            E::PickupTaken => "pickup_taken",
+            E::NoPickupQueue => "no_pickup_queue",
         }
     }
 
@@ -129,7 +215,29 @@ impl QueueError {
             | E::UnknownQueue(_)
             | E::UnknownCounter(_)
             | E::UnknownTicket
-            | E::UnknownStaff(_) => ErrorKind::NotFound,
+            | E::UnknownStaff(_)
+            | E::UnknownCase
+            | E::UnknownRectification => ErrorKind::NotFound,
+            E::NotYourDepartment | E::NotYourCase | E::RoleCannot(_) => ErrorKind::Forbidden,
+            E::InvalidIdNumber(_)
+            | E::InvalidApplicant(_)
+            | E::UnknownMaterial(_)
+            | E::BadDays(_)
+            | E::InvalidRating
+            | E::TooManyItems(_) => ErrorKind::Invalid,
+            E::CaseWrongState(_)
+            | E::MaterialsMissing(_)
+            | E::NothingMissing
+            | E::NotServing(_)
+            | E::CorrectionUsed
+            | E::ExtensionPending
+            | E::NoExtensionPending
+            | E::WrongDelivery
+            | E::CaseNotReady
+            | E::PickupTaken
+            | E::NoPickupQueue
+            | E::AlreadyRated
+            | E::NotRateable => ErrorKind::Conflict,
             E::NotYourCounter(_) | E::WrongCounterKind { .. } => ErrorKind::Forbidden,
             E::ReasonRequired | E::ReasonTooLong(_) | E::TransferToSelf => ErrorKind::Invalid,
             E::WrongPin => ErrorKind::Unauthorized,

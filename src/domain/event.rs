@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::case::{Case, CaseAction};
 use super::ids::{
     BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
 };
+use super::rating::{Rating, RatingSubject, Rectification};
 use super::ticket::Ticket;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,6 +103,22 @@ pub enum HallEvent {
         locked_until: Option<Timestamp>,
         at: Timestamp,
     },
+    /// Something happened to a case; the case as it is now.
+    Case {
+        action: CaseAction,
+        case: Box<Case>,
+        at: Timestamp,
+    },
+    Rated {
+        rating: Rating,
+    },
+    /// A bad review opened a rectification.
+    RectificationOpened {
+        item: Rectification,
+    },
+    RectificationClosed {
+        item: Rectification,
+    },
     /// A device needs a person, such as a printer out of paper.
     DeviceAlert {
         /// The device's configured name.
@@ -126,6 +144,11 @@ pub struct Touched<'a> {
     pub counter: Option<CounterNo>,
     pub session: Option<&'a SessionId>,
     pub staff_login: Option<&'a StaffId>,
+    /// A case, by number.
+    pub case: Option<&'a str>,
+    pub rectification: Option<i64>,
+    /// A new rating, to keep for the counts.
+    pub rating: Option<&'a Rating>,
 }
 
 impl HallEvent {
@@ -145,6 +168,10 @@ impl HallEvent {
             HallEvent::StaffLoggedIn { .. } => "staff_logged_in",
             HallEvent::StaffLoggedOut { .. } => "staff_logged_out",
             HallEvent::StaffLoginFailed { .. } => "staff_login_failed",
+            HallEvent::Case { action, .. } => action.kind(),
+            HallEvent::Rated { .. } => "rated",
+            HallEvent::RectificationOpened { .. } => "rectification_opened",
+            HallEvent::RectificationClosed { .. } => "rectification_closed",
             HallEvent::DeviceAlert { .. } => "device_alert",
             HallEvent::DayRolledOver { .. } => "day_rolled_over",
         }
@@ -208,6 +235,26 @@ impl HallEvent {
             },
             E::StaffLoginFailed { staff, .. } => Touched {
                 staff_login: Some(staff),
+                ..Touched::default()
+            },
+            E::Case { case, .. } => Touched {
+                case: Some(&case.number),
+                ..Touched::default()
+            },
+            E::Rated { rating } => match &rating.subject {
+                RatingSubject::Ticket(ticket) => Touched {
+                    ticket: Some(ticket),
+                    rating: Some(rating),
+                    ..Touched::default()
+                },
+                RatingSubject::Case(number) => Touched {
+                    case: Some(number),
+                    rating: Some(rating),
+                    ..Touched::default()
+                },
+            },
+            E::RectificationOpened { item } | E::RectificationClosed { item } => Touched {
+                rectification: Some(item.id),
                 ..Touched::default()
             },
             E::DeviceAlert { .. } | E::DayRolledOver { .. } => Touched::default(),

@@ -4,10 +4,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
+use super::case::Case;
 use super::event::HallEvent;
 use super::ids::{
     BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
 };
+use super::rating::{RatingSubject, Rectification};
 use super::setup::HallSetup;
 use super::ticket::{Ticket, TicketState};
 
@@ -141,6 +145,13 @@ pub struct LoginRecord {
 /// What survives a restart, as the store reads it back.
 #[derive(Debug, Default)]
 pub struct SavedHall {
+    /// Cases not final, and final ones of the last weeks.
+    pub cases: Vec<Case>,
+    /// Open rectifications.
+    pub rectifications: Vec<Rectification>,
+    /// The largest rating and rectification ids given out.
+    pub last_rating: i64,
+    pub last_rectification: i64,
     pub tickets: Vec<Ticket>,
     /// Counter number, pause and priority streak.
     pub counters: Vec<(CounterNo, Option<Pause>, u32)>,
@@ -159,6 +170,14 @@ pub struct Hall {
     pub(super) logins: HashMap<StaffId, LoginRecord>,
     /// The largest place in line given out today: new tickets go after it.
     pub(super) last_order: i64,
+    /// Cases not yet final, and final ones kept a while for their rating.
+    pub(super) cases: BTreeMap<String, Case>,
+    /// The day and sequence of the last case number given out.
+    pub(super) case_seq: (BusinessDay, u32),
+    /// Rectifications not yet closed.
+    pub(super) rectifications: BTreeMap<i64, Rectification>,
+    pub(super) next_rating: i64,
+    pub(super) next_rectification: i64,
 }
 
 impl Hall {
@@ -189,6 +208,11 @@ impl Hall {
             sessions: HashMap::new(),
             logins: HashMap::new(),
             last_order: 0,
+            cases: BTreeMap::new(),
+            case_seq: (day, 0),
+            rectifications: BTreeMap::new(),
+            next_rating: 1,
+            next_rectification: 1,
         }
     }
 
@@ -206,6 +230,17 @@ impl Hall {
             hall.attach_session(s);
         }
         hall.logins = saved.logins.into_iter().collect();
+        for case in saved.cases {
+            hall.note_case_number(&case.number);
+            hall.cases.insert(case.number.clone(), case);
+        }
+        hall.rectifications = saved
+            .rectifications
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        hall.next_rating = saved.last_rating + 1;
+        hall.next_rectification = saved.last_rectification + 1;
         let mut finished: Vec<&Ticket> = Vec::new();
         for t in &saved.tickets {
             let q = hall.queues.entry(t.number.prefix).or_default();
@@ -305,6 +340,17 @@ impl Hall {
                 &mut self.counters.get_mut(&n).unwrap().line
             }
             _ => &mut self.queues.entry(t.queue).or_default().line,
+        }
+    }
+
+    /// Keeps the case numbering ahead of every number seen.
+    fn note_case_number(&mut self, number: &str) {
+        let day = NaiveDate::parse_from_str(number.get(..8).unwrap_or_default(), "%Y%m%d");
+        let seq = number.get(8..).and_then(|s| s.parse::<u32>().ok());
+        if let (Ok(day), Some(seq)) = (day, seq)
+            && (day, seq) > self.case_seq
+        {
+            self.case_seq = (day, seq);
         }
     }
 
@@ -502,12 +548,48 @@ impl Hall {
                     },
                 );
             }
+            E::Case { case, .. } => {
+                self.note_case_number(&case.number);
+                self.cases
+                    .insert(case.number.clone(), case.as_ref().clone());
+            }
+            E::Rated { rating } => {
+                self.next_rating = self.next_rating.max(rating.id + 1);
+                match &rating.subject {
+                    RatingSubject::Ticket(id) => {
+                        if let Some(t) = self.tickets.get_mut(id) {
+                            t.rated = true;
+                        }
+                    }
+                    RatingSubject::Case(number) => {
+                        if let Some(c) = self.cases.get_mut(number) {
+                            c.rated = true;
+                        }
+                    }
+                }
+            }
+            E::RectificationOpened { item } => {
+                self.next_rectification = self.next_rectification.max(item.id + 1);
+                self.rectifications.insert(item.id, item.clone());
+            }
+            E::RectificationClosed { item } => {
+                self.rectifications.remove(&item.id);
+            }
             // Recorded for supervision; the hall itself is unchanged.
             E::DeviceAlert { .. } => {}
             E::DayRolledOver { to, .. } => {
-                let logins = std::mem::take(&mut self.logins);
-                *self = Self::new(self.setup.clone(), *to);
-                self.logins = logins;
+                let mut fresh = Self::new(self.setup.clone(), *to);
+                let keep = self.setup.cases.keep_closed_days;
+                fresh.logins = std::mem::take(&mut self.logins);
+                fresh.cases = std::mem::take(&mut self.cases);
+                fresh
+                    .cases
+                    .retain(|_, c| c.finished_on.is_none_or(|d| (*to - d).num_days() <= keep));
+                fresh.case_seq = self.case_seq;
+                fresh.rectifications = std::mem::take(&mut self.rectifications);
+                fresh.next_rating = self.next_rating;
+                fresh.next_rectification = self.next_rectification;
+                *self = fresh;
             }
         }
     }

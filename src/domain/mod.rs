@@ -8,10 +8,17 @@
 //! - `estimate`: the wait estimate;
 //! - `calendar`: working days;
 //! - `guide`, `search`: service guides and finding them;
-//! - `alerts`: devices asking for a person.
+//! - `alerts`: devices asking for a person;
+//! - `applicant`, `case`, `case_flow`, `deadline`: cases from intake to
+//!   pickup, on working-day deadlines;
+//! - `rating`: 好差评 and the rectification of bad reviews.
 
 pub mod alerts;
+pub mod applicant;
 pub mod calendar;
+pub mod case;
+pub mod case_flow;
+pub mod deadline;
 pub mod error;
 pub mod estimate;
 pub mod event;
@@ -19,6 +26,7 @@ pub mod guide;
 pub mod hall;
 pub mod ids;
 pub mod queue;
+pub mod rating;
 pub mod search;
 pub mod setup;
 pub mod staff;

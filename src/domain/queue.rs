@@ -1,6 +1,7 @@
 //! The queue engine's decisions: given the hall and a request, which events
 //! happen, or why none may. Nothing here changes the hall; `Hall::apply` does.
 
+use super::case::{CaseState, Delivery};
 use super::error::QueueError;
 use super::event::HallEvent;
 use super::hall::{Counter, Hall, Line};
@@ -13,6 +14,8 @@ use super::ticket::{Ticket, TicketState};
 pub enum Wanted {
     Service(ServiceCode),
     Queue(QueuePrefix),
+    /// A pickup ticket for an approved case, by its number.
+    Case(String),
 }
 
 /// Where a clerk sends a citizen.
@@ -54,23 +57,24 @@ impl Hall {
         id: TicketId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let (queue, service) = match wanted {
+        let (queue, service, case) = match wanted {
             Wanted::Service(code) => {
                 let q = self
                     .setup
                     .queue_for_service(code)
                     .ok_or_else(|| QueueError::UnknownService(code.clone()))?;
-                (q, Some(code.clone()))
+                (q, Some(code.clone()), None)
             }
             Wanted::Queue(prefix) => {
                 let q = self
                     .setup
                     .queue(*prefix)
                     .ok_or(QueueError::UnknownQueue(*prefix))?;
-                (q, None)
+                (q, None, None)
             }
+            Wanted::Case(number) => (self.pickup_queue_for(number)?, None, Some(number.clone())),
         };
-        if queue.kind == QueueKind::Pickup {
+        if queue.kind == QueueKind::Pickup && case.is_none() {
             return Err(QueueError::PickupQueue(queue.prefix));
         }
         let seq = self.next_seq(queue)?;
@@ -96,8 +100,37 @@ impl Hall {
             started_at: None,
             finished_at: None,
             no_show_at: None,
+            case,
+            rated: false,
         };
         Ok(vec![HallEvent::TicketIssued { ticket }])
+    }
+
+    /// The pickup queue, for an approved case to be collected that has no
+    /// ticket in line yet.
+    fn pickup_queue_for(&self, number: &str) -> Result<&QueueSetup, QueueError> {
+        let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
+        if case.state != CaseState::Approved {
+            return Err(QueueError::CaseNotReady);
+        }
+        if case.delivery != Delivery::Pickup {
+            return Err(QueueError::WrongDelivery);
+        }
+        let taken = self.tickets.values().any(|t| {
+            t.case.as_deref() == Some(number)
+                && matches!(
+                    t.state,
+                    TicketState::Waiting | TicketState::Called | TicketState::Serving
+                )
+        });
+        if taken {
+            return Err(QueueError::PickupTaken);
+        }
+        self.setup
+            .queues
+            .iter()
+            .find(|q| q.kind == QueueKind::Pickup)
+            .ok_or(QueueError::NoPickupQueue)
     }
 
     fn next_seq(&self, queue: &QueueSetup) -> Result<u32, QueueError> {

@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 
+use super::calendar::WorkingCalendar;
 use super::ids::{CounterNo, DayRule, QueuePrefix, ServiceCode, StaffId};
 
 /// Everything about the hall that the rules need, fixed while the hub runs.
@@ -17,6 +18,35 @@ pub struct HallSetup {
     pub queues: Vec<QueueSetup>,
     pub counters: Vec<CounterSetup>,
     pub staff: Vec<StaffSetup>,
+    /// Working days, for every promised time limit.
+    pub calendar: WorkingCalendar,
+    /// The department of each service item, for ratings.
+    pub departments_by_service: std::collections::BTreeMap<ServiceCode, String>,
+    pub cases: CaseRules,
+}
+
+/// The knobs of the case workflow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseRules {
+    /// A yellow card when this many working days or fewer are left.
+    pub yellow_days: u32,
+    /// Working days a department has to claim an accepted case.
+    pub claim_days: u32,
+    /// Working days a supervisor has to rectify a bad review.
+    pub rectify_days: u32,
+    /// Days a closed case stays at hand, for its rating.
+    pub keep_closed_days: i64,
+}
+
+impl Default for CaseRules {
+    fn default() -> Self {
+        Self {
+            yellow_days: 1,
+            claim_days: 1,
+            rectify_days: 5,
+            keep_closed_days: 30,
+        }
+    }
 }
 
 impl HallSetup {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
+use super::calendar::WorkingCalendar;
 use super::error::QueueError;
 use super::event::HallEvent;
 use super::hall::Hall;
@@ -20,7 +21,8 @@ use super::ids::{
 };
 use super::queue::Wanted;
 use super::setup::{
-    CounterKind, CounterSetup, HallSetup, QueueKind, QueueRules, QueueSetup, Role, StaffSetup,
+    CaseRules, CounterKind, CounterSetup, HallSetup, QueueKind, QueueRules, QueueSetup, Role,
+    StaffSetup,
 };
 
 /// The cap on queue B, small enough to reach in a test.
@@ -95,6 +97,9 @@ pub fn setup() -> HallSetup {
             member("3001", Role::Pickup, Some(3)),
             member("2001", Role::Reviewer, None),
         ],
+        calendar: WorkingCalendar::default(),
+        cases: CaseRules::default(),
+        departments_by_service: Default::default(),
     }
 }
 

@@ -90,4 +90,10 @@ pub struct Ticket {
     pub finished_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_show_at: Option<Timestamp>,
+    /// The case whose result this pickup ticket collects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// Rated by the citizen (好差评), once.
+    #[serde(default)]
+    pub rated: bool,
 }

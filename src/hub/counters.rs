@@ -57,6 +57,7 @@ fn counter_view(config: &Config, hall: &Hall, number: CounterNo) -> Option<Count
             number: t.number.to_string(),
             queue: t.queue.to_string(),
             service: t.service.as_ref().map(|s| s.0.clone()),
+            case: t.case.clone(),
             service_name: t
                 .service
                 .as_ref()

@@ -14,11 +14,13 @@
 
 mod alerts;
 pub mod auth;
+mod cases;
 mod catalogue;
 pub mod clock;
 mod counters;
 pub mod error;
 mod openapi;
+mod ratings;
 mod readers;
 mod sessions;
 pub mod stream;
@@ -149,14 +151,30 @@ impl Running {
     }
 }
 
-/// Wakes the writer now and then, so the day rolls over with nobody asking.
+/// Wakes the writer now and then, so the day rolls over and cases earn
+/// their cards with nobody asking.
 async fn tick(hub: Arc<Hub>) {
     let mut every = tokio::time::interval(TICK);
     loop {
         every.tick().await;
-        if let Err(HubError::Unavailable) = hub.writer.submit(|_| Ok(())).await {
+        if let Err(HubError::Unavailable) = hub.tick().await {
             break;
         }
+    }
+}
+
+impl Hub {
+    /// Rolls the day over if it is time, and raises the case warnings due.
+    ///
+    /// # Errors
+    /// The writer is gone or the database failed.
+    pub async fn tick(&self) -> Result<(), HubError> {
+        self.writer
+            .submit(|batch| {
+                let events = batch.hall().case_warnings(batch.now());
+                batch.record(&crate::domain::ids::Actor::System, events)
+            })
+            .await
     }
 }
 
@@ -186,6 +204,34 @@ fn router(hub: Arc<Hub>) -> Router {
         .route("/api/v1/counters/{n}/transfer", post(counters::transfer))
         .route("/api/v1/counters/{n}/pause", post(counters::pause))
         .route("/api/v1/counters/{n}/resume", post(counters::resume))
+        .route("/api/v1/cases", get(cases::list).post(cases::open))
+        .route("/api/v1/cases/{number}", get(cases::one))
+        .route(
+            "/api/v1/cases/{number}/materials",
+            post(cases::receive_materials),
+        )
+        .route("/api/v1/cases/{number}/claim", post(cases::claim))
+        .route("/api/v1/cases/{number}/decision", post(cases::decide))
+        .route("/api/v1/cases/{number}/correction", post(cases::correction))
+        .route("/api/v1/cases/{number}/resubmit", post(cases::resubmit))
+        .route("/api/v1/cases/{number}/extension", post(cases::extension))
+        .route(
+            "/api/v1/cases/{number}/extension/decision",
+            post(cases::extension_decision),
+        )
+        .route(
+            "/api/v1/cases/{number}/excluded-time",
+            post(cases::excluded_time),
+        )
+        .route("/api/v1/cases/{number}/pickup", post(cases::pickup))
+        .route(
+            "/api/v1/cases/{number}/documents/{kind}",
+            get(cases::document),
+        )
+        .route("/api/v1/supervision", get(cases::supervision))
+        .route("/api/v1/ratings", post(ratings::rate))
+        .route("/api/v1/ratings/summary", get(ratings::summary))
+        .route("/api/v1/rectifications/{id}/close", post(ratings::close))
         .route("/api/v1/alerts", post(alerts::report))
         .route("/api/v1/events", get(stream::events))
         .fallback(|| async { HubError::NotFound("没有这个地址") })

@@ -4,7 +4,7 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{alerts, catalogue, counters, sessions, stream, tickets};
+use super::{alerts, cases, catalogue, counters, ratings, sessions, stream, tickets};
 use crate::api;
 
 struct Bearer;
@@ -35,6 +35,10 @@ impl Modify for Bearer {
         counters::list, counters::one, counters::call_next, counters::call, counters::recall,
         counters::no_show, counters::start, counters::finish, counters::transfer,
         counters::pause, counters::resume,
+        cases::open, cases::one, cases::list, cases::receive_materials, cases::claim, cases::decide,
+        cases::correction, cases::resubmit, cases::extension, cases::extension_decision,
+        cases::excluded_time, cases::pickup, cases::supervision, cases::document,
+        ratings::rate, ratings::summary, ratings::close,
         alerts::report, stream::events,
     ),
     components(schemas(api::EventMessage, api::StreamNotice)),

@@ -8,9 +8,12 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 
 use super::error::HubError;
+use crate::api::{RatingCount, RatingSummary};
+use crate::domain::case::Case;
 use crate::domain::ids::TicketId;
 use crate::domain::ticket::Ticket;
 use crate::store::events::StoredEvent;
+use crate::store::ratings::{self, RatedBy};
 use crate::store::{self, StoreError};
 
 /// Idle connections kept for reuse.
@@ -64,5 +67,42 @@ impl Readers {
 
     pub async fn ticket(&self, id: TicketId) -> Result<Ticket, HubError> {
         self.with(move |conn| store::hall::ticket(conn, &id)).await
+    }
+
+    pub async fn case(&self, number: String) -> Result<Case, HubError> {
+        self.with(move |conn| store::hall::case(conn, &number))
+            .await
+    }
+
+    pub async fn rating_summary(&self) -> Result<RatingSummary, HubError> {
+        self.with(|conn| {
+            let count = |by| -> Result<Vec<RatingCount>, StoreError> {
+                Ok(ratings::counts(conn, by)?
+                    .into_iter()
+                    .map(|(key, scores)| {
+                        let count: u32 = scores.iter().sum();
+                        let total: u32 = scores.iter().zip(1..).map(|(n, s)| n * s).sum();
+                        RatingCount {
+                            key,
+                            count,
+                            average: if count == 0 {
+                                0.0
+                            } else {
+                                f64::from(total) / f64::from(count)
+                            },
+                            bad: scores[0] + scores[1],
+                            scores,
+                        }
+                    })
+                    .collect())
+            };
+            Ok(RatingSummary {
+                by_counter: count(RatedBy::Counter)?,
+                by_staff: count(RatedBy::Staff)?,
+                by_service: count(RatedBy::Service)?,
+                by_department: count(RatedBy::Department)?,
+            })
+        })
+        .await
     }
 }

@@ -58,8 +58,7 @@ impl WireEvent {
     fn text_for(&self, privileged: bool) -> Option<&str> {
         if privileged {
             Some(self.full.get_or_init(|| {
-                let event = serde_json::to_value(&self.event).unwrap_or(Value::Null);
-                self.message(Some(self.stored.actor.clone()), event)
+                self.message(Some(self.stored.actor.clone()), staff_view(&self.event))
             }))
         } else {
             self.public
@@ -67,6 +66,20 @@ impl WireEvent {
                 .as_deref()
         }
     }
+}
+
+/// What staff and devices see of an event: everything but an applicant's
+/// full ID number and phone, which only the roles that need them read, case
+/// by case, from the API.
+pub fn staff_view(event: &HallEvent) -> Value {
+    let mut value = serde_json::to_value(event).unwrap_or(Value::Null);
+    if let HallEvent::Case { case, .. } = event {
+        let applicant = &mut value["case"]["applicant"];
+        applicant["id_number"] = Value::from(case.applicant.id_number.masked());
+        applicant["phone"] =
+            Value::from(crate::domain::applicant::mask_phone(&case.applicant.phone));
+    }
+    value
 }
 
 /// What the public may know of an event: enough for a display wall.
@@ -150,7 +163,11 @@ pub fn public_view(event: &HallEvent) -> Option<Value> {
         E::StaffLoggedIn { counter: None, .. }
         | E::StaffLoggedOut { counter: None, .. }
         | E::StaffLoginFailed { .. }
-        | E::DeviceAlert { .. } => return None,
+        | E::DeviceAlert { .. }
+        | E::Case { .. }
+        | E::Rated { .. }
+        | E::RectificationOpened { .. }
+        | E::RectificationClosed { .. } => return None,
     })
 }
 

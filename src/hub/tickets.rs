@@ -63,17 +63,18 @@ pub async fn issue(
     if !may_issue(&principal) {
         return Err(HubError::Forbidden("此身份不能取号"));
     }
-    let wanted = match (req.service, req.queue) {
-        (Some(code), None) => Wanted::Service(ServiceCode(code)),
-        (None, Some(prefix)) => Wanted::Queue(
+    let wanted = match (req.service, req.queue, req.case) {
+        (Some(code), None, None) => Wanted::Service(ServiceCode(code)),
+        (None, Some(prefix), None) => Wanted::Queue(
             prefix
                 .parse::<QueuePrefix>()
                 .map_err(|e| HubError::invalid("invalid_queue", e))?,
         ),
+        (None, None, Some(number)) => Wanted::Case(number),
         _ => {
             return Err(HubError::invalid(
                 "invalid_body",
-                "请指定 service（服务事项）或 queue（队列）其中之一",
+                "请指定 service（服务事项）、queue（队列）或 case（办件编号）其中之一",
             ));
         }
     };
@@ -118,6 +119,7 @@ fn issued_view(config: &Config, hall: &Hall, id: &TicketId) -> Option<IssuedTick
         queue_name: queue_name(hall, t),
         service: t.service.as_ref().map(|s| s.0.clone()),
         service_name: service_name(config, t),
+        case: t.case.clone(),
         priority: t.priority,
         ahead: u32::try_from(ahead).unwrap_or(u32::MAX),
         estimated_wait_minutes: hall.estimate_wait(t.queue, ahead),

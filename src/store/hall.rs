@@ -6,11 +6,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StoreError;
+use crate::domain::case::Case;
 use crate::domain::event::HallEvent;
 use crate::domain::hall::{Hall, LoginRecord, Pause, SavedHall, Session};
 use crate::domain::ids::{
     BusinessDay, QueuePrefix, ServiceCode, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
 };
+use crate::domain::rating::RatingSubject;
 use crate::domain::setup::HallSetup;
 use crate::domain::ticket::{Ticket, TicketState};
 
@@ -115,6 +117,44 @@ pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), Sto
             (None, _) => {}
         }
     }
+    if let Some(case) = touched.case.and_then(|n| hall.case(n)) {
+        save_case(conn, case)?;
+    }
+    if let Some(r) = touched.rating {
+        let (ticket, case) = match &r.subject {
+            RatingSubject::Ticket(id) => (Some(id.0.as_str()), None),
+            RatingSubject::Case(number) => (None, Some(number.as_str())),
+        };
+        conn.prepare_cached(
+            "INSERT INTO ratings (id, ticket, case_number, score, comment, at_ms, counter, staff, service, department)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            r.id,
+            ticket,
+            case,
+            r.score,
+            r.comment,
+            ms(r.at),
+            r.counter,
+            r.staff.as_ref().map(|s| &s.0),
+            r.service.as_ref().map(|s| &s.0),
+            r.department,
+        ])?;
+    }
+    if let HallEvent::RectificationOpened { item } | HallEvent::RectificationClosed { item } = event
+    {
+        conn.prepare_cached(
+            "INSERT INTO rectifications (id, rating, closed, data) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET closed = excluded.closed, data = excluded.data",
+        )?
+        .execute(params![
+            item.id,
+            item.rating.id,
+            item.closed.is_some(),
+            serde_json::to_string(item)?
+        ])?;
+    }
     if let Some(staff) = touched.staff_login {
         match hall.login_record(staff) {
             Some(record) => conn
@@ -134,6 +174,38 @@ pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), Sto
         };
     }
     Ok(())
+}
+
+fn save_case(conn: &Connection, case: &Case) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO cases (number, state, department, service, accepted_on, finished_on, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (number) DO UPDATE SET state = excluded.state, accepted_on = excluded.accepted_on,
+           finished_on = excluded.finished_on, data = excluded.data",
+    )?
+    .execute(params![
+        case.number,
+        case.state.as_str(),
+        case.department,
+        case.service.0,
+        case.accepted_on.map(|d| d.to_string()),
+        case.finished_on.map(|d| d.to_string()),
+        serde_json::to_string(case)?,
+    ])?;
+    Ok(())
+}
+
+/// One case of any age, by number.
+///
+/// # Errors
+/// `NotFound` for an unknown number; otherwise the database cannot be read.
+pub fn case(conn: &Connection, number: &str) -> Result<Case, StoreError> {
+    let data: String = conn
+        .prepare_cached("SELECT data FROM cases WHERE number = ?1")?
+        .query_row([number], |r| r.get(0))
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    Ok(serde_json::from_str(&data)?)
 }
 
 fn roll_over(
@@ -161,13 +233,14 @@ fn save_ticket(conn: &Connection, t: &Ticket) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO tickets (id, day, origin_queue, seq, width, queue, service, priority,
            issued_at_ms, order_key, target_counter, state, recalls, counter, staff,
-           called_at_ms, started_at_ms, finished_at_ms, no_show_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+           called_at_ms, started_at_ms, finished_at_ms, no_show_at_ms, case_number, rated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
          ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, order_key = excluded.order_key,
            target_counter = excluded.target_counter, state = excluded.state,
            recalls = excluded.recalls, counter = excluded.counter, staff = excluded.staff,
            called_at_ms = excluded.called_at_ms, started_at_ms = excluded.started_at_ms,
-           finished_at_ms = excluded.finished_at_ms, no_show_at_ms = excluded.no_show_at_ms",
+           finished_at_ms = excluded.finished_at_ms, no_show_at_ms = excluded.no_show_at_ms,
+           rated = excluded.rated",
     )?
     .execute(params![
         t.id.0,
@@ -189,6 +262,8 @@ fn save_ticket(conn: &Connection, t: &Ticket) -> Result<(), StoreError> {
         t.started_at.map(ms),
         t.finished_at.map(ms),
         t.no_show_at.map(ms),
+        t.case,
+        t.rated,
     ])?;
     Ok(())
 }
@@ -196,7 +271,7 @@ fn save_ticket(conn: &Connection, t: &Ticket) -> Result<(), StoreError> {
 const TICKET_COLUMNS: &str =
     "id, day, origin_queue, seq, width, queue, service, priority, issued_at_ms,
     order_key, target_counter, state, recalls, counter, staff, called_at_ms, started_at_ms,
-    finished_at_ms, no_show_at_ms";
+    finished_at_ms, no_show_at_ms, case_number, rated";
 
 fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
     let prefix = |i: usize| -> rusqlite::Result<QueuePrefix> {
@@ -226,6 +301,8 @@ fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
         started_at: opt_time(r.get(16)?)?,
         finished_at: opt_time(r.get(17)?)?,
         no_show_at: opt_time(r.get(18)?)?,
+        case: r.get(19)?,
+        rated: r.get(20)?,
     })
 }
 
@@ -289,6 +366,30 @@ pub fn load(
             })
         })?
         .collect::<Result<_, _>>()?;
+    let kept_since = (day - chrono::Duration::days(setup.cases.keep_closed_days)).to_string();
+    let mut stmt =
+        conn.prepare("SELECT data FROM cases WHERE finished_on IS NULL OR finished_on >= ?1")?;
+    let cases: Vec<String> = stmt
+        .query_map([kept_since], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    saved.cases = cases
+        .iter()
+        .map(|c| serde_json::from_str(c))
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare("SELECT data FROM rectifications WHERE closed = 0")?;
+    let items: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    saved.rectifications = items
+        .iter()
+        .map(|c| serde_json::from_str(c))
+        .collect::<Result<_, _>>()?;
+    saved.last_rating =
+        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM ratings", [], |r| r.get(0))?;
+    saved.last_rectification =
+        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM rectifications", [], |r| {
+            r.get(0)
+        })?;
     let mut stmt = conn.prepare("SELECT staff, failures, locked_until_ms FROM logins")?;
     saved.logins = stmt
         .query_map([], |r| {

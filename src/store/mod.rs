@@ -3,10 +3,12 @@
 //!
 //! - `migrations/`: the schema, applied in order by `PRAGMA user_version`;
 //! - `events`: the hash-chained audit log;
-//! - `hall`: saving and restoring the hall's state.
+//! - `hall`: saving and restoring the hall's state;
+//! - `ratings`: counting ratings.
 
 pub mod events;
 pub mod hall;
+pub mod ratings;
 
 use std::path::Path;
 
@@ -26,7 +28,10 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_cases.sql"),
+];
 
 /// Opens the database for writing, creating and migrating it as needed.
 ///

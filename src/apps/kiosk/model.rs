@@ -261,6 +261,7 @@ mod tests {
             queue_name: "企业开办".into(),
             service: None,
             service_name: None,
+            case: None,
             priority: false,
             ahead: 0,
             estimated_wait_minutes: 0,

@@ -7,6 +7,7 @@
 //! can show the ticket on screen instead ([`PrinterError`]).
 //!
 //! - `settings`: the `[printer]` section and its checks;
+//! - `layout`: what every slip shares: GB18030, Chinese mode, wrapping, the cut;
 //! - `slip`: what is on a ticket and its bytes;
 //! - `status`: `DLE EOT` real-time status;
 //! - `drivers`: file, serial and network connections;
@@ -15,6 +16,7 @@
 
 mod drivers;
 mod error;
+pub(crate) mod layout;
 mod lazy;
 mod memory;
 mod settings;
@@ -90,12 +92,31 @@ where
     P: TicketPrinter + ?Sized,
 {
     let job = ticket_bytes(slip, printer.paper())?;
+    let status = print_job(printer, &job)?;
+    tracing::debug!(printer = %printer.name(), number = %slip.number, bytes = job.len(), "ticket printed");
+    Ok(status)
+}
+
+/// Sends a finished job, such as a ticket or a case document, only once the
+/// printer says it can print it, so that a printer out of paper gets nothing
+/// and the caller learns why.
+///
+/// Returns the status read before printing, so the caller can tell the staff
+/// when the paper is nearly out.
+///
+/// # Errors
+/// [`PrinterError::PaperOut`], [`PrinterError::CoverOpen`] or
+/// [`PrinterError::Offline`] before anything is sent; [`PrinterError::Io`]
+/// when the connection fails.
+pub fn print_job<P>(printer: &mut P, job: &[u8]) -> Result<PrinterStatus, PrinterError>
+where
+    P: TicketPrinter + ?Sized,
+{
     let status = printer.status()?;
     status.check()?;
     if status.paper_near_end {
         tracing::warn!(printer = %printer.name(), "ticket paper is nearly out");
     }
-    printer.send(&job)?;
-    tracing::debug!(printer = %printer.name(), number = %slip.number, bytes = job.len(), "ticket printed");
+    printer.send(job)?;
     Ok(status)
 }

@@ -1,30 +1,17 @@
 //! The printed ticket: what is on it, and its ESC/POS bytes, Chinese text in
 //! GB18030 with the printer's Chinese mode on.
 
-use std::cell::RefCell;
-
-use escpos::driver::Driver;
 use escpos::errors::Result as EscposResult;
-use escpos::printer::Printer;
-use escpos::printer_options::PrinterOptions;
-use escpos::utils::{
-    Encoder, JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption,
-};
+use escpos::utils::{JustifyMode, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
 
 use super::error::PrinterError;
+use super::layout::{self, Sheet, display_columns};
 use super::settings::PaperWidth;
 
-/// `FS &`: Chinese character mode, in which the printer reads two- and
-/// four-byte GB18030 sequences as one character. escpos has no call for it.
-const CHINESE_MODE_ON: [u8; 2] = [0x1C, 0x26];
 /// Width of one ASCII character in the standard 12×24 font, in dots.
 const DOTS_PER_COLUMN: usize = 12;
 /// The largest character magnification ESC/POS has (`GS !`).
 const LARGEST_SCALE: u8 = 8;
-/// Blank lines between the last text and the cutter.
-const FEED_BEFORE_CUT: u8 = 3;
-/// Chinese punctuation that must not begin a line (避头点).
-const NO_LINE_START: &str = "，。、；：？！）》」』”’";
 
 /// Everything printed on a queue ticket, already in the words and formats
 /// the citizen reads.
@@ -57,11 +44,7 @@ pub struct TicketSlip {
 /// [`PrinterError::Layout`] when escpos refuses a part of it, such as a
 /// status URL too long for a QR code.
 pub fn ticket_bytes(slip: &TicketSlip, paper: PaperWidth) -> Result<Vec<u8>, PrinterError> {
-    let protocol = Protocol::new(Encoder::new(encoding_rs::GB18030));
-    let columns = u8::try_from(paper.columns()).expect("at most 48 columns");
-    let options = PrinterOptions::new(None, None, columns);
-    let mut sheet = Printer::new(Capture::default(), protocol, Some(options));
-    sheet.init()?.custom(&CHINESE_MODE_ON)?;
+    let mut sheet = layout::sheet(paper)?;
     heading(&mut sheet, slip, paper)?;
     waiting(&mut sheet, slip, paper)?;
     qr_code(&mut sheet, slip, paper)?;
@@ -69,12 +52,11 @@ pub fn ticket_bytes(slip: &TicketSlip, paper: PaperWidth) -> Result<Vec<u8>, Pri
     for text in &slip.notice {
         write_wrapped(&mut sheet, text, paper)?;
     }
-    sheet.feeds(FEED_BEFORE_CUT)?.print_cut()?;
-    Ok(sheet.driver().bytes.into_inner())
+    Ok(layout::cut(sheet)?)
 }
 
 /// Hall name, the number as large as the paper allows, queue and service.
-fn heading(sheet: &mut Printer<Capture>, slip: &TicketSlip, paper: PaperWidth) -> EscposResult<()> {
+fn heading(sheet: &mut Sheet, slip: &TicketSlip, paper: PaperWidth) -> EscposResult<()> {
     let rule = "-".repeat(paper.columns());
     sheet.justify(JustifyMode::CENTER)?.bold(true)?.size(1, 2)?;
     write_wrapped(sheet, &slip.hall_name, paper)?;
@@ -95,7 +77,7 @@ fn heading(sheet: &mut Printer<Capture>, slip: &TicketSlip, paper: PaperWidth) -
 }
 
 /// People ahead, the estimated wait and the time taken, left-aligned.
-fn waiting(sheet: &mut Printer<Capture>, slip: &TicketSlip, paper: PaperWidth) -> EscposResult<()> {
+fn waiting(sheet: &mut Sheet, slip: &TicketSlip, paper: PaperWidth) -> EscposResult<()> {
     sheet.justify(JustifyMode::LEFT)?;
     if slip.ahead == 0 {
         sheet.writeln("前面没有人等候，请留意叫号")?;
@@ -107,7 +89,7 @@ fn waiting(sheet: &mut Printer<Capture>, slip: &TicketSlip, paper: PaperWidth) -
 }
 
 /// The QR code of the ticket's status page, centred, with a caption.
-fn qr_code(sheet: &mut Printer<Capture>, slip: &TicketSlip, paper: PaperWidth) -> EscposResult<()> {
+fn qr_code(sheet: &mut Sheet, slip: &TicketSlip, paper: PaperWidth) -> EscposResult<()> {
     // Module size in dots: a URL of about 80 characters makes a version 5
     // symbol, 45 modules with its quiet zone: 270 dots on 58 mm, 360 on 80 mm.
     let module = match paper {
@@ -123,11 +105,8 @@ fn qr_code(sheet: &mut Printer<Capture>, slip: &TicketSlip, paper: PaperWidth) -
 }
 
 /// Writes a text broken into lines that fit the paper.
-fn write_wrapped(sheet: &mut Printer<Capture>, text: &str, paper: PaperWidth) -> EscposResult<()> {
-    for line in wrap(text, paper.columns()) {
-        sheet.writeln(&line)?;
-    }
-    Ok(())
+fn write_wrapped(sheet: &mut Sheet, text: &str, paper: PaperWidth) -> EscposResult<()> {
+    layout::write_wrapped(sheet, text, paper.columns())
 }
 
 /// The largest magnification at which the number fits on one line.
@@ -139,79 +118,9 @@ fn number_scale(number: &str, paper: PaperWidth) -> u8 {
         .clamp(1, LARGEST_SCALE)
 }
 
-/// Columns a text takes in Chinese mode: two for a Chinese character, one
-/// for ASCII.
-fn display_columns(text: &str) -> usize {
-    text.chars().map(char_columns).sum()
-}
-
-fn char_columns(c: char) -> usize {
-    if c.is_ascii() { 1 } else { 2 }
-}
-
-/// Breaks a text into lines of at most `columns`, never starting a line with
-/// closing punctuation.
-fn wrap(text: &str, columns: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for c in text.chars() {
-        if display_columns(&line) + char_columns(c) > columns && !line.is_empty() {
-            // Carry the last character along rather than start with a comma.
-            let carry = NO_LINE_START.contains(c) && line.chars().nth(1).is_some();
-            let carried: String = if carry {
-                line.pop().into_iter().collect()
-            } else {
-                String::new()
-            };
-            lines.push(std::mem::replace(&mut line, carried));
-        }
-        line.push(c);
-    }
-    lines.push(line);
-    lines
-}
-
-/// An escpos driver that keeps what it is given: the finished job.
-#[derive(Default)]
-struct Capture {
-    bytes: RefCell<Vec<u8>>,
-}
-
-impl Driver for Capture {
-    fn name(&self) -> String {
-        "ticket layout".to_owned()
-    }
-
-    fn write(&self, data: &[u8]) -> EscposResult<()> {
-        self.bytes.borrow_mut().extend_from_slice(data);
-        Ok(())
-    }
-
-    fn read(&self, _buf: &mut [u8]) -> EscposResult<usize> {
-        Ok(0)
-    }
-
-    fn flush(&self) -> EscposResult<()> {
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wraps_by_display_columns() {
-        let lines = wrap("过号请重新取号，请留意叫号 A001", 12);
-        assert_eq!(lines, ["过号请重新取", "号，请留意叫", "号 A001"]);
-        assert!(lines.iter().all(|l| display_columns(l) <= 12));
-    }
-
-    #[test]
-    fn never_starts_a_line_with_a_comma() {
-        let lines = wrap("请您留意叫号，谢谢", 12);
-        assert_eq!(lines, ["请您留意叫", "号，谢谢"]);
-    }
 
     #[test]
     fn the_number_is_as_large_as_the_paper_allows() {

@@ -1,0 +1,186 @@
+//! What each kind of document says, in the hall's words. The page and the
+//! slip both lay out these texts, so the citizen's slip and the archived page
+//! never disagree.
+//!
+//! Every text returned here may carry data (names, addresses, reasons): a
+//! renderer escapes all of it.
+
+use super::{CaseDocument, DocumentKind, DocumentLine};
+
+/// The line under the case number: what the number is for.
+pub(super) const CASE_NUMBER_USE: &str = "凭此编号查询、补交材料及领取结果";
+
+/// The legal remedy printed on every refusal.
+pub(super) const REMEDY: &str = "如对本决定不服，可在收到本通知之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。";
+
+/// Why a missing material is needed, when its note says nothing.
+const MISSING_WHY: &str = "缺少此项必需材料";
+
+/// On a notice, the time limit has not started yet.
+const CLOCK_NOT_STARTED: &str = "材料补齐并经窗口受理后起算，补齐前不计入办理时限。";
+
+/// A label and its text, printed as `label：text`.
+pub(super) type Field<'a> = (&'static str, &'a str);
+
+/// The table of materials: its caption and the heading of the detail column.
+pub(super) struct MaterialsTable {
+    /// Above the table, such as 需补齐的材料.
+    pub caption: &'static str,
+    /// The third column's heading, after 序号 and 材料名称.
+    pub detail_heading: &'static str,
+}
+
+/// Who the case is and who applied, under the title.
+pub(super) fn particulars(doc: &CaseDocument) -> [(&'static str, String); 5] {
+    [
+        (
+            "办理事项",
+            format!("{}（{}）", doc.service_name, doc.service_code),
+        ),
+        ("承办部门", doc.department_name.clone()),
+        ("申请人", doc.applicant_name.clone()),
+        ("证件号码", doc.id_number_masked.clone()),
+        ("联系电话", doc.phone_masked.clone()),
+    ]
+}
+
+/// The sentence that opens the body: what was decided.
+pub(super) fn opening(doc: &CaseDocument) -> String {
+    let service = &doc.service_name;
+    match doc.kind {
+        DocumentKind::MissingMaterials => format!(
+            "您申请办理的“{service}”事项，申请材料尚不齐全。请按下列清单一次性补齐后，凭办件编号到窗口补交。"
+        ),
+        DocumentKind::Acceptance => {
+            format!("您申请办理的“{service}”事项，申请材料齐全、符合法定形式，予以受理。")
+        }
+        DocumentKind::Refusal => format!("您申请办理的“{service}”事项，经审查，决定不予受理。"),
+    }
+}
+
+/// The table of materials, for the kinds that list them.
+pub(super) fn materials_table(kind: DocumentKind) -> Option<MaterialsTable> {
+    match kind {
+        DocumentKind::MissingMaterials => Some(MaterialsTable {
+            caption: "需补齐的材料",
+            detail_heading: "补正说明",
+        }),
+        DocumentKind::Acceptance => Some(MaterialsTable {
+            caption: "已收取的材料",
+            detail_heading: "收取情况",
+        }),
+        DocumentKind::Refusal => None,
+    }
+}
+
+/// What the detail column says for one material.
+pub(super) fn detail(kind: DocumentKind, line: &DocumentLine) -> &str {
+    match kind {
+        DocumentKind::MissingMaterials if line.detail.trim().is_empty() => MISSING_WHY,
+        _ => &line.detail,
+    }
+}
+
+/// What follows the materials: the time limit, delivery, reason and remedy
+/// as the kind has them, then where to go and whom to call.
+pub(super) fn statements(doc: &CaseDocument) -> Vec<Field<'_>> {
+    let mut fields = match doc.kind {
+        DocumentKind::MissingMaterials => vec![("办理时限", CLOCK_NOT_STARTED)],
+        DocumentKind::Acceptance => {
+            let promised = doc.promised.as_deref().map(|text| ("办理时限", text));
+            let delivery = doc.delivery.as_deref().map(|text| ("送达方式", text));
+            promised.into_iter().chain(delivery).collect()
+        }
+        DocumentKind::Refusal => {
+            let reason = doc.reason.as_deref().map(|text| ("不予受理理由", text));
+            reason.into_iter().chain([("救济途径", REMEDY)]).collect()
+        }
+    };
+    let place = match doc.kind {
+        DocumentKind::MissingMaterials => "补交地点",
+        DocumentKind::Acceptance => "领取地点",
+        DocumentKind::Refusal => "咨询地点",
+    };
+    fields.extend([
+        (place, doc.place.as_str()),
+        ("咨询电话", doc.phone.as_str()),
+    ]);
+    fields
+}
+
+/// Who issued the document, where and when.
+pub(super) fn issuer(doc: &CaseDocument) -> [Field<'_>; 3] {
+    [
+        ("经办窗口", &doc.counter),
+        ("经办人", &doc.staff),
+        ("日期", &doc.date),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(lines: Vec<DocumentLine>) -> CaseDocument {
+        CaseDocument {
+            kind: DocumentKind::MissingMaterials,
+            hall_name: "政务服务中心".to_owned(),
+            case_number: "202603020007".to_owned(),
+            service_name: "企业设立登记".to_owned(),
+            service_code: "QY001".to_owned(),
+            department_name: "市场监督管理局".to_owned(),
+            applicant_name: "张三".to_owned(),
+            id_number_masked: "1101**********1234".to_owned(),
+            phone_masked: "138****5678".to_owned(),
+            date: "2026年3月2日".to_owned(),
+            counter: "1号窗口".to_owned(),
+            staff: "1001 张敏".to_owned(),
+            lines,
+            promised: Some("承诺 3 个工作日办结".to_owned()),
+            delivery: Some("统一出件窗口领取".to_owned()),
+            reason: Some("不属于本部门职权范围".to_owned()),
+            place: "一楼大厅".to_owned(),
+            phone: "0571-12345678".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_missing_material_without_a_note_says_it_is_required() {
+        let line = DocumentLine {
+            name: "营业执照".to_owned(),
+            detail: " ".to_owned(),
+        };
+        assert_eq!(detail(DocumentKind::MissingMaterials, &line), MISSING_WHY);
+        assert_eq!(detail(DocumentKind::Acceptance, &line), " ");
+    }
+
+    #[test]
+    fn each_kind_says_only_what_belongs_to_it() {
+        let labels = |kind| {
+            let doc = CaseDocument {
+                kind,
+                ..notice(Vec::new())
+            };
+            statements(&doc).iter().map(|(l, _)| *l).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels(DocumentKind::MissingMaterials),
+            ["办理时限", "补交地点", "咨询电话"]
+        );
+        assert_eq!(
+            labels(DocumentKind::Acceptance),
+            ["办理时限", "送达方式", "领取地点", "咨询电话"]
+        );
+        assert_eq!(
+            labels(DocumentKind::Refusal),
+            ["不予受理理由", "救济途径", "咨询地点", "咨询电话"]
+        );
+    }
+
+    #[test]
+    fn the_notice_says_the_clock_has_not_started() {
+        let doc = notice(Vec::new());
+        let fields = statements(&doc);
+        assert_eq!(fields[0], ("办理时限", CLOCK_NOT_STARTED));
+    }
+}

@@ -1,0 +1,580 @@
+//! The case workflow's decisions: 前台综合受理、后台分类审批、统一窗口出件.
+//! Each checks who asks and in what state the case is, and returns the case
+//! as it becomes; nothing here changes the hall.
+
+use chrono::NaiveDate;
+
+use super::applicant::Applicant;
+use super::case::{
+    Case, CaseAction, CaseState, Correction, Decision, Delivery, DeskStamp, ExcludedTime,
+    Extension, Handover, MaterialCheck, Raised,
+};
+use super::deadline::{Card, CaseClock, DaySpan, card, due_date, working_days_between};
+use super::error::QueueError;
+use super::event::HallEvent;
+use super::guide::Guide;
+use super::hall::Hall;
+use super::ids::{CounterNo, StaffId, Timestamp};
+use super::queue::reason_text;
+use super::setup::{Role, StaffSetup};
+use super::ticket::TicketState;
+
+/// Longest extension a supervisor may grant at once, in working days.
+const MAX_EXTENSION_DAYS: u32 = 60;
+/// Longest list of corrections or materials taken.
+const MAX_ITEMS: usize = 30;
+
+/// What the clerk decides at intake.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Intake {
+    /// 受理: everything required is there.
+    Accept,
+    /// 一次性告知: something required is missing.
+    Notice,
+    /// 不予受理, with the reason.
+    Refuse(String),
+}
+
+/// A material as the clerk ticked it: by the guide's name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ticked {
+    pub name: String,
+    pub received: bool,
+    pub note: Option<String>,
+}
+
+/// What a case is opened with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseInput {
+    pub applicant: Applicant,
+    pub materials: Vec<Ticked>,
+    pub delivery: Delivery,
+}
+
+fn case_event(action: CaseAction, case: Case, at: Timestamp) -> Vec<HallEvent> {
+    vec![HallEvent::Case {
+        action,
+        case: Box::new(case),
+        at,
+    }]
+}
+
+impl Hall {
+    pub(super) fn member(&self, staff: &StaffId) -> Result<&StaffSetup, QueueError> {
+        self.setup
+            .staff_member(staff)
+            .ok_or_else(|| QueueError::UnknownStaff(staff.clone()))
+    }
+
+    fn today(&self, now: Timestamp) -> NaiveDate {
+        self.setup.day_rule.day_of(now)
+    }
+
+    pub fn case(&self, number: &str) -> Option<&Case> {
+        self.cases.get(number)
+    }
+
+    pub fn cases(&self) -> impl Iterator<Item = &Case> {
+        self.cases.values()
+    }
+
+    /// The case in one of `states`, for someone of one of `roles`.
+    fn case_for(&self, number: &str, states: &[CaseState]) -> Result<&Case, QueueError> {
+        let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
+        if states.contains(&case.state) {
+            Ok(case)
+        } else {
+            Err(QueueError::CaseWrongState(case.state))
+        }
+    }
+
+    /// A reviewer of the case's own department.
+    fn reviewer_of(&self, staff: &StaffId, case: &Case) -> Result<(), QueueError> {
+        let m = self.member(staff)?;
+        match m.role {
+            Role::Reviewer if m.department.as_deref() == Some(case.department.as_str()) => Ok(()),
+            Role::Reviewer => Err(QueueError::NotYourDepartment),
+            _ => Err(QueueError::RoleCannot("只有本部门审批人员可以审批")),
+        }
+    }
+
+    /// The reviewer who claimed the case.
+    fn claimer_of(&self, staff: &StaffId, case: &Case) -> Result<(), QueueError> {
+        self.reviewer_of(staff, case)?;
+        match &case.reviewer {
+            Some(r) if r == staff => Ok(()),
+            _ => Err(QueueError::NotYourCase),
+        }
+    }
+
+    fn front_desk(&self, staff: &StaffId, counter: CounterNo) -> Result<(), QueueError> {
+        if self.member(staff)?.role != Role::Intake {
+            return Err(QueueError::RoleCannot("只有综合受理窗口可以办理受理"));
+        }
+        match self.counters.get(&counter).and_then(|c| c.staff.as_ref()) {
+            Some(s) if s == staff => Ok(()),
+            _ => Err(QueueError::NotYourCounter(counter)),
+        }
+    }
+
+    fn next_case_number(&self, today: NaiveDate) -> String {
+        let seq = match self.case_seq {
+            (day, seq) if day == today => seq + 1,
+            _ => 1,
+        };
+        format!("{}{seq:04}", today.format("%Y%m%d"))
+    }
+
+    /// Opens a case for the citizen the clerk is serving: accepted, a
+    /// one-time notice of what is missing, or refused.
+    ///
+    /// # Errors
+    /// Not an intake clerk at this counter, no citizen being served, a
+    /// material the guide does not list, or an intake that does not fit the
+    /// materials (acceptance with something missing, a notice with nothing).
+    pub fn open_case(
+        &self,
+        guide: &Guide,
+        staff: &StaffId,
+        counter: CounterNo,
+        input: CaseInput,
+        intake: Intake,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        self.front_desk(staff, counter)?;
+        let serving = self
+            .current_for(counter)
+            .filter(|t| t.state == TicketState::Serving)
+            .ok_or(QueueError::NotServing(counter))?;
+        if let Delivery::Mail { address } = &input.delivery {
+            reason_text(address)
+                .map_err(|_| QueueError::InvalidApplicant("邮寄地址应为 1 至 100 个字".into()))?;
+        }
+        let materials = self.check_materials(guide, &input.materials)?;
+        let today = self.today(now);
+        let mut case = Case {
+            number: self.next_case_number(today),
+            service: guide.code.clone(),
+            department: guide.department.clone(),
+            applicant: input.applicant,
+            materials,
+            delivery: input.delivery,
+            state: CaseState::Accepted,
+            opened: DeskStamp {
+                staff: staff.clone(),
+                counter,
+                at: now,
+            },
+            ticket: Some(serving.id.clone()),
+            promised_days: guide.promised_days,
+            accepted_on: Some(today),
+            refusal: None,
+            reviewer: None,
+            claimed_on: None,
+            correction: None,
+            extension: None,
+            excluded: Vec::new(),
+            decision: None,
+            handover: None,
+            raised: Raised::default(),
+            rated: false,
+            finished_on: None,
+        };
+        let missing: Vec<String> = case.missing().map(|m| m.name.clone()).collect();
+        match intake {
+            Intake::Accept if !missing.is_empty() => {
+                return Err(QueueError::MaterialsMissing(missing));
+            }
+            Intake::Accept => {}
+            Intake::Notice if missing.is_empty() => return Err(QueueError::NothingMissing),
+            Intake::Notice => {
+                case.state = CaseState::AwaitingMaterials;
+                case.accepted_on = None;
+            }
+            Intake::Refuse(reason) => {
+                case.refusal = Some(reason_text(&reason)?);
+                case.state = CaseState::Refused;
+                case.accepted_on = None;
+                case.finished_on = Some(today);
+            }
+        }
+        Ok(case_event(CaseAction::Opened, case, now))
+    }
+
+    /// The guide's list, ticked as the clerk did; unknown names are refused.
+    fn check_materials(
+        &self,
+        guide: &Guide,
+        ticked: &[Ticked],
+    ) -> Result<Vec<MaterialCheck>, QueueError> {
+        if ticked.len() > MAX_ITEMS {
+            return Err(QueueError::TooManyItems(MAX_ITEMS));
+        }
+        if let Some(t) = ticked
+            .iter()
+            .find(|t| !guide.materials.iter().any(|m| m.name == t.name))
+        {
+            return Err(QueueError::UnknownMaterial(t.name.clone()));
+        }
+        guide
+            .materials
+            .iter()
+            .map(|m| {
+                let t = ticked.iter().find(|t| t.name == m.name);
+                let note = match t.and_then(|t| t.note.as_deref()) {
+                    Some(n) if !n.trim().is_empty() => Some(reason_text(n)?),
+                    _ => m.notes.clone(),
+                };
+                Ok(MaterialCheck {
+                    name: m.name.clone(),
+                    required: m.required,
+                    received: t.is_some_and(|t| t.received),
+                    originals: m.originals,
+                    copies: m.copies,
+                    note,
+                })
+            })
+            .collect()
+    }
+
+    /// The citizen brought more of what was missing; with everything
+    /// required, the case is accepted and its clock starts.
+    ///
+    /// # Errors
+    /// Not an intake clerk at this counter, the case not awaiting
+    /// materials, a name not on its list.
+    pub fn receive_materials(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        counter: CounterNo,
+        received: &[String],
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        self.front_desk(staff, counter)?;
+        let mut case = self
+            .case_for(number, &[CaseState::AwaitingMaterials])?
+            .clone();
+        for name in received {
+            let m = case
+                .materials
+                .iter_mut()
+                .find(|m| &m.name == name)
+                .ok_or_else(|| QueueError::UnknownMaterial(name.clone()))?;
+            m.received = true;
+        }
+        if case.missing().next().is_none() {
+            case.state = CaseState::Accepted;
+            case.accepted_on = Some(self.today(now));
+        }
+        Ok(case_event(CaseAction::MaterialsReceived, case, now))
+    }
+
+    /// A reviewer of the department takes an accepted case.
+    ///
+    /// # Errors
+    /// Not a reviewer of its department, or not waiting to be claimed.
+    pub fn claim(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let case = self.case_for(number, &[CaseState::Accepted])?;
+        self.reviewer_of(staff, case)?;
+        let mut case = case.clone();
+        case.state = CaseState::InReview;
+        case.reviewer = Some(staff.clone());
+        case.claimed_on = Some(self.today(now));
+        Ok(case_event(CaseAction::Claimed, case, now))
+    }
+
+    /// Approves (to pickup or mail) or rejects, with a reason.
+    ///
+    /// # Errors
+    /// Not the reviewer who claimed it, not in review, no reason to reject.
+    pub fn decide(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        approve: bool,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let case = self.case_for(number, &[CaseState::InReview])?;
+        self.claimer_of(staff, case)?;
+        let mut case = case.clone();
+        let reason = if approve && reason.trim().is_empty() {
+            String::new()
+        } else {
+            reason_text(reason)?
+        };
+        case.decision = Some(Decision {
+            approved: approve,
+            reason,
+            by: staff.clone(),
+            at: now,
+        });
+        case.state = if approve {
+            CaseState::Approved
+        } else {
+            CaseState::Rejected
+        };
+        if !approve {
+            case.finished_on = Some(self.today(now));
+        }
+        let action = if approve {
+            CaseAction::Approved
+        } else {
+            CaseAction::Rejected
+        };
+        Ok(case_event(action, case, now))
+    }
+
+    /// Sends the case back for correction, once, listing everything to fix;
+    /// the clock stops.
+    ///
+    /// # Errors
+    /// Not the claimer, not in review, a correction already used, no items.
+    pub fn request_correction(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        items: &[String],
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let case = self.case_for(number, &[CaseState::InReview])?;
+        self.claimer_of(staff, case)?;
+        if case.correction.is_some() {
+            return Err(QueueError::CorrectionUsed);
+        }
+        if items.len() > MAX_ITEMS {
+            return Err(QueueError::TooManyItems(MAX_ITEMS));
+        }
+        let items = items
+            .iter()
+            .map(|i| reason_text(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        if items.is_empty() {
+            return Err(QueueError::ReasonRequired);
+        }
+        let mut case = case.clone();
+        case.state = CaseState::Correction;
+        case.correction = Some(Correction {
+            items,
+            requested_on: self.today(now),
+            resubmitted_on: None,
+        });
+        Ok(case_event(CaseAction::CorrectionRequested, case, now))
+    }
+
+    /// The citizen brings the corrections to the front desk; the clock runs again.
+    ///
+    /// # Errors
+    /// Not an intake clerk at this counter, no correction outstanding.
+    pub fn resubmit(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        counter: CounterNo,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        self.front_desk(staff, counter)?;
+        let mut case = self.case_for(number, &[CaseState::Correction])?.clone();
+        case.state = CaseState::InReview;
+        if let Some(c) = &mut case.correction {
+            c.resubmitted_on = Some(self.today(now));
+        }
+        Ok(case_event(CaseAction::Resubmitted, case, now))
+    }
+
+    /// The claimer asks for more time; a supervisor decides.
+    ///
+    /// # Errors
+    /// Not the claimer, not in review, one already pending, days out of range.
+    pub fn request_extension(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        days: u32,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let case = self.case_for(number, &[CaseState::InReview])?;
+        self.claimer_of(staff, case)?;
+        if case
+            .extension
+            .as_ref()
+            .is_some_and(|e| e.approved != Some(false))
+        {
+            return Err(QueueError::ExtensionPending);
+        }
+        if !(1..=MAX_EXTENSION_DAYS).contains(&days) {
+            return Err(QueueError::BadDays(MAX_EXTENSION_DAYS));
+        }
+        let mut case = case.clone();
+        case.extension = Some(Extension {
+            days,
+            reason: reason_text(reason)?,
+            requested_by: staff.clone(),
+            approved: None,
+            decided_by: None,
+        });
+        Ok(case_event(CaseAction::ExtensionRequested, case, now))
+    }
+
+    /// A supervisor approves or declines a pending extension.
+    ///
+    /// # Errors
+    /// Not a supervisor, nothing pending.
+    pub fn decide_extension(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        approve: bool,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        if self.member(staff)?.role != Role::Supervisor {
+            return Err(QueueError::RoleCannot("延期须经监督人员批准"));
+        }
+        let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
+        if case.extension.as_ref().is_none_or(|e| e.approved.is_some()) {
+            return Err(QueueError::NoExtensionPending);
+        }
+        let mut case = case.clone();
+        if let Some(e) = &mut case.extension {
+            e.approved = Some(approve);
+            e.decided_by = Some(staff.clone());
+        }
+        let action = if approve {
+            CaseAction::ExtensionApproved
+        } else {
+            CaseAction::ExtensionDeclined
+        };
+        Ok(case_event(action, case, now))
+    }
+
+    /// Records time that by law does not count: a hearing, an inspection, testing, expert review.
+    ///
+    /// # Errors
+    /// Not the claimer, not in review, days backwards, no kind.
+    pub fn exclude_time(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        kind: &str,
+        days: DaySpan,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let case = self.case_for(number, &[CaseState::InReview])?;
+        self.claimer_of(staff, case)?;
+        if days.from > days.to || case.accepted_on.is_some_and(|a| days.from <= a) {
+            return Err(QueueError::BadDays(MAX_EXTENSION_DAYS));
+        }
+        let mut case = case.clone();
+        case.excluded.push(ExcludedTime {
+            kind: reason_text(kind)?,
+            days,
+            note: note.trim().to_owned(),
+            by: staff.clone(),
+        });
+        Ok(case_event(CaseAction::TimeExcluded, case, now))
+    }
+
+    /// The pickup window hands the result over, or it goes by mail with a
+    /// tracking number; the case closes.
+    ///
+    /// # Errors
+    /// Not a pickup clerk, not approved, or the wrong delivery for what was recorded.
+    pub fn hand_over(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        collected_by: Option<&str>,
+        tracking: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        if self.member(staff)?.role != Role::Pickup {
+            return Err(QueueError::RoleCannot("只有统一出件窗口可以交付办理结果"));
+        }
+        let case = self.case_for(number, &[CaseState::Approved])?;
+        let mut case = case.clone();
+        let action = match (&case.delivery, collected_by, tracking) {
+            (Delivery::Pickup, Some(who), None) => {
+                case.handover = Some(Handover {
+                    collected_by: Some(reason_text(who)?),
+                    tracking: None,
+                    by: staff.clone(),
+                    at: now,
+                });
+                CaseAction::HandedOver
+            }
+            (Delivery::Mail { .. }, None, Some(tracking)) => {
+                case.handover = Some(Handover {
+                    collected_by: None,
+                    tracking: Some(reason_text(tracking)?),
+                    by: staff.clone(),
+                    at: now,
+                });
+                CaseAction::Mailed
+            }
+            _ => return Err(QueueError::WrongDelivery),
+        };
+        case.state = CaseState::Closed;
+        case.finished_on = Some(self.today(now));
+        Ok(case_event(action, case, now))
+    }
+
+    /// Yellow and red cards, and steps past their own limits, not yet raised.
+    pub fn case_warnings(&self, now: Timestamp) -> Vec<HallEvent> {
+        let today = self.today(now);
+        let calendar = &self.setup.calendar;
+        let rules = &self.setup.cases;
+        let mut events = Vec::new();
+        for case in self.cases.values().filter(|c| c.state.in_department()) {
+            let mut case = case.clone();
+            let mut actions = Vec::new();
+            if let Some(due) = case.due(calendar) {
+                let now_card = card(calendar, today, due, rules.yellow_days);
+                if now_card > case.raised.card {
+                    case.raised.card = now_card;
+                    actions.push(if now_card == Some(Card::Red) {
+                        CaseAction::RedCard
+                    } else {
+                        CaseAction::YellowCard
+                    });
+                }
+            }
+            let past = |since: NaiveDate, limit: u32| {
+                working_days_between(calendar, since, today).value > limit
+            };
+            if let (CaseState::Accepted, Some(accepted)) = (case.state, case.accepted_on)
+                && !case.raised.claim_overdue
+                && past(accepted, rules.claim_days)
+            {
+                case.raised.claim_overdue = true;
+                actions.push(CaseAction::ClaimOverdue);
+            }
+            if let (CaseState::InReview, Some(claimed)) = (case.state, case.claimed_on) {
+                // The review step's own limit: the promise less the claim step,
+                // from the day it was claimed, stretched like the case's clock.
+                let step = CaseClock {
+                    accepted_on: Some(claimed),
+                    promised_days: case.promised_days.saturating_sub(rules.claim_days).max(1),
+                    ..case.clock()
+                };
+                let step_due = due_date(calendar, &step).value;
+                if !case.raised.review_overdue && step_due.is_some_and(|due| today > due) {
+                    case.raised.review_overdue = true;
+                    actions.push(CaseAction::ReviewOverdue);
+                }
+            }
+            // One event per warning, each carrying the case as it is after it.
+            for action in actions {
+                events.extend(case_event(action, case.clone(), now));
+            }
+        }
+        events
+    }
+}

@@ -1,0 +1,211 @@
+//! 好差评: citizens rate every ticket and every case once; a bad review opens
+//! a rectification (差评整改) that a supervisor must close.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::ids::{CounterNo, ServiceCode, StaffId, TicketId, Timestamp};
+
+/// What was rated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingSubject {
+    Ticket(TicketId),
+    /// A case, by its number.
+    Case(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    pub id: i64,
+    pub subject: RatingSubject,
+    /// 5 非常满意 … 1 非常不满意.
+    pub score: u8,
+    pub comment: Option<String>,
+    pub at: Timestamp,
+    /// Whom and what it rates, for the counts.
+    pub counter: Option<CounterNo>,
+    pub staff: Option<StaffId>,
+    pub service: Option<ServiceCode>,
+    pub department: Option<String>,
+}
+
+/// The words for a score, as on the hall's rating keypads.
+pub fn score_label(score: u8) -> &'static str {
+    match score {
+        5 => "非常满意",
+        4 => "满意",
+        3 => "基本满意",
+        2 => "不满意",
+        _ => "非常不满意",
+    }
+}
+
+/// Scores at or below this open a rectification.
+pub const BAD_REVIEW: u8 = 2;
+
+/// The citizen's view after the rectification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Satisfied,
+    Unsatisfied,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rectification {
+    pub id: i64,
+    pub rating: Rating,
+    pub assigned_to: Option<StaffId>,
+    pub due: NaiveDate,
+    /// Set when closed.
+    pub closed: Option<Closure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub note: String,
+    pub verdict: Verdict,
+    pub by: StaffId,
+    pub at: Timestamp,
+}
+
+/// Longest comment taken, in characters.
+const MAX_COMMENT_CHARS: usize = 200;
+
+impl super::hall::Hall {
+    /// Records a rating of a finished ticket of today or a finished case;
+    /// a bad one opens a rectification for the hall's supervisor.
+    ///
+    /// # Errors
+    /// A score outside 1–5, a comment too long, the subject unknown, not
+    /// finished, or rated already.
+    pub fn rate(
+        &self,
+        subject: RatingSubject,
+        score: u8,
+        comment: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<super::event::HallEvent>, super::error::QueueError> {
+        use super::error::QueueError;
+        if !(1..=5).contains(&score) {
+            return Err(QueueError::InvalidRating);
+        }
+        let comment = match comment.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) if c.chars().count() > MAX_COMMENT_CHARS || c.chars().any(char::is_control) => {
+                return Err(QueueError::ReasonTooLong(MAX_COMMENT_CHARS));
+            }
+            other => other.map(str::to_owned),
+        };
+        let department_of = |service: &Option<ServiceCode>| {
+            service
+                .as_ref()
+                .and_then(|s| self.setup.departments_by_service.get(s).cloned())
+        };
+        let (counter, staff, service, department) = match &subject {
+            RatingSubject::Ticket(id) => {
+                let t = self.tickets.get(id).ok_or(QueueError::UnknownTicket)?;
+                if t.state != super::ticket::TicketState::Finished {
+                    return Err(QueueError::NotRateable);
+                }
+                if t.rated {
+                    return Err(QueueError::AlreadyRated);
+                }
+                (
+                    t.counter,
+                    t.staff.clone(),
+                    t.service.clone(),
+                    department_of(&t.service),
+                )
+            }
+            RatingSubject::Case(number) => {
+                let c = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
+                if !c.state.is_final() {
+                    return Err(QueueError::NotRateable);
+                }
+                if c.rated {
+                    return Err(QueueError::AlreadyRated);
+                }
+                (
+                    Some(c.opened.counter),
+                    Some(c.opened.staff.clone()),
+                    Some(c.service.clone()),
+                    Some(c.department.clone()),
+                )
+            }
+        };
+        let rating = Rating {
+            id: self.next_rating,
+            subject,
+            score,
+            comment,
+            at: now,
+            counter,
+            staff,
+            service,
+            department,
+        };
+        let mut events = vec![super::event::HallEvent::Rated {
+            rating: rating.clone(),
+        }];
+        if score <= BAD_REVIEW {
+            let today = self.setup.day_rule.day_of(now);
+            let due = self
+                .setup
+                .calendar
+                .add_working_days(today, self.setup.cases.rectify_days)
+                .value;
+            let assigned_to = self
+                .setup
+                .staff
+                .iter()
+                .find(|s| s.role == super::setup::Role::Supervisor)
+                .map(|s| s.id.clone());
+            events.push(super::event::HallEvent::RectificationOpened {
+                item: Rectification {
+                    id: self.next_rectification,
+                    rating,
+                    assigned_to,
+                    due,
+                    closed: None,
+                },
+            });
+        }
+        Ok(events)
+    }
+
+    /// A supervisor closes a rectification with a note and the citizen's verdict.
+    ///
+    /// # Errors
+    /// Not a supervisor, an unknown or closed item, an empty note.
+    pub fn close_rectification(
+        &self,
+        id: i64,
+        staff: &StaffId,
+        note: &str,
+        verdict: Verdict,
+        now: Timestamp,
+    ) -> Result<Vec<super::event::HallEvent>, super::error::QueueError> {
+        use super::error::QueueError;
+        if self.member(staff)?.role != super::setup::Role::Supervisor {
+            return Err(QueueError::RoleCannot("只有监督人员可以办结差评整改"));
+        }
+        let item = self
+            .rectifications
+            .get(&id)
+            .filter(|r| r.closed.is_none())
+            .ok_or(QueueError::UnknownRectification)?;
+        let mut item = item.clone();
+        item.closed = Some(Closure {
+            note: super::queue::reason_text(note)?,
+            verdict,
+            by: staff.clone(),
+            at: now,
+        });
+        Ok(vec![super::event::HallEvent::RectificationClosed { item }])
+    }
+
+    pub fn rectifications(&self) -> impl Iterator<Item = &Rectification> {
+        self.rectifications.values()
+    }
+}

@@ -1,0 +1,671 @@
+//! Case routes: intake at the front desk, review by the department, the
+//! unified pickup window, and what supervisors watch. Who may do what is the
+//! domain's to decide; these routes check only that a staff member asks.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::Hub;
+use super::auth::Principal;
+use super::error::{HubError, Json, Path};
+use crate::api::{
+    ApplicantView, CaseRequest, CaseView, CorrectionRequest, DecisionRequest, ExcludedTimeRequest,
+    ExcludedView, ExtensionDecisionRequest, ExtensionRequest, IntakeDecision, MaterialsRequest,
+    PickupRequest, Supervision,
+};
+use crate::config::Config;
+use crate::documents::{self, CaseDocument, DocumentKind, DocumentLine};
+use crate::domain::applicant::{Applicant, mask_name, mask_phone};
+use crate::domain::case::{Case, CaseState, Delivery};
+use crate::domain::case_flow::{CaseInput, Intake, Ticked};
+use crate::domain::deadline::{DaySpan, card, due_date, working_days_between};
+use crate::domain::error::QueueError;
+use crate::domain::event::HallEvent;
+use crate::domain::hall::Hall;
+use crate::domain::ids::{CounterNo, StaffId, Timestamp};
+use crate::domain::setup::{Role, StaffSetup};
+
+/// Whether this staff member sees the applicant's full ID number and phone:
+/// the department's reviewers, who check identity, and the pickup window,
+/// which hands the result to the right person.
+fn sees_full(member: &StaffSetup, case: &Case) -> bool {
+    match member.role {
+        Role::Reviewer => member.department.as_deref() == Some(case.department.as_str()),
+        Role::Pickup => true,
+        _ => false,
+    }
+}
+
+/// A case as `member` may see it, with its deadline as of `now`.
+pub fn case_view(
+    config: &Config,
+    hall: &Hall,
+    case: &Case,
+    member: &StaffSetup,
+    now: Timestamp,
+) -> CaseView {
+    let calendar = &hall.setup().calendar;
+    let today = hall.setup().day_rule.day_of(now);
+    let due = due_date(calendar, &case.clock());
+    let running = case.state.in_department();
+    let due_day = due.value.filter(|_| running);
+    let full = sees_full(member, case);
+    let a = &case.applicant;
+    let guide = config.guide(&case.service.0);
+    let extension = case.extension.as_ref();
+    CaseView {
+        number: case.number.clone(),
+        service: case.service.0.clone(),
+        service_name: guide.map(|g| g.name.clone()).unwrap_or_default(),
+        department: case.department.clone(),
+        department_name: config
+            .departments
+            .iter()
+            .find(|d| d.code == case.department)
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        state: case.state,
+        applicant: ApplicantView {
+            name: if full {
+                a.name.clone()
+            } else {
+                mask_name(&a.name)
+            },
+            id_number: if full {
+                a.id_number.as_str().to_owned()
+            } else {
+                a.id_number.masked()
+            },
+            phone: if full {
+                a.phone.clone()
+            } else {
+                mask_phone(&a.phone)
+            },
+            masked: !full,
+        },
+        materials: case.materials.clone(),
+        missing: case.missing().map(|m| m.name.clone()).collect(),
+        mail_to: match &case.delivery {
+            Delivery::Mail { address } => Some(address.clone()),
+            Delivery::Pickup => None,
+        },
+        opened_at: case.opened.at,
+        opened_by: case.opened.staff.0.clone(),
+        counter: case.opened.counter,
+        accepted_on: case.accepted_on,
+        promised_days: case.promised_days,
+        due: due_day,
+        working_days_left: due_day.map(|d| {
+            if today > d {
+                -i64::from(working_days_between(calendar, d, today).value)
+            } else {
+                i64::from(working_days_between(calendar, today, d).value)
+            }
+        }),
+        card: due_day.and_then(|d| card(calendar, today, d, hall.setup().cases.yellow_days)),
+        refusal: case.refusal.clone(),
+        reviewer: case.reviewer.as_ref().map(|s| s.0.clone()),
+        claimed_on: case.claimed_on,
+        correction_items: case
+            .correction
+            .as_ref()
+            .map(|c| c.items.clone())
+            .unwrap_or_default(),
+        correction_requested_on: case.correction.as_ref().map(|c| c.requested_on),
+        resubmitted_on: case.correction.as_ref().and_then(|c| c.resubmitted_on),
+        extension_days: extension.map(|e| e.days),
+        extension_reason: extension.map(|e| e.reason.clone()),
+        extension_state: extension.map(|e| {
+            match e.approved {
+                None => "pending",
+                Some(true) => "approved",
+                Some(false) => "declined",
+            }
+            .to_owned()
+        }),
+        excluded: case
+            .excluded
+            .iter()
+            .map(|e| ExcludedView {
+                kind: e.kind.clone(),
+                from: e.days.from,
+                to: e.days.to,
+                note: e.note.clone(),
+            })
+            .collect(),
+        decision_reason: case.decision.as_ref().map(|d| d.reason.clone()),
+        decided_at: case.decision.as_ref().map(|d| d.at),
+        collected_by: case.handover.as_ref().and_then(|h| h.collected_by.clone()),
+        tracking_number: case.handover.as_ref().and_then(|h| h.tracking.clone()),
+        handed_over_at: case.handover.as_ref().map(|h| h.at),
+        claim_overdue: case.raised.claim_overdue,
+        review_overdue: case.raised.review_overdue,
+        rated: case.rated,
+        calendar_warning: due
+            .unknown_year
+            .map(|y| format!("{y} 年的节假日安排尚未配置，期限暂按双休日推算")),
+    }
+}
+
+/// Runs a case decision for the staff member behind the request and answers
+/// with the case as it is after the commit.
+async fn act<F>(
+    hub: Arc<Hub>,
+    principal: Principal,
+    number: String,
+    decide: F,
+) -> Result<axum::Json<CaseView>, HubError>
+where
+    F: FnOnce(&Hall, &str, &StaffSetup, CounterNo, Timestamp) -> Result<Vec<HallEvent>, QueueError>
+        + Send
+        + 'static,
+{
+    let (session, member) = principal.staff()?;
+    let (member, counter) = (member.clone(), session.counter.unwrap_or_default());
+    let actor = principal.actor();
+    let config = hub.config.clone();
+    hub.writer
+        .submit(move |batch| {
+            let events = decide(batch.hall(), &number, &member, counter, batch.now())?;
+            batch.record(&actor, events)?;
+            let hall = batch.hall();
+            let case = hall.case(&number).ok_or(QueueError::UnknownCase)?;
+            Ok(axum::Json(case_view(
+                &config,
+                hall,
+                case,
+                &member,
+                batch.now(),
+            )))
+        })
+        .await
+}
+
+/// The counter of an intake clerk's session.
+fn desk(principal: &Principal) -> Result<(StaffId, u32), HubError> {
+    let (session, member) = principal.staff()?;
+    let counter = session
+        .counter
+        .ok_or(HubError::Forbidden("请先在综合受理窗口登录"))?;
+    Ok((member.id.clone(), counter))
+}
+
+/// Opens a case for the citizen being served: accepted, a one-time notice of
+/// missing materials, or refused.
+#[utoipa::path(
+    post, path = "/api/v1/cases", tag = "cases", request_body = CaseRequest, security(("bearer" = [])),
+    responses(
+        (status = 201, body = CaseView),
+        (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
+        (status = 409, body = crate::api::ErrorBody, description = "materials missing, nothing missing, or nobody being served"),
+        (status = 422, body = crate::api::ErrorBody, description = "a wrong ID number, phone or material"),
+    )
+)]
+pub async fn open(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Json(req): Json<CaseRequest>,
+) -> Result<(StatusCode, axum::Json<CaseView>), HubError> {
+    let (staff, counter) = desk(&principal)?;
+    let guide = hub.config.guide(&req.service).cloned().ok_or_else(|| {
+        QueueError::UnknownService(crate::domain::ids::ServiceCode(req.service.clone()))
+    })?;
+    let applicant = Applicant::new(
+        &req.applicant.name,
+        &req.applicant.id_number,
+        &req.applicant.phone,
+    )?;
+    let intake = match (req.intake, req.reason) {
+        (IntakeDecision::Accept, _) => Intake::Accept,
+        (IntakeDecision::Notice, _) => Intake::Notice,
+        (IntakeDecision::Refuse, reason) => Intake::Refuse(reason.unwrap_or_default()),
+    };
+    let input = CaseInput {
+        applicant,
+        materials: req
+            .materials
+            .into_iter()
+            .map(|m| Ticked {
+                name: m.name,
+                received: m.received,
+                note: m.note,
+            })
+            .collect(),
+        delivery: match req.mail_to {
+            Some(address) => Delivery::Mail { address },
+            None => Delivery::Pickup,
+        },
+    };
+    let actor = principal.actor();
+    let member = principal.staff()?.1.clone();
+    let config = hub.config.clone();
+    let view = hub
+        .writer
+        .submit(move |batch| {
+            let events =
+                batch
+                    .hall()
+                    .open_case(&guide, &staff, counter, input, intake, batch.now())?;
+            let number = match events.first() {
+                Some(HallEvent::Case { case, .. }) => case.number.clone(),
+                _ => return Err(HubError::Internal("a new case went missing".into())),
+            };
+            batch.record(&actor, events)?;
+            let hall = batch.hall();
+            let case = hall.case(&number).ok_or(QueueError::UnknownCase)?;
+            Ok(case_view(&config, hall, case, &member, batch.now()))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(view)))
+}
+
+/// One case, masked as the reader's role requires.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{number}", tag = "cases", security(("bearer" = [])),
+    params(("number" = String, Path, description = "the case number")),
+    responses((status = 200, body = CaseView), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+)]
+pub async fn one(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Path(number): Path<String>,
+) -> Result<axum::Json<CaseView>, HubError> {
+    let (_, member) = principal.staff()?;
+    let now = hub.clock.now();
+    let in_hall = {
+        let hall = hub.hall();
+        hall.case(&number)
+            .map(|c| (c.clone(), case_view(&hub.config, &hall, c, member, now)))
+    };
+    let (case, view) = match in_hall {
+        Some(found) => found,
+        None => {
+            let case = hub
+                .readers
+                .case(number)
+                .await
+                .map_err(|_| QueueError::UnknownCase)?;
+            let hall = hub.hall();
+            let view = case_view(&hub.config, &hall, &case, member, now);
+            (case, view)
+        }
+    };
+    if member.role == Role::Reviewer
+        && member.department.as_deref() != Some(case.department.as_str())
+    {
+        return Err(QueueError::NotYourDepartment.into());
+    }
+    Ok(axum::Json(view))
+}
+
+/// The caller's worklist: a reviewer's department inbox by deadline, the
+/// pickup window's results to hand over, the front desk's cases awaiting
+/// materials or corrections, everything open for supervisors.
+#[utoipa::path(
+    get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CaseView>), (status = 401, body = crate::api::ErrorBody))
+)]
+pub async fn list(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+) -> Result<axum::Json<Vec<CaseView>>, HubError> {
+    let (_, member) = principal.staff()?;
+    let now = hub.clock.now();
+    let hall = hub.hall();
+    let wanted = |c: &Case| match member.role {
+        Role::Reviewer => {
+            member.department.as_deref() == Some(c.department.as_str()) && c.state.in_department()
+        }
+        Role::Pickup => c.state == CaseState::Approved,
+        Role::Intake => matches!(
+            c.state,
+            CaseState::AwaitingMaterials | CaseState::Correction
+        ),
+        Role::Supervisor | Role::Admin => !c.state.is_final(),
+    };
+    let mut views: Vec<CaseView> = hall
+        .cases()
+        .filter(|c| wanted(c))
+        .map(|c| case_view(&hub.config, &hall, c, member, now))
+        .collect();
+    views.sort_by(|a, b| {
+        (a.due.is_none(), a.due, &a.number).cmp(&(b.due.is_none(), b.due, &b.number))
+    });
+    Ok(axum::Json(views))
+}
+
+macro_rules! case_route {
+    ($name:ident, $path:literal, $doc:literal, $body:ty, |$hall:ident, $number:ident, $member:ident, $counter:ident, $now:ident, $req:ident| $decide:expr) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            post, path = $path, tag = "cases", security(("bearer" = [])), request_body = $body,
+            params(("number" = String, Path, description = "the case number")),
+            responses(
+                (status = 200, body = CaseView),
+                (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
+                (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody),
+            )
+        )]
+        pub async fn $name(
+            State(hub): State<Arc<Hub>>,
+            principal: Principal,
+            Path(number): Path<String>,
+            Json($req): Json<$body>,
+        ) -> Result<axum::Json<CaseView>, HubError> {
+            act(hub, principal, number, move |$hall, $number, $member, $counter, $now| $decide).await
+        }
+    };
+}
+
+case_route!(
+    receive_materials,
+    "/api/v1/cases/{number}/materials",
+    "The citizen brought more of what was missing.",
+    MaterialsRequest,
+    |hall, number, member, counter, now, req| hall.receive_materials(
+        number,
+        &member.id,
+        counter,
+        &req.received,
+        now
+    )
+);
+case_route!(
+    decide,
+    "/api/v1/cases/{number}/decision",
+    "Approves the case, or rejects it with a reason.",
+    DecisionRequest,
+    |hall, number, member, _at, now, req| hall.decide(
+        number,
+        &member.id,
+        req.approve,
+        &req.reason,
+        now
+    )
+);
+case_route!(
+    correction,
+    "/api/v1/cases/{number}/correction",
+    "Asks for corrections, once, listing everything; the clock stops.",
+    CorrectionRequest,
+    |hall, number, member, _at, now, req| hall
+        .request_correction(number, &member.id, &req.items, now)
+);
+case_route!(
+    extension,
+    "/api/v1/cases/{number}/extension",
+    "Asks a supervisor for more working days.",
+    ExtensionRequest,
+    |hall, number, member, _at, now, req| hall.request_extension(
+        number,
+        &member.id,
+        req.days,
+        &req.reason,
+        now
+    )
+);
+case_route!(
+    extension_decision,
+    "/api/v1/cases/{number}/extension/decision",
+    "A supervisor approves or declines an extension.",
+    ExtensionDecisionRequest,
+    |hall, number, member, _at, now, req| hall.decide_extension(
+        number,
+        &member.id,
+        req.approve,
+        now
+    )
+);
+case_route!(
+    excluded_time,
+    "/api/v1/cases/{number}/excluded-time",
+    "Records time that by law does not count.",
+    ExcludedTimeRequest,
+    |hall, number, member, _at, now, req| hall.exclude_time(
+        number,
+        &member.id,
+        &req.kind,
+        DaySpan {
+            from: req.from,
+            to: req.to
+        },
+        &req.note,
+        now
+    )
+);
+case_route!(
+    pickup,
+    "/api/v1/cases/{number}/pickup",
+    "Hands the result over at the window, or records its mailing.",
+    PickupRequest,
+    |hall, number, member, _at, now, req| hall.hand_over(
+        number,
+        &member.id,
+        req.collected_by.as_deref(),
+        req.tracking_number.as_deref(),
+        now
+    )
+);
+
+/// A reviewer of the department takes the case.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{number}/claim", tag = "cases", security(("bearer" = [])),
+    params(("number" = String, Path, description = "the case number")),
+    responses((status = 200, body = CaseView), (status = 403, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody))
+)]
+pub async fn claim(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Path(number): Path<String>,
+) -> Result<axum::Json<CaseView>, HubError> {
+    act(hub, principal, number, |hall, number, member, _, now| {
+        hall.claim(number, &member.id, now)
+    })
+    .await
+}
+
+/// The citizen brought the corrections; the clock runs again.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{number}/resubmit", tag = "cases", security(("bearer" = [])),
+    params(("number" = String, Path, description = "the case number")),
+    responses((status = 200, body = CaseView), (status = 403, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody))
+)]
+pub async fn resubmit(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Path(number): Path<String>,
+) -> Result<axum::Json<CaseView>, HubError> {
+    act(
+        hub,
+        principal,
+        number,
+        |hall, number, member, counter, now| hall.resubmit(number, &member.id, counter, now),
+    )
+    .await
+}
+
+/// Yellow and red cards, steps past their limits, extensions to approve and
+/// bad reviews to rectify: for supervisors.
+#[utoipa::path(
+    get, path = "/api/v1/supervision", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, body = Supervision), (status = 403, body = crate::api::ErrorBody))
+)]
+pub async fn supervision(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+) -> Result<axum::Json<Supervision>, HubError> {
+    let (_, member) = principal.staff()?;
+    if !matches!(member.role, Role::Supervisor | Role::Admin) {
+        return Err(HubError::Forbidden("只有监督人员可以查看"));
+    }
+    let now = hub.clock.now();
+    let hall = hub.hall();
+    let views: Vec<CaseView> = hall
+        .cases()
+        .filter(|c| !c.state.is_final())
+        .map(|c| case_view(&hub.config, &hall, c, member, now))
+        .collect();
+    let mut cards: Vec<CaseView> = views.iter().filter(|v| v.card.is_some()).cloned().collect();
+    cards.sort_by_key(|v| (std::cmp::Reverse(v.card), v.working_days_left));
+    let mut calendar_warnings: Vec<String> = views
+        .iter()
+        .filter_map(|v| v.calendar_warning.clone())
+        .collect();
+    calendar_warnings.dedup();
+    Ok(axum::Json(Supervision {
+        cards,
+        steps_overdue: views
+            .iter()
+            .filter(|v| v.claim_overdue || v.review_overdue)
+            .cloned()
+            .collect(),
+        extensions_pending: views
+            .iter()
+            .filter(|v| v.extension_state.as_deref() == Some("pending"))
+            .cloned()
+            .collect(),
+        rectifications: hall
+            .rectifications()
+            .map(|r| super::ratings::rectification_view(&hall, r, now))
+            .collect(),
+        calendar_warnings,
+    }))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct Format {
+    /// `html` (default) for an A4 page, `json` for the counter to print.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The document of a case as a citizen takes it away: applicant masked.
+fn case_document(
+    config: &Config,
+    hall: &Hall,
+    case: &Case,
+    kind: DocumentKind,
+) -> Result<CaseDocument, QueueError> {
+    let fits = match kind {
+        DocumentKind::MissingMaterials => case.state == CaseState::AwaitingMaterials,
+        DocumentKind::Acceptance => case.accepted_on.is_some(),
+        DocumentKind::Refusal => case.state == CaseState::Refused,
+    };
+    if !fits {
+        return Err(QueueError::CaseWrongState(case.state));
+    }
+    let setup = hall.setup();
+    let guide = config.guide(&case.service.0);
+    let chinese_date = |d: chrono::NaiveDate| d.format("%Y年%-m月%-d日").to_string();
+    let opened_on = setup.day_rule.day_of(case.opened.at);
+    let lines = match kind {
+        DocumentKind::MissingMaterials => case
+            .missing()
+            .map(|m| DocumentLine {
+                name: m.name.clone(),
+                detail: m.note.clone().unwrap_or_default(),
+            })
+            .collect(),
+        DocumentKind::Acceptance => case
+            .materials
+            .iter()
+            .filter(|m| m.received)
+            .map(|m| DocumentLine {
+                name: m.name.clone(),
+                detail: format!("原件 {} 份，复印件 {} 份", m.originals, m.copies),
+            })
+            .collect(),
+        DocumentKind::Refusal => Vec::new(),
+    };
+    let due = case.due(&setup.calendar);
+    Ok(CaseDocument {
+        kind,
+        hall_name: setup.name.clone(),
+        case_number: case.number.clone(),
+        service_name: guide.map(|g| g.name.clone()).unwrap_or_default(),
+        service_code: case.service.0.clone(),
+        department_name: config
+            .departments
+            .iter()
+            .find(|d| d.code == case.department)
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        applicant_name: case.applicant.name.clone(),
+        id_number_masked: case.applicant.id_number.masked(),
+        phone_masked: mask_phone(&case.applicant.phone),
+        date: chinese_date(case.accepted_on.unwrap_or(opened_on)),
+        counter: setup.counter(case.opened.counter).map_or_else(
+            || format!("{} 号窗口", case.opened.counter),
+            |c| c.name.clone(),
+        ),
+        staff: setup.staff_member(&case.opened.staff).map_or_else(
+            || case.opened.staff.0.clone(),
+            |m| format!("{} {}", m.id, m.name),
+        ),
+        lines,
+        promised: (kind == DocumentKind::Acceptance).then(|| match due {
+            Some(d) => format!(
+                "承诺 {} 个工作日办结，预计 {} 前办结",
+                case.promised_days,
+                chinese_date(d)
+            ),
+            None => format!("承诺 {} 个工作日办结", case.promised_days),
+        }),
+        delivery: (kind == DocumentKind::Acceptance).then(|| match &case.delivery {
+            Delivery::Pickup => "统一出件窗口领取".to_owned(),
+            Delivery::Mail { address } => format!("邮寄：{address}"),
+        }),
+        reason: case.refusal.clone(),
+        place: guide.map(|g| g.place.clone()).unwrap_or_default(),
+        phone: guide.map(|g| g.phone.clone()).unwrap_or_default(),
+    })
+}
+
+/// A case's document: the one-time notice (`notice`), the acceptance
+/// receipt (`receipt`) or the notice of refusal (`refusal`), as an A4 page
+/// or, with `?format=json`, as data for the counter's printer.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{number}/documents/{kind}", tag = "cases", security(("bearer" = [])),
+    params(
+        ("number" = String, Path, description = "the case number"),
+        ("kind" = String, Path, description = "notice, receipt or refusal"),
+        Format,
+    ),
+    responses(
+        (status = 200, description = "text/html, or JSON with ?format=json"),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 409, body = crate::api::ErrorBody, description = "the case has no such document"),
+    )
+)]
+pub async fn document(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Path((number, kind)): Path<(String, String)>,
+    super::error::Query(Format { format }): super::error::Query<Format>,
+) -> Result<axum::response::Response, HubError> {
+    use axum::response::IntoResponse;
+    principal.staff()?;
+    let kind = match kind.as_str() {
+        "notice" => DocumentKind::MissingMaterials,
+        "receipt" => DocumentKind::Acceptance,
+        "refusal" => DocumentKind::Refusal,
+        _ => return Err(HubError::NotFound("没有这种文书")),
+    };
+    let doc = {
+        let hall = hub.hall();
+        let case = hall.case(&number).ok_or(QueueError::UnknownCase)?;
+        case_document(&hub.config, &hall, case, kind)?
+    };
+    Ok(match format.as_deref() {
+        Some("json") => axum::Json(doc).into_response(),
+        None | Some("html") => axum::response::Html(documents::html(&doc)).into_response(),
+        Some(_) => {
+            return Err(HubError::invalid(
+                "invalid_query",
+                "format 应为 html 或 json",
+            ));
+        }
+    })
+}

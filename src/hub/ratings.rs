@@ -1,0 +1,156 @@
+//! 好差评: ratings from kiosks, counters and rating keypads, their counts,
+//! and the rectification of bad reviews.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::Hub;
+use super::auth::Principal;
+use super::error::{HubError, Json, Path};
+use crate::api::{
+    CloseRectificationRequest, RatingRecorded, RatingRequest, RatingSummary, RectificationView,
+};
+use crate::domain::event::HallEvent;
+use crate::domain::hall::Hall;
+use crate::domain::ids::{TicketId, Timestamp};
+use crate::domain::rating::{RatingSubject, Rectification, score_label};
+use crate::domain::setup::Role;
+
+pub fn rectification_view(hall: &Hall, r: &Rectification, now: Timestamp) -> RectificationView {
+    let rating = &r.rating;
+    let subject = match &rating.subject {
+        RatingSubject::Ticket(id) => hall
+            .ticket(id)
+            .map_or_else(|| id.0.clone(), |t| t.number.to_string()),
+        RatingSubject::Case(number) => number.clone(),
+    };
+    RectificationView {
+        id: r.id,
+        score: rating.score,
+        label: score_label(rating.score).to_owned(),
+        comment: rating.comment.clone(),
+        subject,
+        counter: rating.counter,
+        staff: rating.staff.as_ref().map(|s| s.0.clone()),
+        service: rating.service.as_ref().map(|s| s.0.clone()),
+        department: rating.department.clone(),
+        assigned_to: r.assigned_to.as_ref().map(|s| s.0.clone()),
+        due: r.due,
+        overdue: hall.setup().day_rule.day_of(now) > r.due,
+    }
+}
+
+/// Rates a finished ticket (by id) or a finished case (by number), once.
+#[utoipa::path(
+    post, path = "/api/v1/ratings", tag = "ratings", request_body = RatingRequest, security(("bearer" = [])),
+    responses(
+        (status = 201, body = RatingRecorded),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 409, body = crate::api::ErrorBody, description = "rated already, or not finished"),
+        (status = 422, body = crate::api::ErrorBody),
+    )
+)]
+pub async fn rate(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Json(req): Json<RatingRequest>,
+) -> Result<(StatusCode, axum::Json<RatingRecorded>), HubError> {
+    // Citizens rate on a kiosk, a rating keypad (devices) or the counter's screen.
+    if matches!(
+        principal.role(),
+        Some(Role::Reviewer | Role::Supervisor | Role::Admin)
+    ) {
+        return Err(HubError::Forbidden(
+            "评价由办事群众在取号机、窗口或评价器上作出",
+        ));
+    }
+    let subject = match (req.ticket, req.case) {
+        (Some(id), None) => RatingSubject::Ticket(TicketId(id)),
+        (None, Some(number)) => RatingSubject::Case(number),
+        _ => {
+            return Err(HubError::invalid(
+                "invalid_body",
+                "请指定号票（ticket）或办件（case）其中之一",
+            ));
+        }
+    };
+    let actor = principal.actor();
+    let recorded = hub
+        .writer
+        .submit(move |batch| {
+            let events =
+                batch
+                    .hall()
+                    .rate(subject, req.score, req.comment.as_deref(), batch.now())?;
+            let mut recorded = None;
+            for e in &events {
+                match e {
+                    HallEvent::Rated { rating } => {
+                        recorded = Some(RatingRecorded {
+                            id: rating.id,
+                            score: rating.score,
+                            label: score_label(rating.score).to_owned(),
+                            rectification: None,
+                        });
+                    }
+                    HallEvent::RectificationOpened { item } => {
+                        if let Some(r) = &mut recorded {
+                            r.rectification = Some(item.id);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            batch.record(&actor, events)?;
+            recorded.ok_or_else(|| HubError::Internal("a rating went missing".into()))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(recorded)))
+}
+
+/// Ratings counted per counter, staff member, service and department.
+#[utoipa::path(
+    get, path = "/api/v1/ratings/summary", tag = "ratings", security(("bearer" = [])),
+    responses((status = 200, body = RatingSummary), (status = 403, body = crate::api::ErrorBody))
+)]
+pub async fn summary(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+) -> Result<axum::Json<RatingSummary>, HubError> {
+    if !matches!(principal.role(), Some(Role::Supervisor | Role::Admin)) {
+        return Err(HubError::Forbidden("只有监督人员可以查看评价统计"));
+    }
+    Ok(axum::Json(hub.readers.rating_summary().await?))
+}
+
+/// A supervisor closes a rectification with a note and the citizen's verdict.
+#[utoipa::path(
+    post, path = "/api/v1/rectifications/{id}/close", tag = "ratings", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "the rectification")), request_body = CloseRectificationRequest,
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+)]
+pub async fn close(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Json(req): Json<CloseRectificationRequest>,
+) -> Result<StatusCode, HubError> {
+    let (_, member) = principal.staff()?;
+    let staff = member.id.clone();
+    let actor = principal.actor();
+    hub.writer
+        .submit(move |batch| {
+            let events = batch.hall().close_rectification(
+                id,
+                &staff,
+                &req.note,
+                req.verdict,
+                batch.now(),
+            )?;
+            batch.record(&actor, events)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
