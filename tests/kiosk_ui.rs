@@ -107,6 +107,7 @@ async fn steps(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &mut World) -> an
     double_tap(window, kiosk, world).await?;
     idle(window, kiosk).await?;
     paper_out(window, kiosk, world).await?;
+    pickup(window, kiosk, world).await?;
     hub_away(window, kiosk, world).await?;
     Ok(())
 }
@@ -237,6 +238,74 @@ async fn paper_out(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &World) -> an
     })
     .await?;
     world.printer.answer(PrinterStatus::READY);
+    tap(window, "完成，返回首页")?;
+    Ok(())
+}
+
+/// An approved case is collected by its number: a ticket for the pickup window.
+async fn pickup(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &World) -> anyhow::Result<()> {
+    let hub = world.hub();
+    let number = world.runtime.block_on(async {
+        let clerk = hub.login("1001", Some(1)).await;
+        hub.issue(serde_json::json!({"queue": "A"})).await;
+        loop {
+            let called = hub.act_ok(&clerk, 1, "call-next").await;
+            if called["current"]["number"].as_str().is_some() {
+                break;
+            }
+        }
+        hub.act_ok(&clerk, 1, "start").await;
+        let (_, catalogue) = hub.get("/api/v1/services", None).await;
+        let guide = catalogue["services"].as_array().unwrap().iter().find(|g| g["code"] == "SCJG-001").unwrap().clone();
+        let materials: Vec<serde_json::Value> = guide["materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| serde_json::json!({"name": m["name"], "received": true}))
+            .collect();
+        let body = serde_json::json!({
+            "service": "SCJG-001",
+            "applicant": {"name": "赵六", "id_number": "11010519491231002X", "phone": "13600001111"},
+            "materials": materials,
+            "intake": "accept",
+        });
+        let (_, case) = hub.post("/api/v1/cases", Some(&clerk), body).await;
+        let number = case["number"].as_str().unwrap().to_owned();
+        let reviewer = hub.login("2001", None).await;
+        hub.post(&format!("/api/v1/cases/{number}/claim"), Some(&reviewer), serde_json::json!({})).await;
+        let (status, _) = hub
+            .post(&format!("/api/v1/cases/{number}/decision"), Some(&reviewer), serde_json::json!({"approve": true}))
+            .await;
+        assert!(status.is_success());
+        number
+    });
+    // The queues tell the kiosk the hub has a pickup window.
+    mock_elapsed_time(Duration::from_secs(5));
+    until("the pickup button", PATIENCE, || {
+        shows_button(window, "办件取件")
+    })
+    .await?;
+    tap(window, "办件取件")?;
+    for digit in number.chars() {
+        tap(window, &digit.to_string())?;
+    }
+    tap(window, "7")?;
+    assert_eq!(
+        kiosk.model().case_number,
+        number,
+        "twelve digits and no more"
+    );
+    tap(window, "取号领取")?;
+    until("the pickup ticket", PATIENCE, || {
+        kiosk.model().screen == Screen::Ticket
+    })
+    .await?;
+    assert!(text_of(window, "号码")?.starts_with('P'));
+    let ticket = world
+        .tickets()
+        .into_iter()
+        .find(|t| t.case.as_deref() == Some(number.as_str()));
+    assert!(ticket.is_some(), "the hub linked the ticket to the case");
     tap(window, "完成，返回首页")?;
     Ok(())
 }

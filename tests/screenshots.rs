@@ -77,7 +77,15 @@ fn every_kiosk_screen_renders_with_chinese() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    for screen in ["home", "department", "search", "guide", "ticket", "refused"] {
+    for screen in [
+        "home",
+        "department",
+        "search",
+        "guide",
+        "ticket",
+        "refused",
+        "pickup",
+    ] {
         for mode in ["", "-elder"] {
             let name = format!("kiosk-{screen}{mode}.png");
             assert!(names.contains(&name), "{name} missing from {names:?}");

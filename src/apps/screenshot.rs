@@ -181,6 +181,29 @@ async fn tour(
         shot(&format!("kiosk-refused{suffix}"))?;
         tap(window, "返回首页")?;
     }
+    for elder in [false, true] {
+        if kiosk.model().elder != elder {
+            tap(
+                window,
+                if elder {
+                    "长辈模式"
+                } else {
+                    "标准模式"
+                },
+            )?;
+        }
+        tap(window, "办件取件")?;
+        for digit in "202603020001".chars() {
+            tap(window, &digit.to_string())?;
+        }
+        shot(if elder {
+            "kiosk-pickup-elder"
+        } else {
+            "kiosk-pickup"
+        })?;
+        tap(window, "返回首页")?;
+    }
+    tap(window, "标准模式")?;
     tap(window, "English")?;
     shot("kiosk-home-english")?;
     tap(window, "中文")?;

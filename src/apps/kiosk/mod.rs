@@ -349,6 +349,16 @@ fn connect(window: &KioskWindow, kiosk: &Rc<Kiosk>) {
     };
     adapter.on_touched(with(|k| k.act(|_| {})));
     adapter.on_open_search(with(|k| k.act(KioskModel::open_search)));
+    adapter.on_open_pickup(with(|k| k.act(KioskModel::open_pickup)));
+    adapter.on_take_pickup_ticket(with(|k| {
+        let number = k.model.borrow().complete_case_number().map(str::to_owned);
+        if let Some(number) = number {
+            k.take_ticket(TicketRequest {
+                case: Some(number),
+                ..TicketRequest::default()
+            });
+        }
+    }));
     adapter.on_back(with(|k| k.act(KioskModel::back)));
     adapter.on_go_home(with(|k| {
         if k.model.borrow().screen == Screen::Ticket {

@@ -11,6 +11,8 @@ use crate::domain::search::SearchIndex;
 const MAX_RESULTS: usize = 30;
 /// Characters a search may hold.
 const MAX_QUERY: usize = 24;
+/// Digits of a case number: the day it was opened and a sequence.
+const CASE_NUMBER_DIGITS: usize = 12;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
@@ -22,6 +24,8 @@ pub enum Screen {
     Guide(String),
     Ticket,
     Fault,
+    /// A pickup ticket by case number.
+    Pickup,
 }
 
 /// Why the kiosk cannot go on, in words for the citizen.
@@ -63,6 +67,8 @@ pub struct KioskModel {
     /// Screens to go back to.
     history: Vec<Screen>,
     pub query: String,
+    /// The case number typed for a pickup ticket.
+    pub case_number: String,
     pub elder: bool,
     pub english: bool,
     /// The hub did not answer last time.
@@ -81,6 +87,7 @@ impl Default for KioskModel {
             screen: Screen::Home,
             history: Vec::new(),
             query: String::new(),
+            case_number: String::new(),
             elder: false,
             english: false,
             offline: false,
@@ -113,6 +120,7 @@ impl KioskModel {
         self.screen = Screen::Home;
         self.history.clear();
         self.query.clear();
+        self.case_number.clear();
         self.fault = None;
     }
 
@@ -137,23 +145,45 @@ impl KioskModel {
         self.go(Screen::Search);
     }
 
+    pub fn open_pickup(&mut self) {
+        self.case_number.clear();
+        self.go(Screen::Pickup);
+    }
+
+    /// The typed case number, once it has all its digits.
+    pub fn complete_case_number(&self) -> Option<&str> {
+        (self.case_number.len() == CASE_NUMBER_DIGITS).then_some(self.case_number.as_str())
+    }
+
     pub fn open_guide(&mut self, code: &str) {
         if self.known.as_ref().is_some_and(|k| k.guide(code).is_some()) {
             self.go(Screen::Guide(code.to_owned()));
         }
     }
 
-    /// A key of the on-screen keyboard: a letter or digit, `backspace` or `clear`.
+    /// A key of the on-screen keyboard: a letter or digit, `backspace` or
+    /// `clear`; on the pickup screen, digits of the case number only.
     pub fn key(&mut self, key: &str) {
+        let (text, fits, max): (&mut String, fn(char) -> bool, usize) =
+            if self.screen == Screen::Pickup {
+                (
+                    &mut self.case_number,
+                    |c| c.is_ascii_digit(),
+                    CASE_NUMBER_DIGITS,
+                )
+            } else {
+                (&mut self.query, |c| c.is_ascii_alphanumeric(), MAX_QUERY)
+            };
         match key {
             "backspace" => {
-                self.query.pop();
+                text.pop();
             }
-            "clear" => self.query.clear(),
-            k if k.chars().all(|c| c.is_ascii_alphanumeric())
-                && self.query.chars().count() < MAX_QUERY =>
+            "clear" => text.clear(),
+            k if !k.is_empty()
+                && k.chars().all(fits)
+                && text.chars().count() + k.chars().count() <= max =>
             {
-                self.query.push_str(&k.to_ascii_lowercase());
+                text.push_str(&k.to_ascii_lowercase());
             }
             _ => {}
         }

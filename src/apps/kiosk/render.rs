@@ -81,6 +81,11 @@ pub fn show(
             })
             .collect(),
     ));
+    a.set_pickup_available(
+        m.queues
+            .iter()
+            .any(|q| q.kind == crate::domain::setup::QueueKind::Pickup),
+    );
     a.set_departments(model(
         known
             .map(|k| {
@@ -151,6 +156,11 @@ pub fn show(
             }
             a.set_countdown(lang.countdown(countdown).into());
             KioskScreen::Ticket
+        }
+        Screen::Pickup => {
+            a.set_case_number(m.case_number.as_str().into());
+            a.set_case_number_complete(m.complete_case_number().is_some());
+            KioskScreen::Pickup
         }
         Screen::Fault => {
             if let Some(f) = &m.fault {
