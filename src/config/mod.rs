@@ -4,8 +4,12 @@
 //! Layout of the folder:
 //! - `hall.toml`: the hall, queue rules, queues, counters, staff, devices;
 //! - `services/*.toml`: one file per department with its service guides;
-//! - `calendar/YYYY.toml`: each year's official holidays and make-up days.
+//! - `calendar/YYYY.toml`: each year's official holidays and make-up days;
+//! - `counter_devices.toml` (optional): LED screens and rating keypads at
+//!   the counters.
 
+pub mod clients;
+mod counter_devices;
 mod diagnostic;
 pub mod kiosk;
 mod raw;
@@ -47,6 +51,9 @@ pub struct Config {
     pub devices: Vec<DeviceKey>,
     /// The hall accepts the published demo PIN and keys.
     pub demo_credentials: bool,
+    /// LED screens and rating keypads at the counters; none without
+    /// `counter_devices.toml`.
+    pub counter_devices: crate::devices::counter::CounterDevices,
 }
 
 impl fmt::Debug for Config {
@@ -57,6 +64,7 @@ impl fmt::Debug for Config {
             .field("guides", &self.guides.len())
             .field("pins", &"<redacted>")
             .field("devices", &self.devices)
+            .field("counter_devices", &self.counter_devices.devices.len())
             .finish_non_exhaustive()
     }
 }

@@ -47,6 +47,11 @@ pub(super) fn load(dir: &Path, today: NaiveDate) -> (Option<Config>, Vec<Diagnos
             report: &mut report,
         };
         let built = check.hall(file)?;
+        let counters: Vec<_> = built.setup.counters.iter().map(|c| c.number).collect();
+        let (counter_devices, problems) = super::counter_devices::load(dir, &counters);
+        for d in problems {
+            report.push(d);
+        }
         let mut departments = departments;
         // Departments in the order of the queues that serve them, as the hall lists them.
         departments.sort_by_key(|d| {
@@ -66,6 +71,7 @@ pub(super) fn load(dir: &Path, today: NaiveDate) -> (Option<Config>, Vec<Diagnos
             departments,
             search: Arc::new(SearchIndex::new(&guides)),
             guides,
+            counter_devices,
             ..built
         })
     });
@@ -325,6 +331,7 @@ impl HallCheck<'_> {
             pins,
             devices,
             demo_credentials: file.hall.demo_credentials,
+            counter_devices: Default::default(),
         })
     }
 

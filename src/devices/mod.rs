@@ -1,3 +1,5 @@
-//! Devices at the kiosk and counters: for now, the kiosk's ticket printer.
+//! Devices at the kiosk and counters: the kiosk's ticket printer, and the
+//! LED window screens and rating keypads at the counters.
 
+pub mod counter;
 pub mod printer;

@@ -4,6 +4,7 @@
 //! - `auth`: staff tokens and device keys;
 //! - `catalogue`, `tickets`, `sessions`, `counters`: the routes;
 //! - `stream`: the WebSocket event stream;
+//! - `display`: the display wall as a web page;
 //! - `readers`: read-only database queries;
 //! - `openapi`: the API document;
 //! - `clock`: where time comes from.
@@ -18,6 +19,7 @@ mod cases;
 mod catalogue;
 pub mod clock;
 mod counters;
+mod display;
 pub mod error;
 mod openapi;
 mod ratings;
@@ -123,8 +125,10 @@ impl Running {
         self.hub.clone()
     }
 
-    /// Serves until `shutdown` completes, then stops taking requests, ends
-    /// event streams, lets the writer answer what it has, and returns.
+    /// Serves, and runs the counter devices, until `shutdown` completes;
+    /// then stops taking requests, ends event streams, blanks the LEDs and
+    /// closes the devices' ports, lets the writer answer what it has, and
+    /// returns.
     ///
     /// # Errors
     /// The listener fails.
@@ -134,6 +138,7 @@ impl Running {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let ticker = tokio::spawn(tick(self.hub.clone()));
+        let devices = crate::devices::counter::start(&self.hub);
         let stop = self.stop.clone();
         let served = axum::serve(listener, router(self.hub.clone()))
             .with_graceful_shutdown(async move {
@@ -143,6 +148,7 @@ impl Running {
             .await;
         let _ = self.stop.send(true);
         ticker.abort();
+        devices.stop().await;
         self.hub.writer.close().await;
         let thread = self.writer_thread;
         let _ = tokio::task::spawn_blocking(move || thread.join()).await;
@@ -228,12 +234,14 @@ fn router(hub: Arc<Hub>) -> Router {
             "/api/v1/cases/{number}/documents/{kind}",
             get(cases::document),
         )
+        .route("/api/v1/cases/{number}/history", get(cases::history))
         .route("/api/v1/supervision", get(cases::supervision))
         .route("/api/v1/ratings", post(ratings::rate))
         .route("/api/v1/ratings/summary", get(ratings::summary))
         .route("/api/v1/rectifications/{id}/close", post(ratings::close))
         .route("/api/v1/alerts", post(alerts::report))
         .route("/api/v1/events", get(stream::events))
+        .route("/display", get(display::page))
         .fallback(|| async { HubError::NotFound("没有这个地址") })
         .method_not_allowed_fallback(|| async { HubError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
