@@ -1,8 +1,11 @@
 //! Benchmarks run from the command line: `yimen bench search` times guide
-//! search on a large catalogue made from the sample's words.
+//! search on a large catalogue made from the sample's words; `yimen bench ws`
+//! ([`ws`]) times calls reaching many display walls' event streams.
 //!
 //! The catalogue and the queries come from a fixed seed, so two runs on one
 //! machine search the same things.
+
+pub mod ws;
 
 use std::fmt;
 use std::time::{Duration, Instant};

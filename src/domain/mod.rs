@@ -11,7 +11,8 @@
 //! - `alerts`: devices asking for a person;
 //! - `applicant`, `case`, `case_flow`, `deadline`: cases from intake to
 //!   pickup, on working-day deadlines;
-//! - `rating`: 好差评 and the rectification of bad reviews.
+//! - `rating`: 好差评 and the rectification of bad reviews;
+//! - `display`: the display wall: what it shows and what it announces.
 
 pub mod alerts;
 pub mod applicant;
@@ -19,6 +20,7 @@ pub mod calendar;
 pub mod case;
 pub mod case_flow;
 pub mod deadline;
+pub mod display;
 pub mod error;
 pub mod estimate;
 pub mod event;
