@@ -14,6 +14,7 @@
 //! - [`bench`]: timings run from the command line, such as guide search.
 //! - [`devices`]: devices at the kiosk and counters: the ESC/POS ticket printer.
 //! - [`documents`]: a case's printable documents: notice, receipt, refusal.
+//! - [`report`]: the day's (or a range's) report: HTML with charts, and CSV.
 //! - `apps` (feature `gui`): the Slint apps, glue only: the kiosk.
 //! - `ui` (feature `gui`): the windows and adapters compiled from `ui/*.slint`.
 //!
@@ -30,6 +31,7 @@ pub mod documents;
 pub mod domain;
 pub mod hub;
 pub mod loadgen;
+pub mod report;
 pub mod store;
 
 /// The Slint windows and globals compiled from `ui/app.slint`.

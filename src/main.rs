@@ -98,23 +98,64 @@ enum Command {
         #[arg(long, default_value = "kiosk-config")]
         config: PathBuf,
     },
-    /// Times guide search on a generated catalogue: `yimen bench search`.
+    /// Times guide search on a generated catalogue (`yimen bench search`), or
+    /// a call's way to many display walls' event streams (`yimen bench ws`).
     Bench {
-        /// What to time; only `search` so far.
-        #[arg(value_parser = ["search"])]
+        /// What to time: `search` or `ws`.
+        #[arg(value_parser = ["search", "ws"])]
         what: String,
-        /// Guides in the generated catalogue.
+        /// Guides in the generated catalogue (search).
         #[arg(long, default_value_t = yimen::bench::SearchPlan::default().items)]
         items: usize,
-        /// Different queries timed, of every kind.
+        /// Different queries timed, of every kind (search).
         #[arg(long, default_value_t = yimen::bench::SearchPlan::default().queries)]
         queries: usize,
-        /// The configuration folder whose guides lend their words.
+        /// Public event-stream subscribers on loopback (ws).
+        #[arg(long, default_value_t = yimen::bench::ws::WsPlan::default().subscribers)]
+        subscribers: usize,
+        /// Calls made and timed to every subscriber (ws).
+        #[arg(long, default_value_t = yimen::bench::ws::WsPlan::default().calls)]
+        calls: usize,
+        /// The configuration folder: its guides lend their words (search); its
+        /// hall is served (ws).
         #[arg(long, default_value = "kiosk-config")]
         config: PathBuf,
         /// End with one JSON object of the figures.
         #[arg(long)]
         json: bool,
+    },
+    /// Writes the report of a business day, or of a range of days: report.html
+    /// with charts and one CSV per table.
+    Report {
+        /// The (first) business day, such as 2026-03-02.
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        /// The last business day of a range.
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        #[arg(long, default_value = "yimen.db")]
+        db: PathBuf,
+        /// The configuration folder: the hall's names, zone and calendar.
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        /// Where to write; `report-<date>` unless given.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Checks the audit log: `yimen audit verify`.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Walks the event log's hash chain and reports the first row changed,
+    /// removed or inserted out of order; exits 1 if there is one.
+    Verify {
+        #[arg(long, default_value = "yimen.db")]
+        db: PathBuf,
     },
 }
 
@@ -216,13 +257,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
-            what: _,
+            what,
             items,
             queries,
+            subscribers,
+            calls,
             config,
             json,
         } => {
             let config = load_config(&config)?;
+            if what == "ws" {
+                let plan = yimen::bench::ws::WsPlan {
+                    subscribers,
+                    calls,
+                    ..Default::default()
+                };
+                let report = runtime()?.block_on(yimen::bench::ws::run(config, &plan))?;
+                print!("{report}");
+                if json {
+                    println!("{}", serde_json::to_string(&report)?);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let plan = yimen::bench::SearchPlan {
                 items,
                 queries,
@@ -235,6 +291,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report {
+            date,
+            to,
+            db,
+            config,
+            out,
+        } => {
+            write_report(date, to, &db, &config, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            action: AuditAction::Verify { db },
+        } => audit_verify(&db),
     }
 }
 
@@ -273,6 +342,11 @@ fn check_config(dir: &Path) -> ExitCode {
     };
     if dir.join("kiosk.toml").exists()
         && let Err(e) = yimen::config::kiosk::KioskSettings::load(dir)
+    {
+        errors.extend(e.errors);
+    }
+    if dir.join("clients.toml").exists()
+        && let Err(e) = yimen::config::clients::ClientSettings::load(dir)
     {
         errors.extend(e.errors);
     }
@@ -356,4 +430,38 @@ fn print_report(r: &loadgen::Report, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string(r)?);
     }
     Ok(())
+}
+
+/// `yimen report`: reads the period from the database, writes the files and
+/// lists them.
+fn write_report(
+    from: chrono::NaiveDate,
+    to: Option<chrono::NaiveDate>,
+    db: &Path,
+    config: &Path,
+    out: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let period = yimen::report::Period::new(from, to.unwrap_or(from))?;
+    let config = load_config(config)?;
+    let conn = yimen::store::open_reader(db)
+        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let report = yimen::report::Report::build(&conn, &config, period)?;
+    let out = out.unwrap_or_else(|| PathBuf::from(period.folder_name()));
+    for file in report.write(&out)? {
+        println!("{}", file.display());
+    }
+    Ok(())
+}
+
+/// `yimen audit verify`: success for an intact log, failure for a broken one.
+fn audit_verify(db: &Path) -> anyhow::Result<ExitCode> {
+    let conn = yimen::store::open_reader(db)
+        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let report = yimen::store::audit::verify(&conn).context("cannot read the event log")?;
+    println!("{report}");
+    Ok(if report.is_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -3,9 +3,11 @@
 //!
 //! - `migrations/`: the schema, applied in order by `PRAGMA user_version`;
 //! - `events`: the hash-chained audit log;
+//! - `audit`: checking that chain, row by row;
 //! - `hall`: saving and restoring the hall's state;
 //! - `ratings`: counting ratings.
 
+pub mod audit;
 pub mod events;
 pub mod hall;
 pub mod ratings;
