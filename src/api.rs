@@ -510,6 +510,17 @@ pub struct CloseRectificationRequest {
     pub verdict: Verdict,
 }
 
+/// One step in a case's life, from the audit log.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseHistoryEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// `staff:1001`, `system`, ...
+    pub actor: String,
+    /// The event kind, such as `case_claimed`.
+    pub kind: String,
+}
+
 /// What a supervisor watches (电子监察).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Supervision {

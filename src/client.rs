@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::{
-    AlertRequest, Catalogue, CounterView, ErrorBody, IssuedTicket, QueueInfo, Recorded,
-    SessionInfo, SessionRequest, TicketRequest,
+    AlertRequest, Catalogue, CounterView, ErrorBody, EventMessage, IssuedTicket, QueueInfo,
+    Recorded, SessionInfo, SessionRequest, StreamNotice, TicketRequest,
 };
 use crate::domain::ids::CounterNo;
 
@@ -29,6 +29,50 @@ pub enum ClientError {
     Unreachable(#[source] reqwest::Error),
     #[error("服务器的回答无法识别：{0}")]
     Garbled(String),
+    /// The event stream could not be opened or broke.
+    #[error("事件推送中断：{0}")]
+    Stream(String),
+}
+
+/// What the event stream brings.
+#[derive(Clone, Debug)]
+pub enum StreamItem {
+    Event(EventMessage),
+    /// Everything missed has been sent, up to this sequence.
+    CaughtUp(i64),
+}
+
+/// An open event stream.
+pub struct EventStream {
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl EventStream {
+    /// The next item; `None` when the hub closed the stream.
+    ///
+    /// # Errors
+    /// The connection broke or the hub sent something unreadable.
+    pub async fn next(&mut self) -> Result<Option<StreamItem>, ClientError> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let Some(message) = self.socket.next().await else {
+                return Ok(None);
+            };
+            match message.map_err(|e| ClientError::Stream(e.to_string()))? {
+                Message::Text(text) => {
+                    if let Ok(notice) = serde_json::from_str::<StreamNotice>(&text) {
+                        let StreamNotice::CaughtUp { seq } = notice;
+                        return Ok(Some(StreamItem::CaughtUp(seq)));
+                    }
+                    let event = serde_json::from_str(&text).map_err(|e| ClientError::Garbled(e.to_string()))?;
+                    return Ok(Some(StreamItem::Event(event)));
+                }
+                Message::Close(_) => return Ok(None),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// A counter button, as the path segment the hub takes.
@@ -118,7 +162,9 @@ impl Client {
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(ClientError::Unreachable)?;
         if status.is_success() {
-            serde_json::from_slice(&bytes).map_err(|e| ClientError::Garbled(e.to_string()))
+            // "204 No Content" reads as JSON null, which `()` accepts.
+            let json: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+            serde_json::from_slice(json).map_err(|e| ClientError::Garbled(e.to_string()))
         } else {
             let body: ErrorBody = serde_json::from_slice(&bytes).map_err(|_| {
                 ClientError::Garbled(format!(
@@ -132,6 +178,52 @@ impl Client {
                 message: body.error.message,
             })
         }
+    }
+
+    /// GETs a path under the hub, such as `/api/v1/counters/1`.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached, or answered nonsense.
+    pub async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, ClientError> {
+        self.call::<(), R>(Method::GET, path, None).await
+    }
+
+    /// POSTs a JSON body; `R = ()` for an answer with no body.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached, or answered nonsense.
+    pub async fn post<B: Serialize, R: DeserializeOwned>(&self, path: &str, body: &B) -> Result<R, ClientError> {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn delete(&self, path: &str) -> Result<(), ClientError> {
+        self.call::<(), ()>(Method::DELETE, path, None).await
+    }
+
+    /// Opens the event stream after `since`: first what was missed, then a
+    /// caught-up notice, then live events. With a credential, staff and
+    /// devices get the full events; without, the public view.
+    ///
+    /// # Errors
+    /// The hub cannot be reached or refuses the credential.
+    pub async fn subscribe(&self, since: i64) -> Result<EventStream, ClientError> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/api/v1/events?since={since}", self.base.replacen("http", "ws", 1));
+        let mut request = url
+            .into_client_request()
+            .map_err(|e| ClientError::Garbled(e.to_string()))?;
+        if let Some(secret) = &self.credential {
+            let value = format!("Bearer {secret}")
+                .parse()
+                .map_err(|_| ClientError::Garbled("a credential that is not a header".into()))?;
+            request.headers_mut().insert("authorization", value);
+        }
+        let (socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .map_err(|e| ClientError::Stream(e.to_string()))?;
+        Ok(EventStream { socket })
     }
 
     /// # Errors

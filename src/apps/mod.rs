@@ -1,9 +1,25 @@
 //! The Slint apps: glue between windows and the hub, no business rules.
 //!
 //! - `kiosk`: the lobby touchscreen;
+//! - `counter`: the counter terminal;
+//! - `review`: the back office: reviewers and supervisors;
+//! - `live`: following the hub's event stream;
+//! - `catalogue`: the service catalogue an app searches locally;
 //! - `screenshot`: every screen rendered to PNG without a display;
 //! - `drive`: tapping and waiting without a person, for screenshots and tests.
 
+pub mod catalogue;
+pub mod counter;
 pub mod drive;
 pub mod kiosk;
+pub mod live;
+pub mod review;
 pub mod screenshot;
+
+/// Runs a future on the Slint event loop, where network answers come back to
+/// the window; an app without an event loop is a bug, logged.
+pub(crate) fn spawn(future: impl std::future::Future<Output = ()> + 'static) {
+    if let Err(e) = slint::spawn_local(future) {
+        tracing::error!(error = %e, "no event loop to run on");
+    }
+}

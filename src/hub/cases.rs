@@ -669,3 +669,26 @@ pub async fn document(
         }
     })
 }
+
+/// Every step of a case, with who took it and when, from the audit log.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{number}/history", tag = "cases", security(("bearer" = [])),
+    params(("number" = String, Path, description = "the case number")),
+    responses((status = 200, body = Vec<crate::api::CaseHistoryEntry>), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+)]
+pub async fn history(
+    State(hub): State<Arc<Hub>>,
+    principal: Principal,
+    Path(number): Path<String>,
+) -> Result<axum::Json<Vec<crate::api::CaseHistoryEntry>>, HubError> {
+    let (_, member) = principal.staff()?;
+    let in_hall = hub.hall().case(&number).map(|c| c.department.clone());
+    let department = match in_hall {
+        Some(department) => department,
+        None => hub.readers.case(number.clone()).await.map_err(|_| QueueError::UnknownCase)?.department,
+    };
+    if member.role == Role::Reviewer && member.department.as_deref() != Some(department.as_str()) {
+        return Err(QueueError::NotYourDepartment.into());
+    }
+    Ok(axum::Json(hub.readers.case_history(number).await?))
+}

@@ -37,7 +37,7 @@ impl Modify for Bearer {
         counters::pause, counters::resume,
         cases::open, cases::one, cases::list, cases::receive_materials, cases::claim, cases::decide,
         cases::correction, cases::resubmit, cases::extension, cases::extension_decision,
-        cases::excluded_time, cases::pickup, cases::supervision, cases::document,
+        cases::excluded_time, cases::pickup, cases::supervision, cases::document, cases::history,
         ratings::rate, ratings::summary, ratings::close,
         alerts::report, stream::events,
     ),

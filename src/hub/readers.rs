@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 
 use super::error::HubError;
-use crate::api::{RatingCount, RatingSummary};
+use crate::api::{CaseHistoryEntry, RatingCount, RatingSummary};
 use crate::domain::case::Case;
 use crate::domain::ids::TicketId;
 use crate::domain::ticket::Ticket;
@@ -72,6 +72,27 @@ impl Readers {
     pub async fn case(&self, number: String) -> Result<Case, HubError> {
         self.with(move |conn| store::hall::case(conn, &number))
             .await
+    }
+
+    /// Every event of one case, oldest first.
+    pub async fn case_history(&self, number: String) -> Result<Vec<CaseHistoryEntry>, HubError> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, at_ms, actor, kind FROM events
+                 WHERE kind LIKE 'case_%' AND json_extract(payload, '$.case.number') = ?1 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([&number], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })?;
+            rows.map(|row| {
+                let (seq, at_ms, actor, kind) = row?;
+                let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at_ms)
+                    .ok_or_else(|| StoreError::Corrupt(format!("event {seq} has a bad time")))?;
+                Ok(CaseHistoryEntry { seq, at, actor, kind })
+            })
+            .collect()
+        })
+        .await
     }
 
     pub async fn rating_summary(&self) -> Result<RatingSummary, HubError> {

@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, Timer, TimerMode};
 
-use self::model::{Fault, Known};
+use self::model::Fault;
+use crate::apps::catalogue::Known;
+use crate::apps::spawn;
 pub use self::model::{KioskModel, Screen};
 use self::texts::Lang;
 use crate::api::{Catalogue, TicketRequest};
@@ -325,13 +327,6 @@ impl Kiosk {
                 }
             });
         });
-    }
-}
-
-/// Runs a future on the Slint event loop; a kiosk without one is a bug.
-fn spawn(future: impl std::future::Future<Output = ()> + 'static) {
-    if let Err(e) = slint::spawn_local(future) {
-        tracing::error!(error = %e, "the kiosk has no event loop");
     }
 }
 

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::api::{Catalogue, IssuedTicket, QueueInfo};
+use crate::apps::catalogue::Known;
+use crate::api::{IssuedTicket, QueueInfo};
 use crate::domain::guide::Guide;
-use crate::domain::search::SearchIndex;
 
 /// Hits shown for a search: a screenful and then some.
 const MAX_RESULTS: usize = 30;
@@ -41,23 +41,6 @@ pub struct ShownTicket {
     pub ticket: IssuedTicket,
     /// Set once printing failed: what went wrong, in words for the citizen.
     pub problem: Option<String>,
-}
-
-/// The catalogue as last seen, with its search index.
-pub struct Known {
-    pub catalogue: Catalogue,
-    pub index: SearchIndex,
-}
-
-impl Known {
-    pub fn new(catalogue: Catalogue) -> Self {
-        let index = SearchIndex::new(&catalogue.services);
-        Self { catalogue, index }
-    }
-
-    pub fn guide(&self, code: &str) -> Option<&Guide> {
-        self.catalogue.services.iter().find(|g| g.code.0 == code)
-    }
 }
 
 pub struct KioskModel {
@@ -194,12 +177,7 @@ impl KioskModel {
         let Some(known) = &self.known else {
             return Vec::new();
         };
-        known
-            .index
-            .search(&self.query, MAX_RESULTS)
-            .into_iter()
-            .filter_map(|hit| known.catalogue.services.get(hit.guide))
-            .collect()
+        known.search(&self.query, MAX_RESULTS)
     }
 
     /// The guides of a department, in catalogue order.

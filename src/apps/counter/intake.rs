@@ -1,0 +1,238 @@
+//! The intake form: a case for the citizen being served. Checks what the
+//! clerk types as they type it, with the same rules the hub applies.
+
+use std::sync::Arc;
+
+use crate::api::{ApplicantInput, CaseRequest, IntakeDecision, MaterialInput};
+use crate::apps::catalogue::Known;
+use crate::domain::applicant::{Applicant, IdNumber};
+use crate::domain::guide::Guide;
+
+/// Services offered for what was typed.
+const RESULTS: usize = 12;
+
+/// One material of the chosen guide, ticked or not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    pub name: String,
+    pub required: bool,
+    pub received: bool,
+    /// Such as 原件 1 份，复印件 1 份.
+    pub detail: String,
+}
+
+/// What the hub answered, shown very clearly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Done {
+    pub title: String,
+    pub number: String,
+    pub detail: String,
+}
+
+#[derive(Default)]
+pub struct IntakeForm {
+    pub known: Option<Arc<Known>>,
+    pub query: String,
+    pub service: Option<String>,
+    pub materials: Vec<Tick>,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub mail: bool,
+    pub address: String,
+    pub reason: String,
+    pub error: Option<String>,
+    pub done: Option<Done>,
+}
+
+impl IntakeForm {
+    /// A blank form, keeping the catalogue.
+    pub fn reset(&mut self) {
+        *self = Self {
+            known: self.known.take(),
+            ..Self::default()
+        };
+    }
+
+    pub fn results(&self) -> Vec<&Guide> {
+        match &self.known {
+            Some(k) if !self.query.trim().is_empty() => k.search(&self.query, RESULTS),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn guide(&self) -> Option<&Guide> {
+        self.known.as_ref()?.guide(self.service.as_deref()?)
+    }
+
+    /// Chooses the service; its materials start unticked.
+    pub fn pick(&mut self, code: &str) {
+        let Some(guide) = self.known.as_ref().and_then(|k| k.guide(code)) else {
+            return;
+        };
+        self.materials = guide
+            .materials
+            .iter()
+            .map(|m| Tick {
+                name: m.name.clone(),
+                required: m.required,
+                received: false,
+                detail: format!("原件 {} 份，复印件 {} 份", m.originals, m.copies),
+            })
+            .collect();
+        self.service = Some(code.to_owned());
+        self.error = None;
+    }
+
+    pub fn toggle(&mut self, index: usize) {
+        if let Some(m) = self.materials.get_mut(index) {
+            m.received = !m.received;
+        }
+    }
+
+    /// Every required material received.
+    pub fn all_required(&self) -> bool {
+        self.materials.iter().all(|m| !m.required || m.received)
+    }
+
+    /// What is wrong with the ID number typed so far, once it is long enough
+    /// to judge.
+    pub fn id_problem(&self) -> String {
+        let typed: String = self.id_number.chars().filter(|c| !c.is_whitespace()).collect();
+        if typed.chars().count() < 18 {
+            return String::new();
+        }
+        IdNumber::parse(&typed).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    /// What is wrong with the phone typed, once something is typed.
+    pub fn phone_problem(&self) -> String {
+        if self.phone.trim().is_empty() {
+            return String::new();
+        }
+        match Applicant::new("某", "11010519491231002X", &self.phone) {
+            Err(e) => e.to_string(),
+            Ok(_) => String::new(),
+        }
+    }
+
+    /// The request for the hub, or what is still wrong, in words for the clerk.
+    ///
+    /// # Errors
+    /// No service, an applicant the hub would refuse, a refusal without reason.
+    pub fn request(&self, intake: IntakeDecision) -> Result<CaseRequest, String> {
+        let service = self.service.clone().ok_or("请先选择服务事项")?;
+        Applicant::new(&self.name, &self.id_number, &self.phone).map_err(|e| e.to_string())?;
+        if intake == IntakeDecision::Refuse && self.reason.trim().is_empty() {
+            return Err("请填写不予受理的原因".into());
+        }
+        if self.mail && self.address.trim().is_empty() {
+            return Err("请填写邮寄地址".into());
+        }
+        Ok(CaseRequest {
+            service,
+            applicant: ApplicantInput {
+                name: self.name.trim().to_owned(),
+                id_number: self.id_number.clone(),
+                phone: self.phone.clone(),
+            },
+            materials: self
+                .materials
+                .iter()
+                .map(|m| MaterialInput {
+                    name: m.name.clone(),
+                    received: m.received,
+                    note: None,
+                })
+                .collect(),
+            mail_to: self.mail.then(|| self.address.trim().to_owned()),
+            intake,
+            reason: (intake == IntakeDecision::Refuse).then(|| self.reason.trim().to_owned()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Catalogue;
+    use crate::domain::guide::{ItemKind, Material};
+
+    fn form() -> IntakeForm {
+        let material = |name: &str, required| Material {
+            name: name.into(),
+            originals: 1,
+            copies: 0,
+            required,
+            notes: None,
+        };
+        let guide = Guide {
+            code: "SCJG-001".into(),
+            name: "企业设立登记".into(),
+            department: "scjg".into(),
+            kind: ItemKind::Promised,
+            aliases: vec!["办执照".into()],
+            legal_basis: vec![],
+            conditions: vec![],
+            materials: vec![material("申请书", true), material("委托书", false)],
+            steps: vec![],
+            statutory_days: 3,
+            promised_days: 1,
+            fees: String::new(),
+            place: String::new(),
+            hours: String::new(),
+            phone: String::new(),
+            visits: 0,
+            online_depth: 4,
+            notes: None,
+        };
+        let catalogue = Catalogue {
+            hall: "测试".into(),
+            timezone: "Asia/Shanghai".into(),
+            hours: String::new(),
+            departments: vec![],
+            services: vec![guide],
+        };
+        IntakeForm {
+            known: Some(Arc::new(Known::new(catalogue))),
+            ..IntakeForm::default()
+        }
+    }
+
+    #[test]
+    fn picking_a_service_lists_its_materials_unticked() {
+        let mut f = form();
+        f.query = "qysldj".into();
+        assert_eq!(f.results().len(), 1);
+        f.pick("SCJG-001");
+        assert_eq!(f.materials.len(), 2);
+        assert!(!f.all_required());
+        f.toggle(0);
+        assert!(f.all_required(), "the optional one may be missing");
+    }
+
+    #[test]
+    fn the_id_number_is_judged_once_complete() {
+        let mut f = form();
+        f.id_number = "1101051949".into();
+        assert_eq!(f.id_problem(), "", "still typing");
+        f.id_number = "110105194912310021".into();
+        assert!(f.id_problem().contains("校验位"));
+        f.id_number = "11010519491231002X".into();
+        assert_eq!(f.id_problem(), "");
+    }
+
+    #[test]
+    fn requests_are_checked_before_they_go() {
+        let mut f = form();
+        assert!(f.request(IntakeDecision::Accept).is_err(), "no service");
+        f.pick("SCJG-001");
+        f.name = "张三".into();
+        f.id_number = "11010519491231002X".into();
+        f.phone = "13812345678".into();
+        assert_eq!(f.request(IntakeDecision::Refuse).unwrap_err(), "请填写不予受理的原因");
+        let request = f.request(IntakeDecision::Notice).unwrap();
+        assert_eq!(request.materials.len(), 2);
+        assert!(request.mail_to.is_none());
+    }
+}

@@ -1,0 +1,282 @@
+//! What the counter terminal shows and why: plain state, changed by what the
+//! clerk does and what the hub answers. Nothing is shown as done before the
+//! hub confirmed it.
+
+use crate::api::{CaseView, CounterState, CounterView, QueueInfo, SessionInfo};
+use crate::domain::setup::{CounterKind, QueueKind};
+
+use super::intake::IntakeForm;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Login,
+    Desk,
+    Intake,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    None,
+    Transfer,
+    Pause,
+    Call,
+    Handover,
+}
+
+/// A line under the buttons: what just happened, or why not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct CounterModel {
+    pub page: Page,
+    pub dialog: Dialog,
+    /// The logged-in session, with its token.
+    pub session: Option<(SessionInfo, String)>,
+    /// The counter as the hub last answered.
+    pub counter: Option<CounterView>,
+    pub queues: Vec<QueueInfo>,
+    /// Every counter's number, name and kind, for transfers.
+    pub counters: Vec<(u32, String, CounterKind)>,
+    /// The case the current pickup ticket collects.
+    pub pickup_case: Option<CaseView>,
+    pub message: Option<Message>,
+    pub login_error: Option<String>,
+    /// The hub does not answer.
+    pub offline: bool,
+    /// A request is on its way: buttons wait for its answer.
+    pub busy: bool,
+    /// After a finish: the ticket the citizen may rate, and its number.
+    pub rating_for: Option<(String, String)>,
+    pub english: bool,
+    pub intake: IntakeForm,
+}
+
+impl Default for CounterModel {
+    fn default() -> Self {
+        Self {
+            page: Page::Login,
+            dialog: Dialog::None,
+            session: None,
+            counter: None,
+            queues: Vec::new(),
+            counters: Vec::new(),
+            pickup_case: None,
+            message: None,
+            login_error: None,
+            offline: false,
+            busy: false,
+            rating_for: None,
+            english: false,
+            intake: IntakeForm::default(),
+        }
+    }
+}
+
+impl CounterModel {
+    pub fn token(&self) -> Option<&str> {
+        self.session.as_ref().map(|(_, token)| token.as_str())
+    }
+
+    pub fn counter_number(&self) -> Option<u32> {
+        self.session.as_ref().and_then(|(s, _)| s.counter)
+    }
+
+    /// Whether a request may start now; marks the terminal busy if so.
+    pub fn begin(&mut self) -> bool {
+        if self.busy || self.offline || self.session.is_none() {
+            return false;
+        }
+        self.busy = true;
+        true
+    }
+
+    pub fn logged_in(&mut self, session: SessionInfo, token: String) {
+        self.busy = false;
+        self.login_error = None;
+        self.session = Some((session, token));
+        self.page = Page::Desk;
+        self.message = None;
+    }
+
+    pub fn login_failed(&mut self, why: String) {
+        self.busy = false;
+        self.login_error = Some(why);
+    }
+
+    /// Back to the login page, saying why.
+    pub fn logged_out(&mut self, why: Option<String>) {
+        let english = self.english;
+        *self = Self {
+            english,
+            login_error: why,
+            ..Self::default()
+        };
+    }
+
+    /// The hub's answer to a counter action; a finished ticket may be rated.
+    pub fn counter_answered(&mut self, view: CounterView, action: &str, ask_rating: bool) {
+        self.busy = false;
+        self.offline = false;
+        self.dialog = Dialog::None;
+        if action == "finish" && ask_rating {
+            self.rating_for = self
+                .counter
+                .as_ref()
+                .and_then(|c| c.current.as_ref())
+                .map(|t| (t.id.clone(), t.number.clone()));
+        }
+        if view.current.as_ref().and_then(|t| t.case.as_ref()) != self.pickup_case.as_ref().map(|c| &c.number) {
+            self.pickup_case = None;
+        }
+        self.counter = Some(view);
+    }
+
+    /// The counter as the hub has it now, after events or a reconnection.
+    pub fn resynced(&mut self, view: CounterView, queues: Vec<QueueInfo>) {
+        self.offline = false;
+        if view.current.as_ref().and_then(|t| t.case.as_ref()) != self.pickup_case.as_ref().map(|c| &c.number) {
+            self.pickup_case = None;
+        }
+        self.counter = Some(view);
+        self.queues = queues;
+    }
+
+    pub fn refused(&mut self, message: String) {
+        self.busy = false;
+        self.message = Some(Message { text: message, error: true });
+    }
+
+    pub fn lost_hub(&mut self) {
+        self.busy = false;
+        self.offline = true;
+    }
+
+    pub fn said(&mut self, text: String) {
+        self.message = Some(Message { text, error: false });
+    }
+
+    /// The ticket at the counter, if there is one.
+    pub fn state(&self) -> CounterState {
+        self.counter.as_ref().map_or(CounterState::Closed, |c| c.state)
+    }
+
+    pub fn rated(&mut self) {
+        self.busy = false;
+        self.rating_for = None;
+    }
+
+    /// The front desk may open a case for the citizen being served.
+    pub fn intake_allowed(&self) -> bool {
+        self.counter
+            .as_ref()
+            .is_some_and(|c| c.kind != CounterKind::Pickup && c.state == CounterState::Serving)
+    }
+
+    /// Queues a citizen can be sent to: every service queue.
+    pub fn transfer_queues(&self) -> Vec<(String, String)> {
+        self.queues
+            .iter()
+            .filter(|q| q.kind == QueueKind::Service)
+            .map(|q| (q.prefix.clone(), q.name.clone()))
+            .collect()
+    }
+
+    /// Counters a citizen can be sent to by name: the others, but the pickup window.
+    pub fn transfer_counters(&self) -> Vec<(u32, String)> {
+        let me = self.counter_number();
+        self.counters
+            .iter()
+            .filter(|(n, _, kind)| Some(*n) != me && *kind != CounterKind::Pickup)
+            .map(|(n, name, _)| (*n, name.clone()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{CurrentTicket, StaffInfo};
+    use crate::domain::setup::{CounterKind, Role};
+    use crate::domain::ticket::TicketState;
+
+    fn session() -> SessionInfo {
+        SessionInfo {
+            token: None,
+            staff: StaffInfo {
+                id: "1001".into(),
+                name: "张敏".into(),
+                role: Role::Intake,
+                department: None,
+            },
+            counter: Some(1),
+            expires_at: chrono::Utc::now(),
+        }
+    }
+
+    fn view(current: Option<&str>, state: CounterState) -> CounterView {
+        CounterView {
+            number: 1,
+            name: "1号窗口".into(),
+            kind: CounterKind::Intake,
+            queues: vec!["A".into()],
+            state,
+            staff: Some("1001".into()),
+            staff_name: Some("张敏".into()),
+            paused_reason: None,
+            current: current.map(|n| CurrentTicket {
+                id: format!("id-{n}"),
+                number: n.into(),
+                queue: "A".into(),
+                service: None,
+                service_name: None,
+                case: None,
+                priority: false,
+                state: TicketState::Serving,
+                recalls: 0,
+                issued_at: chrono::Utc::now(),
+                called_at: None,
+                started_at: None,
+            }),
+            waiting: 0,
+        }
+    }
+
+    #[test]
+    fn one_request_at_a_time_and_none_offline_or_logged_out() {
+        let mut m = CounterModel::default();
+        assert!(!m.begin(), "not logged in");
+        m.logged_in(session(), "t".into());
+        assert!(m.begin());
+        assert!(!m.begin(), "busy");
+        m.lost_hub();
+        assert!(!m.begin(), "offline");
+    }
+
+    #[test]
+    fn finishing_offers_the_finished_ticket_for_rating() {
+        let mut m = CounterModel::default();
+        m.logged_in(session(), "t".into());
+        m.counter_answered(view(Some("A007"), CounterState::Serving), "start", true);
+        m.counter_answered(view(None, CounterState::Idle), "finish", true);
+        assert_eq!(m.rating_for, Some(("id-A007".into(), "A007".into())));
+        m.rated();
+        m.counter_answered(view(Some("A008"), CounterState::Serving), "start", true);
+        m.counter_answered(view(None, CounterState::Idle), "finish", false);
+        assert_eq!(m.rating_for, None, "a keypad rates instead");
+    }
+
+    #[test]
+    fn a_refusal_changes_nothing_but_the_message() {
+        let mut m = CounterModel::default();
+        m.logged_in(session(), "t".into());
+        m.counter_answered(view(Some("A007"), CounterState::Serving), "start", true);
+        assert!(m.begin());
+        m.refused("当前没有等候的群众".into());
+        assert_eq!(m.counter.as_ref().unwrap().current.as_ref().unwrap().number, "A007");
+        assert!(m.message.as_ref().unwrap().error);
+        assert!(!m.busy);
+    }
+}
