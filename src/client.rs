@@ -44,7 +44,9 @@ pub enum StreamItem {
 
 /// An open event stream.
 pub struct EventStream {
-    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl EventStream {
@@ -65,7 +67,8 @@ impl EventStream {
                         let StreamNotice::CaughtUp { seq } = notice;
                         return Ok(Some(StreamItem::CaughtUp(seq)));
                     }
-                    let event = serde_json::from_str(&text).map_err(|e| ClientError::Garbled(e.to_string()))?;
+                    let event = serde_json::from_str(&text)
+                        .map_err(|e| ClientError::Garbled(e.to_string()))?;
                     return Ok(Some(StreamItem::Event(event)));
                 }
                 Message::Close(_) => return Ok(None),
@@ -192,7 +195,11 @@ impl Client {
     ///
     /// # Errors
     /// The hub refused or could not be reached, or answered nonsense.
-    pub async fn post<B: Serialize, R: DeserializeOwned>(&self, path: &str, body: &B) -> Result<R, ClientError> {
+    pub async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<R, ClientError> {
         self.call(Method::POST, path, Some(body)).await
     }
 
@@ -210,7 +217,10 @@ impl Client {
     /// The hub cannot be reached or refuses the credential.
     pub async fn subscribe(&self, since: i64) -> Result<EventStream, ClientError> {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let url = format!("{}/api/v1/events?since={since}", self.base.replacen("http", "ws", 1));
+        let url = format!(
+            "{}/api/v1/events?since={since}",
+            self.base.replacen("http", "ws", 1)
+        );
         let mut request = url
             .into_client_request()
             .map_err(|e| ClientError::Garbled(e.to_string()))?;

@@ -158,9 +158,10 @@ async fn connect_page(profile: &Path, url: &str) -> Socket {
     let list = format!("http://127.0.0.1:{port}/json/list");
     let socket = loop {
         let targets: Value = reqwest::get(&list).await.unwrap().json().await.unwrap();
-        let page = targets.as_array().unwrap().iter().find(|t| {
-            t["type"] == "page" && t["url"].as_str().is_some_and(|u| u.starts_with(url))
-        });
+        let page =
+            targets.as_array().unwrap().iter().find(|t| {
+                t["type"] == "page" && t["url"].as_str().is_some_and(|u| u.starts_with(url))
+            });
         if let Some(socket) = page.and_then(|t| t["webSocketDebuggerUrl"].as_str()) {
             break socket.to_owned();
         }
@@ -212,7 +213,10 @@ struct Wall {
 /// What the Rust board shows after reading the public stream from the start:
 /// the page mirrors it.
 async fn board_from_the_stream(hub: &TestHub) -> Vec<(String, u32)> {
-    let url = format!("{}/api/v1/events?since=0", hub.url.replace("http://", "ws://"));
+    let url = format!(
+        "{}/api/v1/events?since=0",
+        hub.url.replace("http://", "ws://")
+    );
     let mut socket = tokio_tungstenite::connect_async(url).await.unwrap().0;
     let counters = hub.hub.config.setup.counters.iter();
     let mut board = DisplayBoard::new(counters.map(|c| (c.number, c.name.clone())));
@@ -288,7 +292,10 @@ async fn the_wall_shows_calls_live_flashes_recalls_and_survives_a_hub_restart() 
         wall.announced.as_deref(),
         Some("请 A 0 0 2 号 到 1 号窗口 办理")
     );
-    assert_eq!(wall.recent, [("A002".to_owned(), 1), ("A001".to_owned(), 1)]);
+    assert_eq!(
+        wall.recent,
+        [("A002".to_owned(), 1), ("A001".to_owned(), 1)]
+    );
 
     // A recall flashes again and says so.
     hub.act_ok(&token, 1, "recall").await;
@@ -326,7 +333,11 @@ async fn the_wall_shows_calls_live_flashes_recalls_and_survives_a_hub_restart() 
     assert!(answered.elapsed() <= CALL_BUDGET);
     assert_eq!(number, "A003");
     assert!(!wall.recall);
-    assert_eq!(wall.same_load.as_deref(), Some("yes"), "the page never reloaded");
+    assert_eq!(
+        wall.same_load.as_deref(),
+        Some("yes"),
+        "the page never reloaded"
+    );
     assert_eq!(
         wall.recent,
         [

@@ -14,7 +14,10 @@ const RECONNECT: Duration = Duration::from_millis(500);
 /// Follows the stream on `runtime` until the receiver is dropped or the
 /// credential is refused. The receiver gets each item, and `None` whenever
 /// the connection is lost (it is then reopened after the last event seen).
-pub fn follow(client: Client, runtime: &tokio::runtime::Handle) -> (JoinHandle<()>, UnboundedReceiver<Option<StreamItem>>) {
+pub fn follow(
+    client: Client,
+    runtime: &tokio::runtime::Handle,
+) -> (JoinHandle<()>, UnboundedReceiver<Option<StreamItem>>) {
     let (tx, rx) = unbounded_channel();
     let task = runtime.spawn(async move {
         let mut since = 0;

@@ -685,7 +685,13 @@ pub async fn history(
     let in_hall = hub.hall().case(&number).map(|c| c.department.clone());
     let department = match in_hall {
         Some(department) => department,
-        None => hub.readers.case(number.clone()).await.map_err(|_| QueueError::UnknownCase)?.department,
+        None => {
+            hub.readers
+                .case(number.clone())
+                .await
+                .map_err(|_| QueueError::UnknownCase)?
+                .department
+        }
     };
     if member.role == Role::Reviewer && member.department.as_deref() != Some(department.as_str()) {
         return Err(QueueError::NotYourDepartment.into());

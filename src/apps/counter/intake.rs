@@ -98,11 +98,18 @@ impl IntakeForm {
     /// What is wrong with the ID number typed so far, once it is long enough
     /// to judge.
     pub fn id_problem(&self) -> String {
-        let typed: String = self.id_number.chars().filter(|c| !c.is_whitespace()).collect();
+        let typed: String = self
+            .id_number
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if typed.chars().count() < 18 {
             return String::new();
         }
-        IdNumber::parse(&typed).err().map(|e| e.to_string()).unwrap_or_default()
+        IdNumber::parse(&typed)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
     }
 
     /// What is wrong with the phone typed, once something is typed.
@@ -230,7 +237,10 @@ mod tests {
         f.name = "张三".into();
         f.id_number = "11010519491231002X".into();
         f.phone = "13812345678".into();
-        assert_eq!(f.request(IntakeDecision::Refuse).unwrap_err(), "请填写不予受理的原因");
+        assert_eq!(
+            f.request(IntakeDecision::Refuse).unwrap_err(),
+            "请填写不予受理的原因"
+        );
         let request = f.request(IntakeDecision::Notice).unwrap();
         assert_eq!(request.materials.len(), 2);
         assert!(request.mail_to.is_none());

@@ -128,7 +128,9 @@ impl CounterModel {
                 .and_then(|c| c.current.as_ref())
                 .map(|t| (t.id.clone(), t.number.clone()));
         }
-        if view.current.as_ref().and_then(|t| t.case.as_ref()) != self.pickup_case.as_ref().map(|c| &c.number) {
+        if view.current.as_ref().and_then(|t| t.case.as_ref())
+            != self.pickup_case.as_ref().map(|c| &c.number)
+        {
             self.pickup_case = None;
         }
         self.counter = Some(view);
@@ -137,7 +139,9 @@ impl CounterModel {
     /// The counter as the hub has it now, after events or a reconnection.
     pub fn resynced(&mut self, view: CounterView, queues: Vec<QueueInfo>) {
         self.offline = false;
-        if view.current.as_ref().and_then(|t| t.case.as_ref()) != self.pickup_case.as_ref().map(|c| &c.number) {
+        if view.current.as_ref().and_then(|t| t.case.as_ref())
+            != self.pickup_case.as_ref().map(|c| &c.number)
+        {
             self.pickup_case = None;
         }
         self.counter = Some(view);
@@ -146,7 +150,10 @@ impl CounterModel {
 
     pub fn refused(&mut self, message: String) {
         self.busy = false;
-        self.message = Some(Message { text: message, error: true });
+        self.message = Some(Message {
+            text: message,
+            error: true,
+        });
     }
 
     pub fn lost_hub(&mut self) {
@@ -160,7 +167,9 @@ impl CounterModel {
 
     /// The ticket at the counter, if there is one.
     pub fn state(&self) -> CounterState {
-        self.counter.as_ref().map_or(CounterState::Closed, |c| c.state)
+        self.counter
+            .as_ref()
+            .map_or(CounterState::Closed, |c| c.state)
     }
 
     pub fn rated(&mut self) {
@@ -275,7 +284,10 @@ mod tests {
         m.counter_answered(view(Some("A007"), CounterState::Serving), "start", true);
         assert!(m.begin());
         m.refused("当前没有等候的群众".into());
-        assert_eq!(m.counter.as_ref().unwrap().current.as_ref().unwrap().number, "A007");
+        assert_eq!(
+            m.counter.as_ref().unwrap().current.as_ref().unwrap().number,
+            "A007"
+        );
         assert!(m.message.as_ref().unwrap().error);
         assert!(!m.busy);
     }

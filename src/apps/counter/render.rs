@@ -11,8 +11,8 @@ use crate::api::{CounterState, CurrentTicket};
 use crate::domain::setup::CounterKind;
 use crate::domain::ticket::TicketState;
 use crate::ui::{
-    CounterAdapter, CounterDialog, CounterScreen, CounterWindow, CurrentView, IntakeAdapter, MaterialItem, QueueLine,
-    ServiceRow,
+    CounterAdapter, CounterDialog, CounterScreen, CounterWindow, CurrentView, IntakeAdapter,
+    MaterialItem, QueueLine, ServiceRow,
 };
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -25,9 +25,14 @@ fn minutes_since(t: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 
 /// Such as "已等候 12 分钟 · 已叫 2 分钟 · 重呼 1 次 · 绿色通道".
 fn ticket_detail(t: &CurrentTicket, now: DateTime<Utc>) -> String {
-    let mut parts = vec![format!("已等候 {} 分钟", minutes_since(t.issued_at, t.called_at.unwrap_or(now)))];
+    let mut parts = vec![format!(
+        "已等候 {} 分钟",
+        minutes_since(t.issued_at, t.called_at.unwrap_or(now))
+    )];
     match (t.state, t.called_at, t.started_at) {
-        (TicketState::Serving, _, Some(started)) => parts.push(format!("已办理 {} 分钟", minutes_since(started, now))),
+        (TicketState::Serving, _, Some(started)) => {
+            parts.push(format!("已办理 {} 分钟", minutes_since(started, now)))
+        }
         (_, Some(called), _) => parts.push(format!("已叫 {} 分钟", minutes_since(called, now))),
         _ => {}
     }
@@ -63,7 +68,12 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
     }
     a.set_english(m.english);
     a.set_hall_name("一门 · 窗口叫号".into());
-    a.set_clock(now.with_timezone(&chrono_tz::Asia::Shanghai).format("%H:%M").to_string().into());
+    a.set_clock(
+        now.with_timezone(&chrono_tz::Asia::Shanghai)
+            .format("%H:%M")
+            .to_string()
+            .into(),
+    );
     a.set_offline(m.offline);
     a.set_busy(m.busy);
     a.set_login_error(m.login_error.as_deref().unwrap_or_default().into());
@@ -79,7 +89,11 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
             CounterState::Idle => "空闲，可叫号".to_owned(),
             CounterState::Calling => "已叫号，等候群众到窗口".to_owned(),
             CounterState::Serving => "正在办理".to_owned(),
-            CounterState::Paused => format!("暂停服务：{}", c.and_then(|c| c.paused_reason.as_deref()).unwrap_or_default()),
+            CounterState::Paused => format!(
+                "暂停服务：{}",
+                c.and_then(|c| c.paused_reason.as_deref())
+                    .unwrap_or_default()
+            ),
         }
         .into(),
     );
@@ -88,13 +102,26 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
     a.set_pickup_desk(c.is_some_and(|c| c.kind == CounterKind::Pickup));
     let current = c.and_then(|c| c.current.as_ref());
     a.set_current(CurrentView {
-        number: current.map(|t| t.number.as_str()).unwrap_or_default().into(),
-        service: current
-            .map(|t| t.service_name.clone().unwrap_or_else(|| format!("{} 队列", t.queue)))
+        number: current
+            .map(|t| t.number.as_str())
             .unwrap_or_default()
             .into(),
-        detail: current.map(|t| ticket_detail(t, now)).unwrap_or_default().into(),
-        case_number: current.and_then(|t| t.case.as_deref()).unwrap_or_default().into(),
+        service: current
+            .map(|t| {
+                t.service_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{} 队列", t.queue))
+            })
+            .unwrap_or_default()
+            .into(),
+        detail: current
+            .map(|t| ticket_detail(t, now))
+            .unwrap_or_default()
+            .into(),
+        case_number: current
+            .and_then(|t| t.case.as_deref())
+            .unwrap_or_default()
+            .into(),
         case_detail: m
             .pickup_case
             .as_ref()
@@ -105,7 +132,9 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
                     k.service_name,
                     k.applicant.name,
                     k.applicant.id_number,
-                    k.mail_to.as_deref().map_or("窗口领取".to_owned(), |a| format!("邮寄：{a}"))
+                    k.mail_to
+                        .as_deref()
+                        .map_or("窗口领取".to_owned(), |a| format!("邮寄：{a}"))
                 )
             })
             .unwrap_or_default()
@@ -122,14 +151,30 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
             .map(|q| QueueLine {
                 prefix: q.prefix.as_str().into(),
                 name: q.name.as_str().into(),
-                status: format!("等候 {} 人 · 约 {} 分钟", q.waiting, q.estimated_wait_minutes).into(),
+                status: format!(
+                    "等候 {} 人 · 约 {} 分钟",
+                    q.waiting, q.estimated_wait_minutes
+                )
+                .into(),
             })
             .collect(),
     ));
-    a.set_message(m.message.as_ref().map(|x| x.text.as_str()).unwrap_or_default().into());
+    a.set_message(
+        m.message
+            .as_ref()
+            .map(|x| x.text.as_str())
+            .unwrap_or_default()
+            .into(),
+    );
     a.set_message_is_error(m.message.as_ref().is_some_and(|x| x.error));
     a.set_rating_open(m.rating_for.is_some());
-    a.set_rating_number(m.rating_for.as_ref().map(|(_, n)| format!("号码 {n}")).unwrap_or_default().into());
+    a.set_rating_number(
+        m.rating_for
+            .as_ref()
+            .map(|(_, n)| format!("号码 {n}"))
+            .unwrap_or_default()
+            .into(),
+    );
     a.set_transfer_queues(model(
         m.transfer_queues()
             .into_iter()
@@ -159,7 +204,12 @@ fn show_intake(window: &CounterWindow, m: &CounterModel) {
             .collect(),
     ));
     a.set_service_chosen(f.service.is_some());
-    a.set_service_name(f.guide().map(|g| g.name.as_str()).unwrap_or_default().into());
+    a.set_service_name(
+        f.guide()
+            .map(|g| g.name.as_str())
+            .unwrap_or_default()
+            .into(),
+    );
     a.set_id_error(f.id_problem().into());
     a.set_phone_error(f.phone_problem().into());
     a.set_materials(model(

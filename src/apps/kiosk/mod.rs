@@ -16,11 +16,11 @@ use std::time::Duration;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use self::model::Fault;
-use crate::apps::catalogue::Known;
-use crate::apps::spawn;
 pub use self::model::{KioskModel, Screen};
 use self::texts::Lang;
 use crate::api::{Catalogue, TicketRequest};
+use crate::apps::catalogue::Known;
+use crate::apps::spawn;
 use crate::client::{Client, ClientError};
 use crate::config::kiosk::KioskSettings;
 use crate::devices::printer::{self, TicketPrinter, TicketSlip};

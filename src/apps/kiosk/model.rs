@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::apps::catalogue::Known;
 use crate::api::{IssuedTicket, QueueInfo};
+use crate::apps::catalogue::Known;
 use crate::domain::guide::Guide;
 
 /// Hits shown for a search: a screenful and then some.

@@ -9,7 +9,9 @@ use crate::api::{CaseView, CounterState};
 use crate::domain::case::CaseState;
 use crate::domain::deadline::Card;
 use crate::domain::rating::score_label;
-use crate::ui::{CaseRow, CounterRow, DetailLine, RectRow, ReviewAdapter, ReviewScreen, ReviewWindow};
+use crate::ui::{
+    CaseRow, CounterRow, DetailLine, RectRow, ReviewAdapter, ReviewScreen, ReviewWindow,
+};
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::from(Rc::new(VecModel::from(items)))
@@ -58,7 +60,10 @@ fn detail(c: &CaseView) -> Vec<DetailLine> {
         line("状态", state_name(c.state).to_owned()),
         line(
             "申请人",
-            format!("{} · {} · {}", c.applicant.name, c.applicant.id_number, c.applicant.phone),
+            format!(
+                "{} · {} · {}",
+                c.applicant.name, c.applicant.id_number, c.applicant.phone
+            ),
         ),
         line(
             "期限",
@@ -67,7 +72,15 @@ fn detail(c: &CaseView) -> Vec<DetailLine> {
                 None => format!("承诺 {} 个工作日（期限暂停）", c.promised_days),
             },
         ),
-        line("受理", format!("{} · {} 号窗口 · {}", c.opened_by, c.counter, c.accepted_on.map(|d| d.to_string()).unwrap_or_default())),
+        line(
+            "受理",
+            format!(
+                "{} · {} 号窗口 · {}",
+                c.opened_by,
+                c.counter,
+                c.accepted_on.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ),
         line(
             "材料",
             c.materials
@@ -81,7 +94,13 @@ fn detail(c: &CaseView) -> Vec<DetailLine> {
         lines.push(line("补正事项", c.correction_items.join("；")));
     }
     if let (Some(days), Some(state)) = (c.extension_days, &c.extension_state) {
-        lines.push(line("延期", format!("{days} 个工作日（{state}）：{}", c.extension_reason.clone().unwrap_or_default())));
+        lines.push(line(
+            "延期",
+            format!(
+                "{days} 个工作日（{state}）：{}",
+                c.extension_reason.clone().unwrap_or_default()
+            ),
+        ));
     }
     for e in &c.excluded {
         lines.push(line("不计时", format!("{} {} 至 {}", e.kind, e.from, e.to)));
@@ -106,7 +125,14 @@ pub fn show(window: &ReviewWindow, m: &ReviewModel) {
         }
     }
     a.set_english(m.english);
-    a.set_title(if m.page == Page::Supervisor { "一门 · 电子监察" } else { "一门 · 后台审批" }.into());
+    a.set_title(
+        if m.page == Page::Supervisor {
+            "一门 · 电子监察"
+        } else {
+            "一门 · 后台审批"
+        }
+        .into(),
+    );
     a.set_clock(
         chrono::Utc::now()
             .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -118,31 +144,58 @@ pub fn show(window: &ReviewWindow, m: &ReviewModel) {
     a.set_busy(m.busy);
     a.set_login_error(m.login_error.as_deref().unwrap_or_default().into());
     if let Some((s, _)) = &m.session {
-        let department = s.staff.department.as_deref().map(|d| format!(" · {d}")).unwrap_or_default();
+        let department = s
+            .staff
+            .department
+            .as_deref()
+            .map(|d| format!(" · {d}"))
+            .unwrap_or_default();
         a.set_staff_name(format!("{} {}{department}", s.staff.id, s.staff.name).into());
     }
-    a.set_message(m.message.as_ref().map(|(t, _)| t.as_str()).unwrap_or_default().into());
+    a.set_message(
+        m.message
+            .as_ref()
+            .map(|(t, _)| t.as_str())
+            .unwrap_or_default()
+            .into(),
+    );
     a.set_message_is_error(m.message.as_ref().is_some_and(|(_, e)| *e));
     a.set_cases(model(m.cases.iter().map(row).collect()));
     let selected = m.selected.as_ref();
     let me = m.session.as_ref().map(|(s, _)| s.staff.id.as_str());
     let mine = selected.is_some_and(|c| c.reviewer.as_deref() == me);
-    a.set_selected(selected.map(|c| c.number.as_str()).unwrap_or_default().into());
+    a.set_selected(
+        selected
+            .map(|c| c.number.as_str())
+            .unwrap_or_default()
+            .into(),
+    );
     a.set_detail(model(selected.map(detail).unwrap_or_default()));
     a.set_history(model(
         m.history
             .iter()
             .map(|h| {
-                let at = h.at.with_timezone(&chrono_tz::Asia::Shanghai).format("%m-%d %H:%M");
-                SharedString::from(format!("{at}  {}  {}", h.kind.trim_start_matches("case_"), h.actor))
+                let at =
+                    h.at.with_timezone(&chrono_tz::Asia::Shanghai)
+                        .format("%m-%d %H:%M");
+                SharedString::from(format!(
+                    "{at}  {}  {}",
+                    h.kind.trim_start_matches("case_"),
+                    h.actor
+                ))
             })
             .collect(),
     ));
     a.set_can_claim(selected.is_some_and(|c| c.state == CaseState::Accepted));
     a.set_can_decide(mine && selected.is_some_and(|c| c.state == CaseState::InReview));
-    a.set_can_correct(mine && selected.is_some_and(|c| c.state == CaseState::InReview && c.correction_items.is_empty()));
+    a.set_can_correct(
+        mine && selected
+            .is_some_and(|c| c.state == CaseState::InReview && c.correction_items.is_empty()),
+    );
     a.set_can_extend(
-        mine && selected.is_some_and(|c| c.state == CaseState::InReview && c.extension_state.as_deref() != Some("pending")),
+        mine && selected.is_some_and(|c| {
+            c.state == CaseState::InReview && c.extension_state.as_deref() != Some("pending")
+        }),
     );
     show_supervisor(&a, m);
 }
@@ -155,8 +208,12 @@ fn show_supervisor(a: &ReviewAdapter<'_>, m: &ReviewModel) {
                 name: c.name.as_str().into(),
                 status: match (c.state, c.current.as_ref()) {
                     (CounterState::Closed, _) => "关闭".to_owned(),
-                    (CounterState::Paused, _) => format!("暂停：{}", c.paused_reason.clone().unwrap_or_default()),
-                    (_, Some(t)) => format!("{} {}", c.staff_name.clone().unwrap_or_default(), t.number),
+                    (CounterState::Paused, _) => {
+                        format!("暂停：{}", c.paused_reason.clone().unwrap_or_default())
+                    }
+                    (_, Some(t)) => {
+                        format!("{} {}", c.staff_name.clone().unwrap_or_default(), t.number)
+                    }
                     _ => format!("{} 空闲", c.staff_name.clone().unwrap_or_default()),
                 }
                 .into(),
@@ -166,19 +223,31 @@ fn show_supervisor(a: &ReviewAdapter<'_>, m: &ReviewModel) {
     a.set_queues(model(
         m.queues
             .iter()
-            .map(|q| SharedString::from(format!("{} {}：等候 {} 人，约 {} 分钟", q.prefix, q.name, q.waiting, q.estimated_wait_minutes)))
+            .map(|q| {
+                SharedString::from(format!(
+                    "{} {}：等候 {} 人，约 {} 分钟",
+                    q.prefix, q.name, q.waiting, q.estimated_wait_minutes
+                ))
+            })
             .collect(),
     ));
     let s = m.supervision.as_ref();
-    a.set_cards(model(s.map(|s| s.cards.iter().map(row).collect()).unwrap_or_default()));
-    a.set_extensions(model(s.map(|s| s.extensions_pending.iter().map(row).collect()).unwrap_or_default()));
+    a.set_cards(model(
+        s.map(|s| s.cards.iter().map(row).collect())
+            .unwrap_or_default(),
+    ));
+    a.set_extensions(model(
+        s.map(|s| s.extensions_pending.iter().map(row).collect())
+            .unwrap_or_default(),
+    ));
     a.set_rectifications(model(
         s.map(|s| {
             s.rectifications
                 .iter()
                 .map(|r| RectRow {
                     id: i32::try_from(r.id).unwrap_or(i32::MAX),
-                    title: format!("{} · {}（{} 分）", r.subject, score_label(r.score), r.score).into(),
+                    title: format!("{} · {}（{} 分）", r.subject, score_label(r.score), r.score)
+                        .into(),
                     detail: format!(
                         "{} · {} 号窗口 · {} 前整改{}",
                         r.comment.clone().unwrap_or_else(|| "无留言".into()),

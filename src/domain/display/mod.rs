@@ -232,7 +232,16 @@ impl DisplayBoard {
         }
         self.seen = seq;
         match event {
-            E::TicketCalled { number, counter, at } | E::TicketRecalled { number, counter, at } => {
+            E::TicketCalled {
+                number,
+                counter,
+                at,
+            }
+            | E::TicketRecalled {
+                number,
+                counter,
+                at,
+            } => {
                 let recall = matches!(event, E::TicketRecalled { .. });
                 let call = self.call(seq, *number, *counter, *at, recall);
                 return self.live.then_some(call);
@@ -256,7 +265,9 @@ impl DisplayBoard {
             E::CounterClosed { counter } => *self.status(*counter) = CounterStatus::default(),
             E::DayRolledOver => {
                 self.recent.clear();
-                self.counters.values_mut().for_each(|c| *c = CounterStatus::default());
+                self.counters
+                    .values_mut()
+                    .for_each(|c| *c = CounterStatus::default());
             }
             E::Other => {}
         }

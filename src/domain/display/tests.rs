@@ -57,10 +57,19 @@ fn replayed_calls_are_listed_but_not_announced() {
     assert!(!b.is_live());
     assert_eq!(b.receive(StreamMessage::CaughtUp { seq: 5 }), None);
     assert!(b.is_live());
-    assert_eq!(b.last_seq(), 5, "caught_up covers events the public never sees");
-    assert_eq!(listed(&b), [("A002".into(), 2, false), ("A001".into(), 1, false)]);
+    assert_eq!(
+        b.last_seq(),
+        5,
+        "caught_up covers events the public never sees"
+    );
+    assert_eq!(
+        listed(&b),
+        [("A002".into(), 2, false), ("A001".into(), 1, false)]
+    );
 
-    let call = b.apply(6, &called("B001", 3)).expect("a live call is announced");
+    let call = b
+        .apply(6, &called("B001", 3))
+        .expect("a live call is announced");
     assert_eq!(call.counter_name.as_deref(), Some("3号窗口"));
     assert_eq!(call.seq, 6);
     assert_eq!(call.announcement(), "请 B 0 0 1 号 到 3 号窗口 办理");
@@ -72,23 +81,34 @@ fn a_recall_moves_the_number_to_the_top_and_is_announced_again() {
     let mut b = live_board();
     b.apply(1, &called("A001", 1)).unwrap();
     b.apply(2, &called("A002", 2)).unwrap();
-    let recall = b.apply(3, &recalled("A001", 1)).expect("a recall flashes again");
+    let recall = b
+        .apply(3, &recalled("A001", 1))
+        .expect("a recall flashes again");
     assert!(recall.recall);
     assert_eq!(recall.announcement(), "重呼 请 A 0 0 1 号 到 1 号窗口 办理");
-    assert_eq!(listed(&b), [("A001".into(), 1, true), ("A002".into(), 2, false)]);
+    assert_eq!(
+        listed(&b),
+        [("A001".into(), 1, true), ("A002".into(), 2, false)]
+    );
 }
 
 #[test]
 fn a_number_called_again_elsewhere_is_listed_once_at_its_new_counter() {
     let mut b = live_board();
     b.apply(1, &called("A001", 1));
-    b.apply(2, &DisplayEvent::TicketTransferred {
-        number: num("A001"),
-        from_counter: 1,
-    });
+    b.apply(
+        2,
+        &DisplayEvent::TicketTransferred {
+            number: num("A001"),
+            from_counter: 1,
+        },
+    );
     b.apply(3, &called("A002", 1));
     b.apply(4, &called("A001", 3));
-    assert_eq!(listed(&b), [("A001".into(), 3, false), ("A002".into(), 1, false)]);
+    assert_eq!(
+        listed(&b),
+        [("A001".into(), 3, false), ("A002".into(), 1, false)]
+    );
 }
 
 #[test]
@@ -144,28 +164,40 @@ fn counters_show_who_is_served_pauses_and_closing() {
     b.apply(1, &DisplayEvent::CounterOpened { counter: 1 });
     assert!(status(&b, 1).open);
     b.apply(2, &called("A001", 1));
-    b.apply(3, &DisplayEvent::TicketStarted {
-        number: num("A001"),
-        counter: 1,
-    });
+    b.apply(
+        3,
+        &DisplayEvent::TicketStarted {
+            number: num("A001"),
+            counter: 1,
+        },
+    );
     assert_eq!(status(&b, 1).serving, Some(num("A001")));
-    b.apply(4, &DisplayEvent::TicketFinished {
-        number: num("A001"),
-        counter: 1,
-    });
+    b.apply(
+        4,
+        &DisplayEvent::TicketFinished {
+            number: num("A001"),
+            counter: 1,
+        },
+    );
     assert_eq!(status(&b, 1).serving, None);
-    b.apply(5, &DisplayEvent::CounterPaused {
-        counter: 1,
-        reason: "午休".into(),
-    });
+    b.apply(
+        5,
+        &DisplayEvent::CounterPaused {
+            counter: 1,
+            reason: "午休".into(),
+        },
+    );
     assert_eq!(status(&b, 1).paused.as_deref(), Some("午休"));
     b.apply(6, &DisplayEvent::CounterResumed { counter: 1 });
     assert_eq!(status(&b, 1).paused, None);
     b.apply(7, &called("A002", 1));
-    b.apply(8, &DisplayEvent::TicketNoShow {
-        number: num("A002"),
-        counter: 1,
-    });
+    b.apply(
+        8,
+        &DisplayEvent::TicketNoShow {
+            number: num("A002"),
+            counter: 1,
+        },
+    );
     assert_eq!(status(&b, 1).serving, None);
     b.apply(9, &DisplayEvent::CounterClosed { counter: 1 });
     assert_eq!(status(&b, 1), CounterStatus::default());
@@ -183,15 +215,20 @@ fn counters_show_who_is_served_pauses_and_closing() {
 fn a_new_day_clears_the_wall() {
     let mut b = live_board();
     b.apply(1, &called("A001", 1));
-    b.apply(2, &DisplayEvent::CounterPaused {
-        counter: 2,
-        reason: "系统维护".into(),
-    });
+    b.apply(
+        2,
+        &DisplayEvent::CounterPaused {
+            counter: 2,
+            reason: "系统维护".into(),
+        },
+    );
     b.apply(3, &DisplayEvent::DayRolledOver);
     assert_eq!(b.newest(), None);
     assert!(b.counters().all(|(_, s)| *s == CounterStatus::default()));
     assert_eq!(b.counters().count(), 3);
-    let first = b.apply(4, &called("A001", 2)).expect("the new day's first call");
+    let first = b
+        .apply(4, &called("A001", 2))
+        .expect("the new day's first call");
     assert_eq!(first.seq, 4);
 }
 
@@ -260,7 +297,11 @@ fn each_call_is_said_twice_in_turn_and_never_over_another() {
     voice.push("一".into());
     voice.push("二".into());
     assert_eq!(voice.begin(), said("一", true));
-    assert_eq!(voice.begin(), None, "nothing starts while something is said");
+    assert_eq!(
+        voice.begin(),
+        None,
+        "nothing starts while something is said"
+    );
     voice.push("三".into());
     voice.done();
     assert_eq!(voice.begin(), said("一", false));
@@ -298,7 +339,9 @@ enum Step {
     Event(DisplayEvent),
     /// The connection drops; the wall asks again from `overlap` events
     /// before the last it has.
-    Reconnect { overlap: i64 },
+    Reconnect {
+        overlap: i64,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {

@@ -18,7 +18,11 @@ pub const DEFAULT_BACKLOG: usize = 8;
 pub fn announcement(number: TicketNumber, counter: CounterNo, recall: bool) -> String {
     let spelled: Vec<String> = number.to_string().chars().map(String::from).collect();
     let call = format!("请 {} 号 到 {counter} 号窗口 办理", spelled.join(" "));
-    if recall { format!("重呼 {call}") } else { call }
+    if recall {
+        format!("重呼 {call}")
+    } else {
+        call
+    }
 }
 
 /// One thing to say now.
@@ -80,7 +84,11 @@ impl VoiceQueue {
         if self.speaking {
             return None;
         }
-        if self.current.as_ref().is_none_or(|(_, said)| *said >= self.repeats) {
+        if self
+            .current
+            .as_ref()
+            .is_none_or(|(_, said)| *said >= self.repeats)
+        {
             self.current = Some((self.waiting.pop_front()?, 0));
         }
         let (text, said) = self.current.as_mut()?;
