@@ -15,6 +15,7 @@
 //! - [`devices`]: devices at the kiosk and counters: the ESC/POS ticket printer.
 //! - [`documents`]: a case's printable documents: notice, receipt, refusal.
 //! - [`report`]: the day's (or a range's) report: HTML with charts, and CSV.
+//! - [`simulate`]: a whole hall day on a virtual clock against a real hub.
 //! - `apps` (feature `gui`): the Slint apps, glue only: the kiosk.
 //! - `ui` (feature `gui`): the windows and adapters compiled from `ui/*.slint`.
 //!
@@ -32,6 +33,7 @@ pub mod domain;
 pub mod hub;
 pub mod loadgen;
 pub mod report;
+pub mod simulate;
 pub mod store;
 
 /// The Slint windows and globals compiled from `ui/app.slint`.

@@ -142,6 +142,30 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Simulates a whole hall day on a virtual clock against a hub started
+    /// here, and prints waits, utilisation, cases and how good the wait
+    /// estimates were.
+    Simulate {
+        /// The business day, a working day such as 2026-03-02.
+        #[arg(long, default_value_t = yimen::simulate::Plan::default().date)]
+        date: chrono::NaiveDate,
+        /// Arrivals as a multiple of an ordinary day's (about 270 citizens).
+        #[arg(long, default_value_t = yimen::simulate::Plan::default().rate)]
+        rate: f64,
+        /// Front-desk counters open, lowest-numbered first; the pickup
+        /// window opens besides.
+        #[arg(long, default_value_t = yimen::simulate::Plan::default().counters)]
+        counters: usize,
+        /// The same seed gives the same day.
+        #[arg(long, default_value_t = yimen::simulate::Plan::default().seed)]
+        seed: u64,
+        /// The configuration folder: the hall simulated.
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        /// End with one JSON object of the figures.
+        #[arg(long)]
+        json: bool,
+    },
     /// Checks the audit log: `yimen audit verify`.
     Audit {
         #[command(subcommand)]
@@ -299,6 +323,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
         } => {
             write_report(date, to, &db, &config, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate {
+            date,
+            rate,
+            counters,
+            seed,
+            config,
+            json,
+        } => {
+            let plan = yimen::simulate::Plan {
+                date,
+                rate,
+                counters,
+                seed,
+            };
+            let config = load_config(&config)?;
+            let report = runtime()?.block_on(yimen::simulate::run(config, &plan))?;
+            print!("{report}");
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

@@ -1,7 +1,11 @@
 //! The wait estimate printed on tickets and shown per queue.
 //!
-//! `wait = ahead × S / c`, rounded up to whole minutes, where
+//! `wait = (ahead + busy) × S / c`, rounded up to whole minutes, where
 //! - `ahead` is the number of people who will be called first from the line,
+//! - `busy` is 1 when every open counter serving the queue has someone at
+//!   it: then even the first in line waits for a service to end, which at
+//!   `c` counters' worth of capacity takes `S / c` on average, as the
+//!   next of `ahead` services does; 0 when a counter is free to call,
 //! - `S` is the mean of the queue's last `estimate_window` services today
 //!   (call to finish, so walking up and recalls count), or the queue's
 //!   configured `default_service_minutes` until three services have finished,
@@ -70,10 +74,24 @@ impl Hall {
         }
     }
 
+    /// Whether counters serve the queue and every open one has a citizen
+    /// called or at the desk, so that nobody is called before one finishes.
+    pub fn counters_busy(&self, queue: QueuePrefix) -> bool {
+        let mut open = self
+            .setup
+            .counters
+            .iter()
+            .filter(|c| c.queues.contains(&queue))
+            .filter_map(|c| self.counters.get(&c.number))
+            .filter(|c| c.is_open())
+            .peekable();
+        open.peek().is_some() && open.all(|c| c.current.is_some())
+    }
+
     /// Minutes a ticket with `ahead` people in front of it in `queue` waits.
     pub fn estimate_wait(&self, queue: QueuePrefix, ahead: usize) -> u32 {
         wait_minutes(
-            ahead,
+            ahead + usize::from(self.counters_busy(queue)),
             self.service_secs(queue),
             self.counter_share(queue, ahead),
         )

@@ -98,3 +98,30 @@ fn only_the_latest_services_count() {
     }
     assert_eq!(hall.service_secs(a()), 120.0);
 }
+
+#[test]
+fn with_every_counter_busy_even_the_first_in_line_waits_for_one_to_finish() {
+    let mut hall = hall();
+    assert!(!hall.counters_busy(a()), "no counter open, none busy");
+    log_in(&mut hall, "1001", 1, at(0));
+    log_in(&mut hall, "1002", 2, at(0));
+    issue(&mut hall, 'A', false, at(1));
+    issue(&mut hall, 'A', false, at(2));
+    call(&mut hall, 1, "1001", at(3));
+    assert!(!hall.counters_busy(a()), "counter 2 is free to call");
+    assert_eq!(hall.estimate_wait(a(), 0), 0);
+    call(&mut hall, 2, "1002", at(4));
+    assert!(hall.counters_busy(a()));
+    // One service of 8 min to end at two counters' worth: 4 min; with three
+    // ahead, four services: 16 min.
+    assert_eq!(hall.estimate_wait(a(), 0), 4);
+    assert_eq!(hall.estimate_wait(a(), 3), 16);
+    serve(&mut hall, 2, "1002", at(5));
+    assert!(!hall.counters_busy(a()));
+    assert_eq!(hall.estimate_wait(a(), 3), 12);
+    act(&mut hall, |h| h.pause(2, &staff("1002"), "午休", at(6)));
+    assert!(
+        hall.counters_busy(a()),
+        "a paused counter neither calls nor counts"
+    );
+}

@@ -1,0 +1,204 @@
+//! `yimen simulate`: a whole hall day on a virtual clock against a real hub
+//! started in this process on a temporary database, driven through its HTTP
+//! API as the kiosk, the counters, the reviewers and the pickup window
+//! would. The same seed gives the same day.
+//!
+//! - `model`: the citizens, drawn up front: Poisson arrivals by the hour
+//!   with a morning peak, service times per queue, no-shows, the green
+//!   channel, cases and their review, pickups, ratings;
+//! - `driver`: runs them against the hub, event by event;
+//! - `report`: waits per queue, utilisation, cases, ratings, and the
+//!   printed wait estimates against the real waits.
+
+mod driver;
+pub mod model;
+pub mod report;
+
+use std::sync::Arc;
+
+use anyhow::{Context, ensure};
+use chrono::{Duration, NaiveDate, NaiveTime, TimeZone};
+use tokio::sync::oneshot;
+
+pub use report::Report;
+
+use self::driver::Driver;
+use self::report::Records;
+use crate::config::{Config, DeviceKey, DeviceKind, secret};
+use crate::devices::counter::CounterDevices;
+use crate::domain::ids::{CounterNo, Timestamp};
+use crate::domain::setup::{CounterKind, QueueKind};
+use crate::hub::clock::ManualClock;
+
+/// What to simulate.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The business day; a working day of the hall's calendar.
+    pub date: NaiveDate,
+    /// Arrivals as a multiple of the model's ordinary day (about 270).
+    pub rate: f64,
+    /// Front-desk counters staffed, the lowest-numbered first; the pickup
+    /// windows are staffed besides.
+    pub counters: usize,
+    pub seed: u64,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default(),
+            rate: 1.0,
+            counters: 9,
+            seed: 1,
+        }
+    }
+}
+
+/// A random secret for the day's staff and kiosk, so that any hall can be
+/// simulated without knowing its PINs.
+fn fresh_secret() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).context("no random source")?;
+    Ok(hex::encode(bytes))
+}
+
+/// Local `time` on `day` in the hall's zone.
+fn local(config: &Config, day: NaiveDate, time: NaiveTime) -> Timestamp {
+    let zone = config.setup.day_rule.zone;
+    let naive = day.and_time(time);
+    zone.from_local_datetime(&naive).earliest().map_or_else(
+        || chrono::Utc.from_utc_datetime(&naive),
+        |t| t.with_timezone(&chrono::Utc),
+    )
+}
+
+/// Front-desk counters to staff, then every pickup window.
+fn counters_open(config: &Config, front_desk: usize) -> Vec<CounterNo> {
+    let mut numbers: Vec<CounterNo> = config
+        .setup
+        .counters
+        .iter()
+        .filter(|c| c.kind != CounterKind::Pickup)
+        .map(|c| c.number)
+        .collect();
+    numbers.sort_unstable();
+    numbers.truncate(front_desk);
+    numbers.extend(
+        config
+            .setup
+            .counters
+            .iter()
+            .filter(|c| c.kind == CounterKind::Pickup)
+            .map(|c| c.number),
+    );
+    numbers
+}
+
+/// Simulates the plan's day in the hall of `config`.
+///
+/// # Errors
+/// A bad plan (no arrivals, no counters, a day the hall is closed), the
+/// hub cannot start, or it refuses a step the simulation expects to work.
+pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
+    ensure!(
+        plan.rate.is_finite() && plan.rate > 0.0,
+        "the arrival rate must be a positive number"
+    );
+    ensure!(plan.counters > 0, "at least one counter must be open");
+    let calendar = &config.setup.calendar;
+    ensure!(
+        calendar.is_working_day(plan.date).value,
+        "{} is not a working day of the hall",
+        plan.date
+    );
+    let next_day = (1..=30)
+        .map(|d| plan.date + Duration::days(d))
+        .find(|d| calendar.is_working_day(*d).value)
+        .context("no working day in the month after")?;
+
+    let pickup_secs = config
+        .setup
+        .queues
+        .iter()
+        .find(|q| q.kind == QueueKind::Pickup)
+        .map_or(180.0, |q| q.default_service_minutes * 60.0);
+    let demand = model::demand(&config.setup, &config.guides);
+    let citizens = model::citizens(&demand, pickup_secs, plan.rate, plan.seed);
+
+    let (pin, key) = (fresh_secret()?, fresh_secret()?);
+    let mut config = config;
+    let pin_hash = secret::hash(&pin)?;
+    config.pins = config
+        .setup
+        .staff
+        .iter()
+        .map(|s| (s.id.clone(), pin_hash.clone()))
+        .collect();
+    config.devices = vec![DeviceKey {
+        name: "模拟取号机".into(),
+        kind: DeviceKind::Kiosk,
+        key_hash: secret::hash(&key)?,
+    }];
+    config.counter_devices = CounterDevices::default();
+
+    let midnight = local(&config, plan.date, NaiveTime::MIN);
+    let next_morning = local(
+        &config,
+        next_day,
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+    );
+    let clock = Arc::new(ManualClock::new(midnight));
+    // The day's database is thrown away: on a RAM disk where there is one.
+    let shm = std::path::Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        tempfile::tempdir_in(shm)
+    } else {
+        tempfile::tempdir()
+    }
+    .context("cannot make a temporary folder")?;
+    let running = crate::hub::open(
+        config.clone(),
+        &dir.path().join("simulate.db"),
+        clock.clone(),
+    )
+    .context("cannot start the hub")?;
+    let hub = running.hub();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(running.serve(listener, async {
+        let _ = stopped.await;
+    }));
+
+    let open = counters_open(&config, plan.counters);
+    let outcome = async {
+        let mut driver = Driver::new(&config, clock, hub, midnight, &url, (pin, key), &citizens);
+        driver.open(&open).await?;
+        driver.run().await?;
+        driver.finish_day(next_morning).await
+    }
+    .await;
+    let _ = stop.send(());
+    server.await.context("the hub stopped abnormally")??;
+    let outcome = outcome?;
+
+    let queue_names = config
+        .setup
+        .queues
+        .iter()
+        .map(|q| (q.prefix.to_string(), q.name.clone()))
+        .collect();
+    Ok(Report::build(Records {
+        date: plan.date,
+        seed: plan.seed,
+        rate: plan.rate,
+        arrivals: citizens.len() as u32,
+        pickups: outcome.pickups,
+        turned_away: outcome.turned_away,
+        queue_names,
+        tickets: outcome.tickets,
+        counters: outcome.counters,
+        cases: outcome.cases,
+        ratings: outcome.ratings,
+    }))
+}
