@@ -3,9 +3,12 @@
 
 use std::sync::Arc;
 
-use crate::api::{ApplicantInput, CaseRequest, IntakeDecision, MaterialInput};
+use crate::api::{
+    ApplicantInput, CaseRequest, CaseView, IntakeDecision, MaterialInput, MaterialsRequest,
+};
 use crate::apps::catalogue::Known;
 use crate::domain::applicant::{Applicant, IdNumber};
+use crate::domain::case::CaseState;
 use crate::domain::guide::Guide;
 
 /// Services offered for what was typed.
@@ -43,15 +46,66 @@ pub struct IntakeForm {
     pub reason: String,
     pub error: Option<String>,
     pub done: Option<Done>,
+    /// Cases waiting for the rest of their materials, as the hub last listed.
+    pub pending: Vec<CaseView>,
+    /// The waiting case being completed, instead of a new one.
+    pub reopened: Option<String>,
 }
 
 impl IntakeForm {
-    /// A blank form, keeping the catalogue.
+    /// A blank form, keeping the catalogue and the waiting cases.
     pub fn reset(&mut self) {
         *self = Self {
             known: self.known.take(),
+            pending: std::mem::take(&mut self.pending),
             ..Self::default()
         };
+    }
+
+    /// Keeps the cases still waiting for materials.
+    pub fn set_pending(&mut self, cases: Vec<CaseView>) {
+        self.pending = cases
+            .into_iter()
+            .filter(|c| c.state == CaseState::AwaitingMaterials)
+            .collect();
+    }
+
+    /// Takes up a waiting case: its service, applicant and checklist as the
+    /// hub has them, so the clerk ticks what the citizen brought now.
+    pub fn reopen(&mut self, number: &str) {
+        let Some(case) = self.pending.iter().find(|c| c.number == number) else {
+            return;
+        };
+        self.service = Some(case.service.clone());
+        self.name.clone_from(&case.applicant.name);
+        self.id_number.clone_from(&case.applicant.id_number);
+        self.phone.clone_from(&case.applicant.phone);
+        self.mail = case.mail_to.is_some();
+        self.address = case.mail_to.clone().unwrap_or_default();
+        self.materials = case
+            .materials
+            .iter()
+            .map(|m| Tick {
+                name: m.name.clone(),
+                required: m.required,
+                received: m.received,
+                detail: format!("原件 {} 份，复印件 {} 份", m.originals, m.copies),
+            })
+            .collect();
+        self.reopened = Some(case.number.clone());
+        self.error = None;
+    }
+
+    /// What the citizen has handed in by now, for a waiting case.
+    pub fn materials_request(&self) -> MaterialsRequest {
+        MaterialsRequest {
+            received: self
+                .materials
+                .iter()
+                .filter(|m| m.received)
+                .map(|m| m.name.clone())
+                .collect(),
+        }
     }
 
     pub fn results(&self) -> Vec<&Guide> {
@@ -81,6 +135,7 @@ impl IntakeForm {
             })
             .collect();
         self.service = Some(code.to_owned());
+        self.reopened = None;
         self.error = None;
     }
 

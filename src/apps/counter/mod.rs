@@ -18,8 +18,8 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 pub use self::model::{CounterModel, Dialog, Page};
 use crate::api::{
-    CallTicketRequest, CaseView, CounterView, IntakeDecision, PauseRequest, PickupRequest, QueueInfo, RatingRequest,
-    SessionRequest, TransferRequest,
+    CallTicketRequest, CaseRequest, CaseView, CounterView, IntakeDecision, MaterialsRequest,
+    PauseRequest, PickupRequest, QueueInfo, RatingRequest, SessionRequest, TransferRequest,
 };
 use crate::apps::catalogue::Known;
 use crate::apps::spawn;
@@ -27,6 +27,7 @@ use crate::client::{Client, ClientError};
 use crate::config::clients::ClientSettings;
 use crate::devices::printer::TicketPrinter;
 use crate::documents::{self, CaseDocument};
+use crate::domain::case::CaseState;
 use crate::ui::{CounterAdapter, CounterDialog, CounterWindow, IntakeAdapter};
 
 type SharedPrinter = Arc<Mutex<Box<dyn TicketPrinter + Send>>>;
@@ -47,6 +48,13 @@ pub struct Counter {
     resync_again: Cell<bool>,
 }
 
+/// What the intake form sends: a new case, or the rest of a waiting case's
+/// materials.
+enum Submission {
+    New(CaseRequest),
+    Materials(String, MaterialsRequest),
+}
+
 /// What went wrong with a request, for the model.
 enum Failure {
     Refused(String),
@@ -58,7 +66,9 @@ enum Failure {
 impl From<ClientError> for Failure {
     fn from(e: ClientError) -> Self {
         match e {
-            ClientError::Refused { status, .. } if status == reqwest::StatusCode::UNAUTHORIZED => Failure::SessionEnded,
+            ClientError::Refused { status, .. } if status == reqwest::StatusCode::UNAUTHORIZED => {
+                Failure::SessionEnded
+            }
             ClientError::Refused { message, .. } => Failure::Refused(message),
             ClientError::Unreachable(_) | ClientError::Stream(_) => Failure::Unreachable,
             ClientError::Garbled(e) => Failure::Refused(e),
@@ -90,11 +100,13 @@ impl Counter {
             tracing::warn!(error = %e, "cannot choose Chinese");
         }
         let weak = Rc::downgrade(&counter);
-        counter.second.start(TimerMode::Repeated, Duration::from_secs(1), move || {
-            if let Some(c) = weak.upgrade() {
-                c.render();
-            }
-        });
+        counter
+            .second
+            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
+                if let Some(c) = weak.upgrade() {
+                    c.render();
+                }
+            });
         counter.render();
         counter
     }
@@ -155,7 +167,9 @@ impl Counter {
     }
 
     fn log_in(self: &Rc<Self>) {
-        let Some(window) = self.window.upgrade() else { return };
+        let Some(window) = self.window.upgrade() else {
+            return;
+        };
         let a = window.global::<CounterAdapter>();
         let staff = a.get_staff_id().trim().to_owned();
         let pin = a.get_pin().to_string();
@@ -172,16 +186,31 @@ impl Counter {
         self.change(|m| m.busy = true);
         a.set_pin("".into());
         let hub = self.hub.clone();
-        let request = SessionRequest { staff, pin, counter };
-        self.ask(async move { hub.log_in(&request).await }, |c, outcome| match outcome {
-            Ok(mut session) => {
-                let token = session.token.take().unwrap_or_default();
-                c.change(|m| m.logged_in(session, token));
-                c.after_login();
-            }
-            Err(Failure::Refused(why)) => c.change(|m| m.login_failed(why)),
-            Err(_) => c.change(|m| m.login_failed("无法连接服务器，请稍后再试".into())),
-        });
+        let request = SessionRequest {
+            staff,
+            pin,
+            counter,
+        };
+        // A refusal here (a wrong PIN is 401) is the hub's answer, not a
+        // session that ended.
+        self.ask(
+            async move {
+                match hub.log_in(&request).await {
+                    Ok(session) => Ok(Ok(session)),
+                    Err(ClientError::Refused { message, .. }) => Ok(Err(message)),
+                    Err(e) => Err(e),
+                }
+            },
+            |c, outcome| match outcome {
+                Ok(Ok(mut session)) => {
+                    let token = session.token.take().unwrap_or_default();
+                    c.change(|m| m.logged_in(session, token));
+                    c.after_login();
+                }
+                Ok(Err(why)) => c.change(|m| m.login_failed(why)),
+                Err(_) => c.change(|m| m.login_failed("无法连接服务器，请稍后再试".into())),
+            },
+        );
     }
 
     /// Reads what the desk needs once, then follows the event stream.
@@ -196,7 +225,10 @@ impl Counter {
             |c, outcome| match outcome {
                 Ok((catalogue, counters)) => c.change(|m| {
                     m.intake.known = Some(Arc::new(Known::new(catalogue)));
-                    m.counters = counters.into_iter().map(|v| (v.number, v.name, v.kind)).collect();
+                    m.counters = counters
+                        .into_iter()
+                        .map(|v| (v.number, v.name, v.kind))
+                        .collect();
                 }),
                 Err(failure) => c.failed(failure),
             },
@@ -222,7 +254,11 @@ impl Counter {
                 let view: CounterView = client.get(&format!("/api/v1/counters/{n}")).await?;
                 let queues: Vec<QueueInfo> = client.queues().await?;
                 let case = match view.current.as_ref().and_then(|t| t.case.clone()) {
-                    Some(number) => Some(client.get::<CaseView>(&format!("/api/v1/cases/{number}")).await?),
+                    Some(number) => Some(
+                        client
+                            .get::<CaseView>(&format!("/api/v1/cases/{number}"))
+                            .await?,
+                    ),
                     None => None,
                 };
                 Ok((view, queues, case))
@@ -266,8 +302,14 @@ impl Counter {
     }
 
     /// A counter action, answered with the counter after the hub's commit.
-    fn counter_request<B: Serialize + Send + Sync + 'static>(self: &Rc<Self>, action: &'static str, body: B) {
-        let Some(n) = self.model.borrow().counter_number() else { return };
+    fn counter_request<B: Serialize + Send + Sync + 'static>(
+        self: &Rc<Self>,
+        action: &'static str,
+        body: B,
+    ) {
+        let Some(n) = self.model.borrow().counter_number() else {
+            return;
+        };
         let go = {
             let mut m = self.model.borrow_mut();
             m.begin()
@@ -279,7 +321,11 @@ impl Counter {
         let client = self.client();
         let ask_rating = self.settings.rating_on_screen;
         self.ask(
-            async move { client.post::<B, CounterView>(&format!("/api/v1/counters/{n}/{action}"), &body).await },
+            async move {
+                client
+                    .post::<B, CounterView>(&format!("/api/v1/counters/{n}/{action}"), &body)
+                    .await
+            },
             move |c, outcome| match outcome {
                 Ok(view) => {
                     c.change(|m| {
@@ -304,23 +350,29 @@ impl Counter {
         }
         self.render();
         let client = self.client();
-        self.ask(async move { client.post::<B, R>(&path, &body).await }, move |c, outcome| match outcome {
-            Ok(_) => {
-                c.change(|m| {
-                    m.busy = false;
-                    m.dialog = Dialog::None;
-                    m.said(said.into());
-                });
-                c.resync();
-            }
-            Err(failure) => c.failed(failure),
-        });
+        self.ask(
+            async move { client.post::<B, R>(&path, &body).await },
+            move |c, outcome| match outcome {
+                Ok(_) => {
+                    c.change(|m| {
+                        m.busy = false;
+                        m.dialog = Dialog::None;
+                        m.said(said.into());
+                    });
+                    c.resync();
+                }
+                Err(failure) => c.failed(failure),
+            },
+        );
     }
 
     fn dialog_fields(&self) -> (String, String) {
         self.window.upgrade().map_or_else(Default::default, |w| {
             let a = w.global::<CounterAdapter>();
-            (a.get_dialog_text().trim().to_owned(), a.get_dialog_reason().trim().to_owned())
+            (
+                a.get_dialog_text().trim().to_owned(),
+                a.get_dialog_reason().trim().to_owned(),
+            )
         })
     }
 
@@ -334,7 +386,9 @@ impl Counter {
     }
 
     fn rate(self: &Rc<Self>, score: u8) {
-        let Some((ticket, _)) = self.model.borrow().rating_for.clone() else { return };
+        let Some((ticket, _)) = self.model.borrow().rating_for.clone() else {
+            return;
+        };
         let client = self.client();
         let request = RatingRequest {
             ticket: Some(ticket),
@@ -343,7 +397,11 @@ impl Counter {
             comment: None,
         };
         self.ask(
-            async move { client.post::<_, serde_json::Value>("/api/v1/ratings", &request).await },
+            async move {
+                client
+                    .post::<_, serde_json::Value>("/api/v1/ratings", &request)
+                    .await
+            },
             |c, outcome| {
                 c.change(CounterModel::rated);
                 match outcome {
@@ -357,16 +415,42 @@ impl Counter {
     fn log_out(self: &Rc<Self>) {
         self.stop_stream();
         let client = self.client();
-        self.ask(async move { client.delete("/api/v1/sessions/current").await }, |c, _| {
-            c.change(|m| m.logged_out(None));
-        });
+        self.ask(
+            async move { client.delete("/api/v1/sessions/current").await },
+            |c, _| {
+                c.change(|m| m.logged_out(None));
+            },
+        );
     }
 
-    /// Submits the intake form, then prints the case's document at the counter.
+    /// Reads the cases waiting for the rest of their materials.
+    fn read_pending(self: &Rc<Self>) {
+        let client = self.client();
+        self.ask(
+            async move { client.get::<Vec<CaseView>>("/api/v1/cases").await },
+            |c, outcome| match outcome {
+                Ok(cases) => c.change(|m| m.intake.set_pending(cases)),
+                Err(failure) => c.failed(failure),
+            },
+        );
+    }
+
+    /// Submits the intake form — a new case, or the rest of a waiting
+    /// case's materials — then prints the case's document at the counter.
     fn submit_case(self: &Rc<Self>, intake: IntakeDecision) {
         self.read_form();
-        let request = match self.model.borrow().intake.request(intake) {
-            Ok(r) => r,
+        let submission = {
+            let m = self.model.borrow();
+            match &m.intake.reopened {
+                Some(number) => Ok(Submission::Materials(
+                    number.clone(),
+                    m.intake.materials_request(),
+                )),
+                None => m.intake.request(intake).map(Submission::New),
+            }
+        };
+        let submission = match submission {
+            Ok(s) => s,
             Err(why) => return self.change(|m| m.intake.error = Some(why)),
         };
         if !self.model.borrow_mut().begin() {
@@ -374,14 +458,21 @@ impl Counter {
         }
         self.render();
         let client = self.client();
-        let kind = match intake {
-            IntakeDecision::Accept => "receipt",
-            IntakeDecision::Notice => "notice",
-            IntakeDecision::Refuse => "refusal",
-        };
         self.ask(
             async move {
-                let case: CaseView = client.post("/api/v1/cases", &request).await?;
+                let case: CaseView = match submission {
+                    Submission::Materials(number, materials) => {
+                        client
+                            .post(&format!("/api/v1/cases/{number}/materials"), &materials)
+                            .await?
+                    }
+                    Submission::New(request) => client.post("/api/v1/cases", &request).await?,
+                };
+                let kind = match case.state {
+                    CaseState::AwaitingMaterials => "notice",
+                    CaseState::Refused => "refusal",
+                    _ => "receipt",
+                };
                 let path = format!("/api/v1/cases/{}/documents/{kind}?format=json", case.number);
                 let doc: CaseDocument = client.get(&path).await?;
                 Ok((case, doc))
@@ -434,7 +525,9 @@ impl Counter {
 
     /// Copies what the clerk typed from the window into the form.
     fn read_form(&self) {
-        let Some(w) = self.window.upgrade() else { return };
+        let Some(w) = self.window.upgrade() else {
+            return;
+        };
         let a = w.global::<IntakeAdapter>();
         let mut m = self.model.borrow_mut();
         let f = &mut m.intake;
@@ -445,6 +538,21 @@ impl Counter {
         f.mail = a.get_mail();
         f.address = a.get_address().to_string();
         f.reason = a.get_reason().to_string();
+    }
+
+    /// Shows a waiting case's applicant in the fields the clerk types into.
+    fn write_form(&self) {
+        let Some(w) = self.window.upgrade() else {
+            return;
+        };
+        let a = w.global::<IntakeAdapter>();
+        let m = self.model.borrow();
+        let f = &m.intake;
+        a.set_name(f.name.as_str().into());
+        a.set_id_number(f.id_number.as_str().into());
+        a.set_phone(f.phone.as_str().into());
+        a.set_mail(f.mail);
+        a.set_address(f.address.as_str().into());
     }
 
     fn clear_form(&self) {
@@ -503,6 +611,7 @@ fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
         if c.model.borrow().intake_allowed() {
             c.clear_form();
             c.change(|m| m.page = Page::Intake);
+            c.read_pending();
         }
     }));
     a.on_pause(with(|c| {
@@ -515,12 +624,24 @@ fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
     }));
     a.on_hand_over(with(|c| {
         let (who, _) = c.dialog_fields();
-        let Some(number) = c.model.borrow().pickup_case.as_ref().map(|k| k.number.clone()) else { return };
+        let Some(number) = c
+            .model
+            .borrow()
+            .pickup_case
+            .as_ref()
+            .map(|k| k.number.clone())
+        else {
+            return;
+        };
         let body = PickupRequest {
             collected_by: Some(who),
             tracking_number: None,
         };
-        c.simple::<_, CaseView>(format!("/api/v1/cases/{number}/pickup"), body, "已交付办理结果，请办结本号");
+        c.simple::<_, CaseView>(
+            format!("/api/v1/cases/{number}/pickup"),
+            body,
+            "已交付办理结果，请办结本号",
+        );
     }));
     let weak = Rc::downgrade(counter);
     a.on_act(move |action| {
@@ -552,16 +673,46 @@ fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
     let weak = Rc::downgrade(counter);
     a.on_transfer_to_queue(move |i| {
         let Some(c) = weak.upgrade() else { return };
-        let Some(queue) = c.model.borrow().transfer_queues().get(i as usize).map(|(p, _)| p.clone()) else { return };
+        let Some(queue) = c
+            .model
+            .borrow()
+            .transfer_queues()
+            .get(i as usize)
+            .map(|(p, _)| p.clone())
+        else {
+            return;
+        };
         let (_, reason) = c.dialog_fields();
-        c.counter_request("transfer", TransferRequest { queue: Some(queue), counter: None, reason });
+        c.counter_request(
+            "transfer",
+            TransferRequest {
+                queue: Some(queue),
+                counter: None,
+                reason,
+            },
+        );
     });
     let weak = Rc::downgrade(counter);
     a.on_transfer_to_counter(move |i| {
         let Some(c) = weak.upgrade() else { return };
-        let Some(n) = c.model.borrow().transfer_counters().get(i as usize).map(|(n, _)| *n) else { return };
+        let Some(n) = c
+            .model
+            .borrow()
+            .transfer_counters()
+            .get(i as usize)
+            .map(|(n, _)| *n)
+        else {
+            return;
+        };
         let (_, reason) = c.dialog_fields();
-        c.counter_request("transfer", TransferRequest { queue: None, counter: Some(n), reason });
+        c.counter_request(
+            "transfer",
+            TransferRequest {
+                queue: None,
+                counter: Some(n),
+                reason,
+            },
+        );
     });
     let weak = Rc::downgrade(counter);
     a.on_rate(move |score| {
@@ -600,6 +751,13 @@ fn connect_intake(window: &CounterWindow, counter: &Rc<Counter>) {
         if let Some(c) = weak.upgrade() {
             c.read_form();
             c.change(|m| m.intake.pick(&code));
+        }
+    });
+    let weak = Rc::downgrade(counter);
+    a.on_reopen(move |number| {
+        if let Some(c) = weak.upgrade() {
+            c.change(|m| m.intake.reopen(&number));
+            c.write_form();
         }
     });
     let weak = Rc::downgrade(counter);

@@ -203,6 +203,23 @@ fn show_intake(window: &CounterWindow, m: &CounterModel) {
             })
             .collect(),
     ));
+    a.set_pending(model(
+        f.pending
+            .iter()
+            .map(|c| ServiceRow {
+                code: c.number.as_str().into(),
+                name: format!("办件 {}", c.number).into(),
+                detail: format!(
+                    "{} · {} · 缺 {}",
+                    c.service_name,
+                    c.applicant.name,
+                    c.missing.join("、")
+                )
+                .into(),
+            })
+            .collect(),
+    ));
+    a.set_reopened(f.reopened.as_deref().unwrap_or_default().into());
     a.set_service_chosen(f.service.is_some());
     a.set_service_name(
         f.guide()

@@ -13,9 +13,9 @@ use serde::Serialize;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use crate::api::{
-    CaseHistoryEntry, CaseView, CloseRectificationRequest, CorrectionRequest, CounterView, DecisionRequest,
-    ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, QueueInfo, SessionInfo, SessionRequest,
-    Supervision,
+    CaseHistoryEntry, CaseView, CloseRectificationRequest, CorrectionRequest, CounterView,
+    DecisionRequest, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, QueueInfo,
+    SessionInfo, SessionRequest, Supervision,
 };
 use crate::apps::spawn;
 use crate::client::{Client, ClientError};
@@ -114,11 +114,13 @@ impl Review {
             tracing::warn!(error = %e, "cannot choose Chinese");
         }
         let weak = Rc::downgrade(&review);
-        review.second.start(TimerMode::Repeated, Duration::from_secs(1), move || {
-            if let Some(r) = weak.upgrade() {
-                r.render();
-            }
-        });
+        review
+            .second
+            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
+                if let Some(r) = weak.upgrade() {
+                    r.render();
+                }
+            });
         review.render();
         review
     }
@@ -153,7 +155,9 @@ impl Review {
         let handle = self.runtime.spawn(work);
         let weak = Rc::downgrade(self);
         spawn(async move {
-            let outcome = handle.await.unwrap_or_else(|e| Err(ClientError::Stream(e.to_string())));
+            let outcome = handle
+                .await
+                .unwrap_or_else(|e| Err(ClientError::Stream(e.to_string())));
             if let Some(r) = weak.upgrade() {
                 done(&r, outcome);
             }
@@ -184,7 +188,9 @@ impl Review {
     }
 
     fn log_in(self: &Rc<Self>) {
-        let Some(window) = self.window.upgrade() else { return };
+        let Some(window) = self.window.upgrade() else {
+            return;
+        };
         let a = window.global::<ReviewAdapter>();
         let request = SessionRequest {
             staff: a.get_staff_id().trim().to_owned(),
@@ -194,44 +200,53 @@ impl Review {
         a.set_pin("".into());
         self.change(|m| m.busy = true);
         let hub = self.hub.clone();
-        self.ask(async move { hub.log_in(&request).await }, |r, outcome| match outcome {
-            Ok(mut session) => {
-                let Some(page) = page_for(session.staff.role) else {
-                    return r.change(|m| {
+        self.ask(
+            async move { hub.log_in(&request).await },
+            |r, outcome| match outcome {
+                Ok(mut session) => {
+                    let Some(page) = page_for(session.staff.role) else {
+                        // Not for this desk: end the session it opened.
+                        let token = session.token.take().unwrap_or_default();
+                        let client = r.hub.with_credential(token);
+                        r.runtime.spawn(async move {
+                            let _ = client.delete("/api/v1/sessions/current").await;
+                        });
+                        return r.change(|m| {
+                            m.busy = false;
+                            m.login_error = Some("窗口工作人员请使用窗口终端登录".into());
+                        });
+                    };
+                    let token = session.token.take().unwrap_or_default();
+                    r.change(|m| {
                         m.busy = false;
-                        m.login_error = Some("窗口工作人员请使用窗口终端登录".into());
+                        m.login_error = None;
+                        m.session = Some((session, token));
+                        m.page = page;
                     });
-                };
-                let token = session.token.take().unwrap_or_default();
-                r.change(|m| {
-                    m.busy = false;
-                    m.login_error = None;
-                    m.session = Some((session, token));
-                    m.page = page;
-                });
-                let (task, mut rx) = crate::apps::live::follow(r.client(), &r.runtime);
-                *r.stream.borrow_mut() = Some(task);
-                let weak = Rc::downgrade(r);
-                spawn(async move {
-                    while let Some(item) = rx.recv().await {
-                        let Some(r) = weak.upgrade() else { return };
-                        match item {
-                            Some(_) => r.refresh(),
-                            None => r.change(|m| m.offline = true),
+                    let (task, mut rx) = crate::apps::live::follow(r.client(), &r.runtime);
+                    *r.stream.borrow_mut() = Some(task);
+                    let weak = Rc::downgrade(r);
+                    spawn(async move {
+                        while let Some(item) = rx.recv().await {
+                            let Some(r) = weak.upgrade() else { return };
+                            match item {
+                                Some(_) => r.refresh(),
+                                None => r.change(|m| m.offline = true),
+                            }
                         }
-                    }
-                });
-                r.refresh();
-            }
-            Err(ClientError::Refused { message, .. }) => r.change(|m| {
-                m.busy = false;
-                m.login_error = Some(message);
-            }),
-            Err(_) => r.change(|m| {
-                m.busy = false;
-                m.login_error = Some("无法连接服务器，请稍后再试".into());
-            }),
-        });
+                    });
+                    r.refresh();
+                }
+                Err(ClientError::Refused { message, .. }) => r.change(|m| {
+                    m.busy = false;
+                    m.login_error = Some(message);
+                }),
+                Err(_) => r.change(|m| {
+                    m.busy = false;
+                    m.login_error = Some("无法连接服务器，请稍后再试".into());
+                }),
+            },
+        );
     }
 
     fn stop_stream(&self) {
@@ -248,20 +263,36 @@ impl Review {
         }
         let client = self.client();
         let page = self.model.borrow().page;
-        let selected = self.model.borrow().selected.as_ref().map(|c| c.number.clone());
+        let selected = self
+            .model
+            .borrow()
+            .selected
+            .as_ref()
+            .map(|c| c.number.clone());
         self.ask(
             async move {
                 Ok(match page {
                     Page::Supervisor => {
                         let supervision: Supervision = client.get("/api/v1/supervision").await?;
                         let counters: Vec<CounterView> = client.get("/api/v1/counters").await?;
-                        (Vec::new(), None, Vec::new(), Some(supervision), counters, client.queues().await?)
+                        (
+                            Vec::new(),
+                            None,
+                            Vec::new(),
+                            Some(supervision),
+                            counters,
+                            client.queues().await?,
+                        )
                     }
                     _ => {
                         let cases: Vec<CaseView> = client.get("/api/v1/cases").await?;
                         let (case, history) = match selected {
                             Some(n) => (
-                                Some(client.get::<CaseView>(&format!("/api/v1/cases/{n}")).await?),
+                                Some(
+                                    client
+                                        .get::<CaseView>(&format!("/api/v1/cases/{n}"))
+                                        .await?,
+                                ),
                                 client.get(&format!("/api/v1/cases/{n}/history")).await?,
                             ),
                             None => (None, Vec::new()),
@@ -294,7 +325,13 @@ impl Review {
     }
 
     fn select(self: &Rc<Self>, number: &str) {
-        let chosen = self.model.borrow().cases.iter().find(|c| c.number == number).cloned();
+        let chosen = self
+            .model
+            .borrow()
+            .cases
+            .iter()
+            .find(|c| c.number == number)
+            .cloned();
         self.change(|m| {
             m.selected = chosen;
             m.history.clear();
@@ -304,14 +341,20 @@ impl Review {
     }
 
     /// Posts an action on the selected case (or `path` as given) and reads again.
-    fn post<B: Serialize + Send + Sync + 'static>(self: &Rc<Self>, path: String, body: B, said: &'static str) {
+    fn post<B: Serialize + Send + Sync + 'static>(
+        self: &Rc<Self>,
+        path: String,
+        body: B,
+        said: &'static str,
+    ) {
         if self.model.borrow().busy {
             return;
         }
         self.change(|m| m.busy = true);
         let client = self.client();
-        self.ask(async move { client.post::<B, serde_json::Value>(&path, &body).await }, move |r, outcome| {
-            match outcome {
+        self.ask(
+            async move { client.post::<B, serde_json::Value>(&path, &body).await },
+            move |r, outcome| match outcome {
                 Ok(_) => {
                     r.change(|m| {
                         m.busy = false;
@@ -319,19 +362,36 @@ impl Review {
                     });
                     if let Some(w) = r.window.upgrade() {
                         let a = w.global::<ReviewAdapter>();
-                        for set in [ReviewAdapter::set_reason, ReviewAdapter::set_days, ReviewAdapter::set_note] {
+                        for set in [
+                            ReviewAdapter::set_reason,
+                            ReviewAdapter::set_days,
+                            ReviewAdapter::set_note,
+                        ] {
                             set(&a, "".into());
                         }
                     }
                     r.refresh();
                 }
                 Err(e) => r.failed(e),
-            }
-        });
+            },
+        );
     }
 
-    fn on_case<B: Serialize + Send + Sync + 'static>(self: &Rc<Self>, what: &str, body: B, said: &'static str) {
-        let Some(number) = self.model.borrow().selected.as_ref().map(|c| c.number.clone()) else { return };
+    fn on_case<B: Serialize + Send + Sync + 'static>(
+        self: &Rc<Self>,
+        what: &str,
+        body: B,
+        said: &'static str,
+    ) {
+        let Some(number) = self
+            .model
+            .borrow()
+            .selected
+            .as_ref()
+            .map(|c| c.number.clone())
+        else {
+            return;
+        };
         self.post(format!("/api/v1/cases/{number}/{what}"), body, said);
     }
 
@@ -351,9 +411,17 @@ impl Review {
     fn log_out(self: &Rc<Self>) {
         self.stop_stream();
         let client = self.client();
-        self.ask(async move { client.delete("/api/v1/sessions/current").await }, |r, _| {
-            r.change(|m| *m = ReviewModel { english: m.english, ..ReviewModel::default() });
-        });
+        self.ask(
+            async move { client.delete("/api/v1/sessions/current").await },
+            |r, _| {
+                r.change(|m| {
+                    *m = ReviewModel {
+                        english: m.english,
+                        ..ReviewModel::default()
+                    }
+                });
+            },
+        );
     }
 }
 
@@ -387,23 +455,49 @@ fn connect(window: &ReviewWindow, review: &Rc<Review>) {
     a.on_log_out(with(Review::log_out));
     a.on_refresh(with(Review::refresh));
     a.on_toggle_english(with(|r| r.change(|m| m.english = !m.english)));
-    a.on_claim(with(|r| r.on_case("claim", serde_json::json!({}), "已认领")));
+    a.on_claim(with(|r| {
+        r.on_case("claim", serde_json::json!({}), "已认领")
+    }));
     a.on_approve(with(|r| {
         let (reason, ..) = r.fields();
-        r.on_case("decision", DecisionRequest { approve: true, reason }, "已批准，办理结果转统一出件窗口")
+        r.on_case(
+            "decision",
+            DecisionRequest {
+                approve: true,
+                reason,
+            },
+            "已批准，办理结果转统一出件窗口",
+        )
     }));
     a.on_reject(with(|r| {
         let (reason, ..) = r.fields();
-        r.on_case("decision", DecisionRequest { approve: false, reason }, "已作出不予许可决定")
+        r.on_case(
+            "decision",
+            DecisionRequest {
+                approve: false,
+                reason,
+            },
+            "已作出不予许可决定",
+        )
     }));
     a.on_correction(with(|r| {
         let (reason, ..) = r.fields();
-        r.on_case("correction", CorrectionRequest { items: items(&reason) }, "已一次性告知补正事项，期限暂停计算")
+        r.on_case(
+            "correction",
+            CorrectionRequest {
+                items: items(&reason),
+            },
+            "已一次性告知补正事项，期限暂停计算",
+        )
     }));
     a.on_extension(with(|r| {
         let (reason, days, ..) = r.fields();
         let days = days.parse().unwrap_or(0);
-        r.on_case("extension", ExtensionRequest { days, reason }, "延期申请已提交，待监督人员批准")
+        r.on_case(
+            "extension",
+            ExtensionRequest { days, reason },
+            "延期申请已提交，待监督人员批准",
+        )
     }));
     let weak = Rc::downgrade(review);
     a.on_excluded(move |kind| {
@@ -429,15 +523,27 @@ fn connect(window: &ReviewWindow, review: &Rc<Review>) {
     let weak = Rc::downgrade(review);
     a.on_decide_extension(move |number, approve| {
         if let Some(r) = weak.upgrade() {
-            let said = if approve { "已批准延期" } else { "已驳回延期申请" };
-            r.post(format!("/api/v1/cases/{number}/extension/decision"), ExtensionDecisionRequest { approve }, said);
+            let said = if approve {
+                "已批准延期"
+            } else {
+                "已驳回延期申请"
+            };
+            r.post(
+                format!("/api/v1/cases/{number}/extension/decision"),
+                ExtensionDecisionRequest { approve },
+                said,
+            );
         }
     });
     let weak = Rc::downgrade(review);
     a.on_close_rectification(move |id, satisfied| {
         if let Some(r) = weak.upgrade() {
             let (.., note) = r.fields();
-            let verdict = if satisfied { Verdict::Satisfied } else { Verdict::Unsatisfied };
+            let verdict = if satisfied {
+                Verdict::Satisfied
+            } else {
+                Verdict::Unsatisfied
+            };
             r.post(
                 format!("/api/v1/rectifications/{id}/close"),
                 CloseRectificationRequest { note, verdict },
@@ -453,7 +559,10 @@ mod tests {
 
     #[test]
     fn corrections_are_listed_as_typed() {
-        assert_eq!(items("补签字；住所证明过期;\n 章程缺页 ；"), ["补签字", "住所证明过期", "章程缺页"]);
+        assert_eq!(
+            items("补签字；住所证明过期;\n 章程缺页 ；"),
+            ["补签字", "住所证明过期", "章程缺页"]
+        );
         assert!(items(" ；").is_empty());
     }
 

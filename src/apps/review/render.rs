@@ -111,6 +111,30 @@ fn detail(c: &CaseView) -> Vec<DetailLine> {
     lines
 }
 
+/// A step of a case's history in the hall's words.
+fn history_word(kind: &str) -> &str {
+    match kind {
+        "case_opened" => "窗口收件（受理 / 一次性告知 / 不予受理）",
+        "case_materials_received" => "补齐材料，受理",
+        "case_claimed" => "审批人员认领",
+        "case_approved" => "批准",
+        "case_rejected" => "不予许可",
+        "case_correction_requested" => "要求补正，期限暂停",
+        "case_resubmitted" => "补正材料已提交",
+        "case_extension_requested" => "申请延期",
+        "case_extension_approved" => "延期已批准",
+        "case_extension_declined" => "延期申请被驳回",
+        "case_time_excluded" => "记录法定不计时期间",
+        "case_yellow_card" => "黄牌预警",
+        "case_red_card" => "红牌：已超期",
+        "case_claim_overdue" => "认领超时",
+        "case_review_overdue" => "审查超时",
+        "case_handed_over" => "结果已交付",
+        "case_mailed" => "结果已寄出",
+        other => other,
+    }
+}
+
 pub fn show(window: &ReviewWindow, m: &ReviewModel) {
     let a = window.global::<ReviewAdapter>();
     a.set_screen(match m.page {
@@ -180,8 +204,8 @@ pub fn show(window: &ReviewWindow, m: &ReviewModel) {
                         .format("%m-%d %H:%M");
                 SharedString::from(format!(
                     "{at}  {}  {}",
-                    h.kind.trim_start_matches("case_"),
-                    h.actor
+                    history_word(&h.kind),
+                    h.actor.trim_start_matches("staff:")
                 ))
             })
             .collect(),

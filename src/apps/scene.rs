@@ -1,0 +1,171 @@
+//! A morning's work done through the hub's API, so that the staff screens
+//! have something real to show: citizens waiting, cases at every stage, a
+//! bad review to rectify. Used by the screenshot command and the UI tests.
+
+use crate::api::{
+    ApplicantInput, CaseRequest, CaseView, Catalogue, CounterView, ExtensionRequest,
+    IntakeDecision, MaterialInput, RatingRequest, SessionInfo, SessionRequest, TicketRequest,
+};
+use crate::client::Client;
+use crate::domain::applicant::IdNumber;
+
+/// The PIN of every member of the sample hall's staff.
+pub const SAMPLE_PIN: &str = "123456";
+
+/// What the morning left behind.
+pub struct Scene {
+    /// Approved, with a pickup ticket waiting at the pickup window.
+    pub ready: String,
+    /// With the department, an extension asked for.
+    pub extending: String,
+    /// Accepted and not yet claimed by a reviewer.
+    pub unclaimed: String,
+}
+
+/// Logs a member of the sample hall's staff in; a client carrying the token.
+///
+/// # Errors
+/// The hub refuses or cannot be reached.
+pub async fn staff(url: &str, id: &str, counter: Option<u32>) -> anyhow::Result<Client> {
+    let hub = Client::new(url);
+    let session: SessionInfo = hub
+        .log_in(&SessionRequest {
+            staff: id.into(),
+            pin: SAMPLE_PIN.into(),
+            counter,
+        })
+        .await?;
+    let token = session
+        .token
+        .ok_or_else(|| anyhow::anyhow!("no token for {id}"))?;
+    Ok(hub.with_credential(token))
+}
+
+/// A valid ID number beginning with these 17 digits.
+pub fn id_number(first17: &str) -> String {
+    "0123456789X"
+        .chars()
+        .map(|c| format!("{first17}{c}"))
+        .find(|s| IdNumber::parse(s).is_ok())
+        .unwrap_or_default()
+}
+
+/// Three business registrations taken in at counter 2 (the first rated
+/// 非常不满意), reviewed by 2001, the first approved and its pickup ticket
+/// taken; then citizens waiting in the service queues.
+///
+/// # Errors
+/// The hub refuses a step or cannot be reached.
+pub async fn office_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Scene> {
+    let kiosk = Client::new(url).with_credential(kiosk_key);
+    let clerk = staff(url, "1002", Some(2)).await?;
+    let catalogue: Catalogue = kiosk.catalogue().await?;
+    let guide = catalogue
+        .services
+        .iter()
+        .find(|g| g.code.0 == "SCJG-001")
+        .ok_or_else(|| anyhow::anyhow!("the sample hall has no SCJG-001"))?;
+    let mut cases = Vec::new();
+    for (i, name) in ["王建国", "李秀英", "陈志强"].into_iter().enumerate() {
+        kiosk
+            .issue_ticket(&TicketRequest {
+                service: Some(guide.code.0.clone()),
+                ..TicketRequest::default()
+            })
+            .await?;
+        let called: CounterView = clerk
+            .post("/api/v1/counters/2/call-next", &serde_json::json!({}))
+            .await?;
+        let ticket = called
+            .current
+            .ok_or_else(|| anyhow::anyhow!("nobody to call"))?;
+        clerk
+            .post::<_, CounterView>("/api/v1/counters/2/start", &serde_json::json!({}))
+            .await?;
+        let request = CaseRequest {
+            service: guide.code.0.clone(),
+            applicant: ApplicantInput {
+                name: name.into(),
+                id_number: id_number(&format!("32050219850612{i:03}")),
+                phone: format!("1391234567{i}"),
+            },
+            materials: guide
+                .materials
+                .iter()
+                .map(|m| MaterialInput {
+                    name: m.name.clone(),
+                    received: true,
+                    note: None,
+                })
+                .collect(),
+            mail_to: None,
+            intake: IntakeDecision::Accept,
+            reason: None,
+        };
+        let case: CaseView = clerk.post("/api/v1/cases", &request).await?;
+        clerk
+            .post::<_, CounterView>("/api/v1/counters/2/finish", &serde_json::json!({}))
+            .await?;
+        if i == 0 {
+            kiosk
+                .post::<_, serde_json::Value>(
+                    "/api/v1/ratings",
+                    &RatingRequest {
+                        ticket: Some(ticket.id),
+                        case: None,
+                        score: 1,
+                        comment: Some("等候太久，窗口解释不清楚".into()),
+                    },
+                )
+                .await?;
+        }
+        cases.push(case.number);
+    }
+    let reviewer = staff(url, "2001", None).await?;
+    let empty = serde_json::json!({});
+    let on = |number: &str, what: &str| format!("/api/v1/cases/{number}/{what}");
+    reviewer
+        .post::<_, CaseView>(&on(&cases[0], "claim"), &empty)
+        .await?;
+    reviewer
+        .post::<_, CaseView>(
+            &on(&cases[0], "decision"),
+            &serde_json::json!({"approve": true, "reason": ""}),
+        )
+        .await?;
+    reviewer
+        .post::<_, CaseView>(&on(&cases[1], "claim"), &empty)
+        .await?;
+    reviewer
+        .post::<_, CaseView>(
+            &on(&cases[1], "extension"),
+            &ExtensionRequest {
+                days: 5,
+                reason: "需现场核查经营场所".into(),
+            },
+        )
+        .await?;
+    kiosk
+        .issue_ticket(&TicketRequest {
+            case: Some(cases[0].clone()),
+            ..TicketRequest::default()
+        })
+        .await?;
+    for (queue, count) in [("A", 6), ("B", 3), ("C", 2), ("D", 4)] {
+        for _ in 0..count {
+            kiosk
+                .issue_ticket(&TicketRequest {
+                    queue: Some(queue.into()),
+                    ..TicketRequest::default()
+                })
+                .await?;
+        }
+    }
+    let [ready, extending, unclaimed] =
+        <[String; 3]>::try_from(cases).map_err(|_| anyhow::anyhow!("three cases were opened"))?;
+    Ok(Scene {
+        ready,
+        extending,
+        unclaimed,
+    })
+}

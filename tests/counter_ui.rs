@@ -1,0 +1,465 @@
+//! The counter terminal on Slint's testing backend against a real hub: a
+//! wrong PIN and the lockout, a clerk's calls by hotkey and by button, a case
+//! opened with a material missing (the notice printed), completed and
+//! accepted, a rating on screen, the pickup window handing the result over,
+//! and the hub restarting under a logged-in clerk. Slint allows one such test
+//! per process, so this file is one test in steps.
+
+#![cfg(feature = "gui")]
+
+mod common;
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use common::TestHub;
+use common::escpos::{decode, lines};
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, Model};
+use yimen::apps::counter::{Counter, Page};
+use yimen::apps::drive::{breathe, init_headless, tap, text_of, until};
+use yimen::config::clients::ClientSettings;
+use yimen::devices::printer::{MemoryPrinter, PaperWidth};
+use yimen::domain::case::CaseState;
+use yimen::domain::ticket::{Ticket, TicketState};
+use yimen::ui::{CounterAdapter, CounterWindow, IntakeAdapter};
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+struct World {
+    runtime: tokio::runtime::Runtime,
+    hub: Option<TestHub>,
+    printer: MemoryPrinter,
+}
+
+impl World {
+    fn hub(&self) -> &TestHub {
+        self.hub.as_ref().expect("the hub is up")
+    }
+
+    fn ticket(&self, number: &str) -> Ticket {
+        self.hub()
+            .hall()
+            .tickets()
+            .find(|t| t.number.to_string() == number)
+            .cloned()
+            .unwrap_or_else(|| panic!("no ticket {number}"))
+    }
+
+    /// Issues a ticket at the kiosk; its number.
+    fn issue(&self, request: serde_json::Value) -> String {
+        let issued = self.runtime.block_on(self.hub().issue(request));
+        issued["number"].as_str().expect("a number").to_owned()
+    }
+
+    /// The text lines printed so far.
+    fn printed(&self) -> Vec<String> {
+        let ops = decode(&self.printer.printed()).expect("ESC/POS");
+        lines(&ops).into_iter().map(|l| l.text).collect()
+    }
+}
+
+#[test]
+fn the_counter_as_clerks_use_it() {
+    init_headless().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let hub = runtime.block_on(TestHub::start());
+    let mut settings = ClientSettings::load(&common::sample_dir()).unwrap();
+    settings.hub.clone_from(&hub.url);
+    settings.rating_on_screen = true;
+    let mut world = World {
+        runtime,
+        hub: Some(hub),
+        printer: MemoryPrinter::new(PaperWidth::Mm80),
+    };
+    let window = CounterWindow::new().unwrap();
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    window.show().unwrap();
+    let counter = Counter::start(
+        &window,
+        settings,
+        Box::new(world.printer.clone()),
+        world.runtime.handle().clone(),
+    );
+    let outcome = Rc::new(std::cell::RefCell::new(None));
+    {
+        let (window, outcome) = (window.clone_strong(), outcome.clone());
+        slint::spawn_local(async move {
+            let result = steps(&window, &counter, &mut world).await;
+            *outcome.borrow_mut() = Some(result);
+            slint::quit_event_loop().unwrap();
+        })
+        .unwrap();
+    }
+    slint::run_event_loop().unwrap();
+    outcome.take().expect("the steps ran").unwrap();
+}
+
+async fn steps(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    world: &mut World,
+) -> anyhow::Result<()> {
+    wrong_pin(window, counter).await?;
+    calls(window, counter, world).await?;
+    let case = intake(window, counter, world).await?;
+    pickup(window, counter, world, &case).await?;
+    hub_restart(window, counter, world).await?;
+    Ok(())
+}
+
+fn log_in(window: &CounterWindow, staff: &str, pin: &str, counter: &str) -> anyhow::Result<()> {
+    let a = window.global::<CounterAdapter>();
+    a.set_staff_id(staff.into());
+    a.set_pin(pin.into());
+    a.set_counter_number(counter.into());
+    tap(window, "登录")
+}
+
+fn press(window: &CounterWindow, key: Key) {
+    let text: slint::SharedString = key.into();
+    window
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    window
+        .window()
+        .dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+/// The current ticket's number as the desk shows it.
+fn current(window: &CounterWindow) -> String {
+    window
+        .global::<CounterAdapter>()
+        .get_current()
+        .number
+        .to_string()
+}
+
+/// A wrong PIN is refused plainly; five lock the staff member out, and then
+/// even the right PIN is refused.
+async fn wrong_pin(window: &CounterWindow, counter: &Rc<Counter>) -> anyhow::Result<()> {
+    for attempt in 1..=5 {
+        log_in(window, "1009", "000000", "9")?;
+        until("the refusal", PATIENCE, || !counter.model().busy).await?;
+        let said = text_of(window, "登录提示")?;
+        assert!(said.contains("密码"), "attempt {attempt}: {said}");
+        assert_eq!(counter.model().page, Page::Login);
+    }
+    log_in(window, "1009", "123456", "9")?;
+    until("the refusal", PATIENCE, || !counter.model().busy).await?;
+    assert!(text_of(window, "登录提示")?.contains("锁定"));
+    assert_eq!(counter.model().page, Page::Login);
+    assert_eq!(
+        window.global::<CounterAdapter>().get_pin(),
+        "",
+        "the PIN field is cleared after each try"
+    );
+    Ok(())
+}
+
+/// F1 calls the ticket the hub assigns, shown only once the hub confirmed;
+/// recall and no-show by button and hotkey.
+async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> anyhow::Result<()> {
+    let first = world.issue(serde_json::json!({"queue": "A"}));
+    let second = world.issue(serde_json::json!({"queue": "A"}));
+    log_in(window, "1001", "123456", "1")?;
+    until("the desk", PATIENCE, || counter.model().page == Page::Desk).await?;
+    until("the waiting count", PATIENCE, || {
+        window
+            .global::<CounterAdapter>()
+            .get_queues()
+            .iter()
+            .any(|q| q.prefix == "A" && q.status.starts_with("等候 2 人"))
+    })
+    .await?;
+
+    press(window, Key::F1);
+    assert!(counter.model().busy, "F1 asked the hub");
+    assert_eq!(current(window), "", "nothing shown before the hub confirms");
+    until("the call", PATIENCE, || !current(window).is_empty()).await?;
+    assert_eq!(current(window), first, "the ticket the hub assigned");
+    assert_eq!(world.ticket(&first).state, TicketState::Called);
+    assert_eq!(text_of(window, "当前号码")?, first);
+
+    tap(window, "重呼")?;
+    until("the recall", PATIENCE, || world.ticket(&first).recalls == 1).await?;
+    until("the recall shown", PATIENCE, || {
+        window
+            .global::<CounterAdapter>()
+            .get_current()
+            .detail
+            .contains("重呼 1 次")
+    })
+    .await?;
+
+    // The hall wants two recalls before a no-show: the hub says so plainly.
+    press(window, Key::F3);
+    until("the refusal", PATIENCE, || !counter.model().busy).await?;
+    assert!(window.global::<CounterAdapter>().get_message_is_error());
+    assert!(!text_of(window, "操作提示")?.is_empty());
+    assert_eq!(world.ticket(&first).state, TicketState::Called);
+    press(window, Key::F2);
+    until("the second recall", PATIENCE, || {
+        world.ticket(&first).recalls == 2
+    })
+    .await?;
+    until("the answer", PATIENCE, || !counter.model().busy).await?;
+    press(window, Key::F3);
+    until("the no-show", PATIENCE, || current(window).is_empty()).await?;
+    assert_eq!(world.ticket(&first).state, TicketState::NoShow);
+
+    press(window, Key::F1);
+    until("the next call", PATIENCE, || current(window) == second).await?;
+    press(window, Key::F4);
+    until("the service", PATIENCE, || {
+        world.ticket(&second).state == TicketState::Serving
+            && window.global::<CounterAdapter>().get_current().serving
+    })
+    .await?;
+    Ok(())
+}
+
+/// A case with a material missing: the notice printed, the case waiting;
+/// the rest brought, the case accepted and its receipt printed; then the
+/// citizen rates the service on the counter's screen.
+async fn intake(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    world: &World,
+) -> anyhow::Result<String> {
+    let serving = current(window);
+    tap(window, "受理办件")?;
+    assert_eq!(counter.model().page, Page::Intake);
+    let form = window.global::<IntakeAdapter>();
+    form.set_query("yyzz".into());
+    form.invoke_search();
+    tap(window, "企业设立登记")?;
+    assert_eq!(text_of(window, "所选事项")?, "企业设立登记");
+    form.set_name("赵丽华".into());
+    form.set_id_number("110105194912310021".into());
+    form.invoke_applicant_edited();
+    assert!(
+        text_of(window, "身份证号码提示")?.contains("校验位"),
+        "a wrong check digit is caught as typed"
+    );
+    form.set_id_number("11010519491231002X".into());
+    form.set_phone("13912345678".into());
+    form.invoke_applicant_edited();
+    assert_eq!(text_of(window, "身份证号码提示")?, "");
+    let materials = counter.model().intake.materials.clone();
+    let missing = materials
+        .iter()
+        .position(|m| m.required)
+        .expect("a required material");
+    for (i, _) in materials.iter().enumerate().filter(|(i, _)| *i != missing) {
+        form.invoke_toggle_material(i32::try_from(i)?);
+    }
+    tap(window, "一次性告知")?;
+    until("the notice", PATIENCE, || {
+        counter.model().intake.done.is_some()
+    })
+    .await?;
+    let number = text_of(window, "办件编号")?;
+    assert_eq!(number.len(), 12, "{number}");
+    let case = world.hub().hall().case(&number).cloned().expect("the case");
+    assert_eq!(case.state, CaseState::AwaitingMaterials);
+    until("the printer", PATIENCE, || {
+        world.printed().iter().any(|l| l.contains("一次性告知书"))
+    })
+    .await?;
+    let printed = world.printed();
+    assert!(
+        printed.iter().any(|l| l.contains(&materials[missing].name)),
+        "the notice lists what is missing: {printed:?}"
+    );
+    tap(window, "返回窗口")?;
+    assert_eq!(counter.model().page, Page::Desk);
+    assert_eq!(current(window), serving, "still serving the same citizen");
+
+    // The citizen comes back with the rest.
+    tap(window, "受理办件")?;
+    let waiting = format!("办件 {number}");
+    until("the waiting case", PATIENCE, || {
+        tap(window, &waiting).is_ok()
+    })
+    .await?;
+    assert_eq!(
+        form.get_name(),
+        "赵**",
+        "the applicant, masked as the front desk sees them"
+    );
+    form.invoke_toggle_material(i32::try_from(missing)?);
+    tap(window, "受理")?;
+    until("the receipt", PATIENCE, || {
+        counter.model().intake.done.is_some()
+    })
+    .await?;
+    assert_eq!(text_of(window, "办件编号")?, number);
+    assert_eq!(
+        world.hub().hall().case(&number).map(|c| c.state),
+        Some(CaseState::Accepted)
+    );
+    until("the receipt printed", PATIENCE, || {
+        world.printed().iter().any(|l| l.contains("受理单"))
+    })
+    .await?;
+    tap(window, "返回窗口")?;
+
+    press(window, Key::F5);
+    until("the rating", PATIENCE, || {
+        counter.model().rating_for.is_some()
+    })
+    .await?;
+    assert_eq!(world.ticket(&serving).state, TicketState::Finished);
+    tap(window, "满意")?;
+    until("the rating recorded", PATIENCE, || {
+        counter.model().rating_for.is_none()
+    })
+    .await?;
+    let ticket = world.ticket(&serving);
+    let scores: Vec<u8> = rusqlite::Connection::open(world.hub().db())?
+        .prepare("SELECT payload FROM events WHERE kind = 'rated'")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .map(|p| serde_json::from_str::<serde_json::Value>(&p.unwrap()).unwrap())
+        .filter(|p| p.to_string().contains(&ticket.id.to_string()))
+        .map(|p| u8::try_from(p["rating"]["score"].as_u64().unwrap()).unwrap())
+        .collect();
+    assert_eq!(scores, [4], "one rating, 满意, for the ticket");
+    Ok(number)
+}
+
+/// The reviewer approves (through the API; the back office has its own
+/// test); the pickup window calls the pickup ticket and hands over.
+async fn pickup(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    world: &World,
+    case: &str,
+) -> anyhow::Result<()> {
+    let hub = world.hub();
+    world.runtime.block_on(async {
+        let reviewer = hub.login("2001", None).await;
+        let on = |what: &str| format!("/api/v1/cases/{case}/{what}");
+        let (status, body) = hub
+            .post(&on("claim"), Some(&reviewer), serde_json::json!({}))
+            .await;
+        assert!(status.is_success(), "{body}");
+        let (status, body) = hub
+            .post(
+                &on("decision"),
+                Some(&reviewer),
+                serde_json::json!({"approve": true}),
+            )
+            .await;
+        assert!(status.is_success(), "{body}");
+    });
+    let ticket = world.issue(serde_json::json!({"case": case}));
+    tap(window, "退出登录")?;
+    until("the login page", PATIENCE, || {
+        counter.model().page == Page::Login
+    })
+    .await?;
+    log_in(window, "3001", "123456", "10")?;
+    until("the pickup desk", PATIENCE, || {
+        counter.model().page == Page::Desk
+    })
+    .await?;
+    press(window, Key::F1);
+    until("the case to hand over", PATIENCE, || {
+        counter.model().pickup_case.is_some()
+    })
+    .await?;
+    assert_eq!(current(window), ticket);
+    assert!(text_of(window, "待交付办件")?.contains(case));
+    press(window, Key::F4);
+    until("the service", PATIENCE, || {
+        window.global::<CounterAdapter>().get_current().serving
+    })
+    .await?;
+    press(window, Key::F8);
+    window
+        .global::<CounterAdapter>()
+        .set_dialog_text("本人".into());
+    tap(window, "确认交付")?;
+    until("the hand-over", PATIENCE, || {
+        world
+            .hub()
+            .hall()
+            .case(case)
+            .is_some_and(|c| c.state == CaseState::Closed)
+    })
+    .await?;
+    let closed = world.hub().hall().case(case).cloned().expect("the case");
+    assert_eq!(
+        closed.handover.and_then(|h| h.collected_by).as_deref(),
+        Some("本人")
+    );
+    press(window, Key::F5);
+    until("finished", PATIENCE, || {
+        world.ticket(&ticket).state == TicketState::Finished
+    })
+    .await?;
+    tap(window, "跳过")?;
+    Ok(())
+}
+
+/// The hub restarts under a logged-in clerk: the terminal says it is
+/// offline, reconnects by itself, keeps the session, and shows the truth.
+async fn hub_restart(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    world: &mut World,
+) -> anyhow::Result<()> {
+    tap(window, "退出登录")?;
+    until("the login page", PATIENCE, || {
+        counter.model().page == Page::Login
+    })
+    .await?;
+    let called = world.issue(serde_json::json!({"queue": "B"}));
+    log_in(window, "1001", "123456", "1")?;
+    until("the desk", PATIENCE, || counter.model().page == Page::Desk).await?;
+    press(window, Key::F1);
+    until("the call", PATIENCE, || current(window) == called).await?;
+
+    let mut hub = world.hub.take().expect("the hub is up");
+    world.runtime.block_on(hub.stop());
+    until("offline", PATIENCE, || counter.model().offline).await?;
+    assert!(text_of(window, "连接状态")?.contains("离线"));
+    press(window, Key::F2);
+    assert!(
+        !counter.model().busy,
+        "nothing is asked of a hub that is away"
+    );
+    world.hub = Some(world.runtime.block_on(hub.start_again()));
+    // Citizens arrive while the terminal is still reconnecting.
+    for _ in 0..3 {
+        world.issue(serde_json::json!({"queue": "B"}));
+    }
+    until("back online", PATIENCE, || !counter.model().offline).await?;
+    assert!(text_of(window, "连接状态").is_err(), "the badge is gone");
+    until("the queues as they are now", PATIENCE, || {
+        window
+            .global::<CounterAdapter>()
+            .get_queues()
+            .iter()
+            .any(|q| q.prefix == "B" && q.status.starts_with("等候 3 人"))
+    })
+    .await?;
+    assert_eq!(current(window), called, "the ticket still at the counter");
+    assert_eq!(counter.model().page, Page::Desk, "the session survived");
+    tap(window, "重呼")?;
+    until("the recall", PATIENCE, || {
+        world.ticket(&called).recalls == 1
+    })
+    .await?;
+    for _ in 0..10 {
+        breathe().await;
+    }
+    Ok(())
+}
