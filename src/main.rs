@@ -88,10 +88,20 @@ enum Command {
         #[arg(long)]
         hub: Option<String>,
     },
+    /// Runs the display wall full screen, with voice (display.toml and
+    /// hall.toml in the configuration folder).
+    #[cfg(feature = "gui")]
+    Display {
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        /// The hub's address, instead of display.toml's.
+        #[arg(long)]
+        hub: Option<String>,
+    },
     /// Renders every screen of an app to PNG, with no display needed.
     #[cfg(feature = "gui")]
     Screenshot {
-        #[arg(value_parser = ["kiosk"])]
+        #[arg(value_parser = ["kiosk", "display"])]
         app: String,
         #[arg(long, default_value = "docs/screenshots")]
         out: PathBuf,
@@ -270,12 +280,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "gui")]
-        Command::Screenshot {
-            app: _,
-            out,
-            config,
-        } => {
-            for file in yimen::apps::screenshot::kiosk(&config, &out)? {
+        Command::Display { config, hub } => {
+            let mut settings = yimen::config::display::DisplaySettings::load(&config)?;
+            if let Some(hub) = hub {
+                settings.hub = hub.trim_end_matches('/').to_owned();
+            }
+            let signage = yimen::apps::display::Signage::from_config(&load_config(&config)?);
+            yimen::apps::display::run(&settings, signage)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "gui")]
+        Command::Screenshot { app, out, config } => {
+            let files = match app.as_str() {
+                "display" => yimen::apps::display::screenshot::display(&config, &out)?,
+                _ => yimen::apps::screenshot::kiosk(&config, &out)?,
+            };
+            for file in files {
                 println!("{}", file.display());
             }
             Ok(ExitCode::SUCCESS)
@@ -393,6 +413,11 @@ fn check_config(dir: &Path) -> ExitCode {
     }
     if dir.join("clients.toml").exists()
         && let Err(e) = yimen::config::clients::ClientSettings::load(dir)
+    {
+        errors.extend(e.errors);
+    }
+    if dir.join("display.toml").exists()
+        && let Err(e) = yimen::config::display::DisplaySettings::load(dir)
     {
         errors.extend(e.errors);
     }

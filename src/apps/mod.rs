@@ -3,6 +3,7 @@
 //! - `kiosk`: the lobby touchscreen;
 //! - `counter`: the counter terminal;
 //! - `review`: the back office: reviewers and supervisors;
+//! - `display`: the display wall, with its voice;
 //! - `live`: following the hub's event stream;
 //! - `catalogue`: the service catalogue an app searches locally;
 //! - `screenshot`: every screen rendered to PNG without a display;
@@ -10,6 +11,7 @@
 
 pub mod catalogue;
 pub mod counter;
+pub mod display;
 pub mod drive;
 pub mod kiosk;
 pub mod live;

@@ -11,6 +11,7 @@
 pub mod clients;
 mod counter_devices;
 mod diagnostic;
+pub mod display;
 pub mod kiosk;
 mod raw;
 pub mod secret;

@@ -1,0 +1,172 @@
+//! `yimen screenshot display --out DIR`: the display wall at 1920×1080 with
+//! the software renderer and no display, against a real hub started in this
+//! process on the sample hall: a call flashing, the wall at rest, and the
+//! hub away.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Duration;
+
+use i_slint_backend_testing::mock_elapsed_time;
+use slint::ComponentHandle;
+
+use super::{Display, Signage};
+use crate::api::{SessionRequest, TicketRequest};
+use crate::apps::drive::{init_headless, snapshot, until};
+use crate::apps::screenshot::LocalHub;
+use crate::client::{Client, ClientError, CounterAction};
+use crate::config::Config;
+use crate::config::display::DisplaySettings;
+use crate::config::kiosk::KioskSettings;
+use crate::domain::display::{FLASH_SECONDS, RECENT_CALLS};
+use crate::domain::ids::CounterNo;
+use crate::ui::DisplayWindow;
+
+/// How long to wait for the hub at each step.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The sample hall's demo PIN, good for every staff id.
+const DEMO_PIN: &str = "123456";
+
+/// Renders the wall into `out`; returns the files written.
+///
+/// # Errors
+/// The configuration, the hub or the renderer fails, or the wall never
+/// shows what it should.
+pub fn display(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    init_headless()?;
+    std::fs::create_dir_all(out)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let work = tempfile::tempdir()?;
+    let (config, _) = Config::load(config_dir, chrono::Utc::now().date_naive())?;
+    let signage = Signage::from_config(&config);
+    let mut hub = LocalHub::start(&runtime, config, &work.path().join("hall.db"))?;
+    let kiosk_key = KioskSettings::load(config_dir)?.key;
+    let desks = runtime.block_on(busy_morning(&hub.url, &kiosk_key))?;
+
+    let mut settings = DisplaySettings::load(config_dir)?;
+    settings.hub.clone_from(&hub.url);
+    let window = DisplayWindow::new()?;
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    window.show()?;
+    let display = Display::start(&window, &settings, signage, None, runtime.handle().clone());
+    let written = Rc::new(RefCell::new(Vec::new()));
+    let outcome = Rc::new(RefCell::new(None));
+    {
+        let (window, out, written, outcome) = (
+            window.clone_strong(),
+            out.to_owned(),
+            written.clone(),
+            outcome.clone(),
+        );
+        let runtime = runtime.handle().clone();
+        slint::spawn_local(async move {
+            let shot = |name: &str| -> anyhow::Result<()> {
+                let file = out.join(format!("{name}.png"));
+                snapshot(&window, &file)?;
+                written.borrow_mut().push(file);
+                Ok(())
+            };
+            let result = tour(&display, &desks, &runtime, &mut hub, shot).await;
+            *outcome.borrow_mut() = Some(result);
+            let _ = slint::quit_event_loop();
+        })?;
+    }
+    slint::run_event_loop()?;
+    outcome
+        .take()
+        .unwrap_or_else(|| Err(anyhow::anyhow!("the tour never ran")))?;
+    Ok(written.take())
+}
+
+/// A counter with its clerk logged in.
+struct Desk {
+    counter: CounterNo,
+    clerk: Client,
+}
+
+impl Desk {
+    async fn act(&self, action: CounterAction) -> Result<(), ClientError> {
+        self.clerk
+            .counter_action(self.counter, action)
+            .await
+            .map(|_| ())
+    }
+
+    /// Serves the citizen called, then calls the next.
+    async fn next(&self) -> Result<(), ClientError> {
+        self.act(CounterAction::Start).await?;
+        self.act(CounterAction::Finish).await?;
+        self.act(CounterAction::CallNext).await
+    }
+}
+
+/// Citizens waiting in every queue, and six counters that have called more
+/// numbers than the wall lists.
+async fn busy_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Vec<Desk>> {
+    let kiosk = Client::new(url).with_credential(kiosk_key);
+    for (queue, count) in [("A", 12), ("B", 7), ("C", 4), ("D", 8), ("E", 5)] {
+        for _ in 0..count {
+            kiosk
+                .issue_ticket(&TicketRequest {
+                    queue: Some(queue.into()),
+                    ..TicketRequest::default()
+                })
+                .await?;
+        }
+    }
+    let mut desks = Vec::new();
+    for counter in 1..=6 {
+        let staff = format!("{}", 1000 + counter);
+        let session = Client::new(url)
+            .log_in(&SessionRequest {
+                staff,
+                pin: DEMO_PIN.into(),
+                counter: Some(counter),
+            })
+            .await?;
+        let token = session
+            .token
+            .ok_or_else(|| anyhow::anyhow!("no token at login"))?;
+        let desk = Desk {
+            counter,
+            clerk: Client::new(url).with_credential(token),
+        };
+        desk.act(CounterAction::CallNext).await?;
+        desks.push(desk);
+    }
+    for desk in &desks[..4] {
+        desk.next().await?;
+    }
+    Ok(desks)
+}
+
+async fn tour(
+    display: &Rc<Display>,
+    desks: &[Desk],
+    runtime: &tokio::runtime::Handle,
+    hub: &mut LocalHub,
+    shot: impl Fn(&str) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    until("the wall to catch up", PATIENCE, || {
+        let m = display.model();
+        m.board.is_live() && !m.queues.is_empty() && m.board.recent().count() == RECENT_CALLS
+    })
+    .await?;
+    runtime.block_on(desks[2].next())?;
+    until("the call to flash", PATIENCE, || display.model().flashing).await?;
+    shot("display-call")?;
+    mock_elapsed_time(Duration::from_secs(u64::from(FLASH_SECONDS) + 1));
+    anyhow::ensure!(!display.model().flashing, "the flash ends");
+    shot("display")?;
+    hub.stop();
+    until("the wall to notice", PATIENCE, || display.model().offline).await?;
+    shot("display-offline")?;
+    Ok(())
+}
