@@ -16,7 +16,9 @@
 //! - [`documents`]: a case's printable documents: notice, receipt, refusal.
 //! - [`report`]: the day's (or a range's) report: HTML with charts, and CSV.
 //! - [`simulate`]: a whole hall day on a virtual clock against a real hub.
-//! - `apps` (feature `gui`): the Slint apps, glue only: the kiosk.
+//! - [`demo`]: the whole hall in one process, for a first look.
+//! - `apps` (feature `gui`): the Slint apps, glue only: the kiosk, the
+//!   counter terminal, the back office, the display wall.
 //! - `ui` (feature `gui`): the windows and adapters compiled from `ui/*.slint`.
 //!
 //! Dependencies point one way: `apps → client → api ← hub → store → domain`.
@@ -27,6 +29,7 @@ pub mod apps;
 pub mod bench;
 pub mod client;
 pub mod config;
+pub mod demo;
 pub mod devices;
 pub mod documents;
 pub mod domain;

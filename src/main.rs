@@ -43,6 +43,20 @@ enum Command {
         #[arg(long, default_value = DEFAULT_LISTEN)]
         listen: SocketAddr,
     },
+    /// The whole hall in one process: the hub on a local SQLite file with the
+    /// sample hall, and the kiosk, counter 1 and the display wall as windows;
+    /// with no screen, the hub with its web display wall.
+    Demo {
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        #[arg(long, default_value = "yimen.db")]
+        db: PathBuf,
+        #[arg(long, default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+        /// Open no windows even where there is a screen.
+        #[arg(long)]
+        headless: bool,
+    },
     /// Validates a configuration folder and lists every error and warning.
     CheckConfig {
         #[arg(default_value = "kiosk-config")]
@@ -88,6 +102,24 @@ enum Command {
         #[arg(long)]
         hub: Option<String>,
     },
+    /// Runs the counter terminal (clients.toml in the configuration folder).
+    #[cfg(feature = "gui")]
+    Counter {
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        /// The hub's address, instead of clients.toml's.
+        #[arg(long)]
+        hub: Option<String>,
+    },
+    /// Runs the back office: reviewers' inboxes and the supervisor's hall.
+    #[cfg(feature = "gui")]
+    Review {
+        #[arg(long, default_value = "kiosk-config")]
+        config: PathBuf,
+        /// The hub's address, instead of clients.toml's.
+        #[arg(long)]
+        hub: Option<String>,
+    },
     /// Runs the display wall full screen, with voice (display.toml and
     /// hall.toml in the configuration folder).
     #[cfg(feature = "gui")]
@@ -101,7 +133,7 @@ enum Command {
     /// Renders every screen of an app to PNG, with no display needed.
     #[cfg(feature = "gui")]
     Screenshot {
-        #[arg(value_parser = ["kiosk", "display"])]
+        #[arg(value_parser = ["kiosk", "counter", "review", "display"])]
         app: String,
         #[arg(long, default_value = "docs/screenshots")]
         out: PathBuf,
@@ -232,6 +264,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(serve_hub(config, db, listen))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Demo {
+            config,
+            db,
+            listen,
+            headless,
+        } => {
+            let hall = load_config(&config)?;
+            let plan = yimen::demo::DemoPlan {
+                config_dir: config,
+                db,
+                listen,
+                headless,
+            };
+            yimen::demo::run(&plan, hall, stop_signal())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::CheckConfig { dir } => Ok(check_config(&dir)),
         Command::HashSecret => {
             if std::io::stdin().is_terminal() {
@@ -280,6 +328,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "gui")]
+        Command::Counter { config, hub } => {
+            let mut settings = yimen::config::clients::ClientSettings::load(&config)?;
+            if let Some(hub) = hub {
+                settings.hub = hub.trim_end_matches('/').to_owned();
+            }
+            yimen::apps::counter::run(settings)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "gui")]
+        Command::Review { config, hub } => {
+            let settings = yimen::config::clients::ClientSettings::load(&config)?;
+            let hub = hub.unwrap_or(settings.hub);
+            yimen::apps::review::run(hub.trim_end_matches('/'))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "gui")]
         Command::Display { config, hub } => {
             let mut settings = yimen::config::display::DisplaySettings::load(&config)?;
             if let Some(hub) = hub {
@@ -292,6 +356,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         #[cfg(feature = "gui")]
         Command::Screenshot { app, out, config } => {
             let files = match app.as_str() {
+                "counter" => yimen::apps::screenshot::counter(&config, &out)?,
+                "review" => yimen::apps::screenshot::review(&config, &out)?,
                 "display" => yimen::apps::display::screenshot::display(&config, &out)?,
                 _ => yimen::apps::screenshot::kiosk(&config, &out)?,
             };

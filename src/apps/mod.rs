@@ -6,6 +6,7 @@
 //! - `display`: the display wall, with its voice;
 //! - `live`: following the hub's event stream;
 //! - `catalogue`: the service catalogue an app searches locally;
+//! - `scene`: a morning's work through the API, for screenshots and tests;
 //! - `screenshot`: every screen rendered to PNG without a display;
 //! - `drive`: tapping and waiting without a person, for screenshots and tests.
 
@@ -16,6 +17,7 @@ pub mod drive;
 pub mod kiosk;
 pub mod live;
 pub mod review;
+pub mod scene;
 pub mod screenshot;
 
 /// Runs a future on the Slint event loop, where network answers come back to
