@@ -195,6 +195,7 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
             .get_current()
             .detail
             .contains("重呼 1 次")
+            && !counter.model().busy
     })
     .await?;
 
@@ -211,15 +212,22 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
     .await?;
     until("the answer", PATIENCE, || !counter.model().busy).await?;
     press(window, Key::F3);
-    until("the no-show", PATIENCE, || current(window).is_empty()).await?;
+    until("the no-show", PATIENCE, || {
+        current(window).is_empty() && !counter.model().busy
+    })
+    .await?;
     assert_eq!(world.ticket(&first).state, TicketState::NoShow);
 
     press(window, Key::F1);
-    until("the next call", PATIENCE, || current(window) == second).await?;
+    until("the next call", PATIENCE, || {
+        current(window) == second && !counter.model().busy
+    })
+    .await?;
     press(window, Key::F4);
     until("the service", PATIENCE, || {
         world.ticket(&second).state == TicketState::Serving
             && window.global::<CounterAdapter>().get_current().serving
+            && !counter.model().busy
     })
     .await?;
     Ok(())
@@ -372,14 +380,14 @@ async fn pickup(
     .await?;
     press(window, Key::F1);
     until("the case to hand over", PATIENCE, || {
-        counter.model().pickup_case.is_some()
+        counter.model().pickup_case.is_some() && !counter.model().busy
     })
     .await?;
     assert_eq!(current(window), ticket);
     assert!(text_of(window, "待交付办件")?.contains(case));
     press(window, Key::F4);
     until("the service", PATIENCE, || {
-        window.global::<CounterAdapter>().get_current().serving
+        window.global::<CounterAdapter>().get_current().serving && !counter.model().busy
     })
     .await?;
     press(window, Key::F8);
@@ -395,6 +403,8 @@ async fn pickup(
             .is_some_and(|c| c.state == CaseState::Closed)
     })
     .await?;
+    // The keys wait for the hub's answer to reach the terminal.
+    until("the answer", PATIENCE, || !counter.model().busy).await?;
     let closed = world.hub().hall().case(case).cloned().expect("the case");
     assert_eq!(
         closed.handover.and_then(|h| h.collected_by).as_deref(),
@@ -403,6 +413,10 @@ async fn pickup(
     press(window, Key::F5);
     until("finished", PATIENCE, || {
         world.ticket(&ticket).state == TicketState::Finished
+    })
+    .await?;
+    until("the rating asked", PATIENCE, || {
+        counter.model().rating_for.is_some()
     })
     .await?;
     tap(window, "跳过")?;

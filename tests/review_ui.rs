@@ -169,7 +169,7 @@ async fn reviewer(window: &ReviewWindow, review: &Rc<Review>, world: &World) -> 
     })
     .await?;
     until("the claim shown", PATIENCE, || {
-        window.global::<ReviewAdapter>().get_can_decide()
+        window.global::<ReviewAdapter>().get_can_decide() && !review.model().busy
     })
     .await?;
     tap(window, "批准")?;
@@ -202,6 +202,7 @@ async fn correction(
             .selected
             .as_ref()
             .is_some_and(|c| c.number == scene.extending)
+            && !review.model().busy
     })
     .await?;
     window
@@ -283,6 +284,7 @@ async fn supervisor(
                 .supervision
                 .as_ref()
                 .is_some_and(|s| s.extensions_pending.is_empty())
+            && !review.model().busy
     })
     .await?;
 

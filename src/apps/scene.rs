@@ -50,6 +50,24 @@ pub fn id_number(first17: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Citizens taking tickets at the kiosk: so many in each queue.
+///
+/// # Errors
+/// The hub refuses a ticket or cannot be reached.
+pub async fn queue_up(kiosk: &Client, counts: &[(&str, usize)]) -> anyhow::Result<()> {
+    for &(queue, count) in counts {
+        for _ in 0..count {
+            kiosk
+                .issue_ticket(&TicketRequest {
+                    queue: Some(queue.into()),
+                    ..TicketRequest::default()
+                })
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Three business registrations taken in at counter 2 (the first rated
 /// 非常不满意), reviewed by 2001, the first approved and its pickup ticket
 /// taken; then citizens waiting in the service queues.
@@ -151,16 +169,7 @@ pub async fn office_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Scene>
             ..TicketRequest::default()
         })
         .await?;
-    for (queue, count) in [("A", 6), ("B", 3), ("C", 2), ("D", 4)] {
-        for _ in 0..count {
-            kiosk
-                .issue_ticket(&TicketRequest {
-                    queue: Some(queue.into()),
-                    ..TicketRequest::default()
-                })
-                .await?;
-        }
-    }
+    queue_up(&kiosk, &[("A", 6), ("B", 3), ("C", 2), ("D", 4)]).await?;
     let [ready, extending, unclaimed] =
         <[String; 3]>::try_from(cases).map_err(|_| anyhow::anyhow!("three cases were opened"))?;
     Ok(Scene {

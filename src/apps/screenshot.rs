@@ -15,8 +15,8 @@ use super::counter::{Counter, Page};
 use super::drive::{snapshot, tap, until};
 use super::kiosk::{Kiosk, Screen};
 use super::review::{Page as ReviewPage, Review};
-use super::scene::{Scene, office_morning};
-use crate::api::{CounterState, TicketRequest};
+use super::scene::{Scene, office_morning, queue_up};
+use crate::api::CounterState;
 use crate::client::Client;
 use crate::config::Config;
 use crate::config::clients::ClientSettings;
@@ -62,18 +62,24 @@ impl LocalHub {
     }
 }
 
-/// Renders the kiosk's screens into `out`; returns the files written.
-///
-/// # Errors
-/// The configuration, the hub or the renderer fails, or a screen never shows.
-pub fn kiosk(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// Slint off screen, the folder for the pictures, a runtime for the hub and
+/// a scratch folder for its database.
+fn headless(out: &Path) -> anyhow::Result<(tokio::runtime::Runtime, tempfile::TempDir)> {
     super::drive::init_headless()?;
     std::fs::create_dir_all(out)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let work = tempfile::tempdir()?;
+    Ok((runtime, tempfile::tempdir()?))
+}
+
+/// Renders the kiosk's screens into `out`; returns the files written.
+///
+/// # Errors
+/// The configuration, the hub or the renderer fails, or a screen never shows.
+pub fn kiosk(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let (runtime, work) = headless(out)?;
     let (config, _) = Config::load(config_dir, chrono::Utc::now().date_naive())?;
     let mut hub = LocalHub::start(&runtime, config, &work.path().join("hall.db"))?;
     let mut settings = KioskSettings::load(config_dir)?;
@@ -121,17 +127,11 @@ pub fn kiosk(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
 async fn busy_morning(url: &str, key: &str) -> anyhow::Result<()> {
     let kiosk = Client::new(url).with_credential(key);
     // Queue E has given out every number of the day.
-    for (queue, count) in [("A", 7), ("B", 4), ("C", 2), ("D", 5), ("E", 300)] {
-        for _ in 0..count {
-            kiosk
-                .issue_ticket(&TicketRequest {
-                    queue: Some(queue.into()),
-                    ..TicketRequest::default()
-                })
-                .await?;
-        }
-    }
-    Ok(())
+    queue_up(
+        &kiosk,
+        &[("A", 7), ("B", 4), ("C", 2), ("D", 5), ("E", 300)],
+    )
+    .await
 }
 
 async fn tour(
@@ -268,13 +268,7 @@ fn staff_hub(
 /// # Errors
 /// The configuration, the hub or the renderer fails, or a screen never shows.
 pub fn counter(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    super::drive::init_headless()?;
-    std::fs::create_dir_all(out)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let work = tempfile::tempdir()?;
+    let (runtime, work) = headless(out)?;
     let (mut hub, _) = staff_hub(&runtime, config_dir, work.path())?;
     let mut settings = ClientSettings::load(config_dir)?;
     settings.hub.clone_from(&hub.url);
@@ -413,20 +407,14 @@ async fn counter_tour(
 /// # Errors
 /// The configuration, the hub or the renderer fails, or a screen never shows.
 pub fn review(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    super::drive::init_headless()?;
-    std::fs::create_dir_all(out)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let work = tempfile::tempdir()?;
-    let (_hub, scene) = staff_hub(&runtime, config_dir, work.path())?;
+    let (runtime, work) = headless(out)?;
+    let (hub, scene) = staff_hub(&runtime, config_dir, work.path())?;
     let window = ReviewWindow::new()?;
     window
         .window()
         .set_size(slint::PhysicalSize::new(1280, 800));
     window.show()?;
-    let review = Review::start(&window, &_hub.url, runtime.handle().clone());
+    let review = Review::start(&window, &hub.url, runtime.handle().clone());
     let written = Rc::new(RefCell::new(Vec::new()));
     let (w, o, files) = (window.clone_strong(), out.to_owned(), written.clone());
     on_event_loop(async move { review_tour(&w, &review, &o, &files, &scene).await })?;

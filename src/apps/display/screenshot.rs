@@ -12,8 +12,9 @@ use i_slint_backend_testing::mock_elapsed_time;
 use slint::ComponentHandle;
 
 use super::{Display, Signage};
-use crate::api::{SessionRequest, TicketRequest};
+use crate::api::SessionRequest;
 use crate::apps::drive::{init_headless, snapshot, until};
+use crate::apps::scene::queue_up;
 use crate::apps::screenshot::LocalHub;
 use crate::client::{Client, ClientError, CounterAction};
 use crate::config::Config;
@@ -111,16 +112,7 @@ impl Desk {
 /// numbers than the wall lists.
 async fn busy_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Vec<Desk>> {
     let kiosk = Client::new(url).with_credential(kiosk_key);
-    for (queue, count) in [("A", 12), ("B", 7), ("C", 4), ("D", 8), ("E", 5)] {
-        for _ in 0..count {
-            kiosk
-                .issue_ticket(&TicketRequest {
-                    queue: Some(queue.into()),
-                    ..TicketRequest::default()
-                })
-                .await?;
-        }
-    }
+    queue_up(&kiosk, &[("A", 12), ("B", 7), ("C", 4), ("D", 8), ("E", 5)]).await?;
     let mut desks = Vec::new();
     for counter in 1..=6 {
         let staff = format!("{}", 1000 + counter);
