@@ -17,7 +17,7 @@ use common::escpos::{decode, lines};
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, Model};
 use yimen::apps::counter::{Counter, Page};
-use yimen::apps::drive::{breathe, init_headless, tap, text_of, until};
+use yimen::apps::drive::{breathe, init_headless, shows_button, tap, text_of, until};
 use yimen::config::clients::ClientSettings;
 use yimen::devices::printer::{MemoryPrinter, PaperWidth};
 use yimen::domain::case::CaseState;
@@ -178,6 +178,19 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
             .any(|q| q.prefix == "A" && q.status.starts_with("等候 2 人"))
     })
     .await?;
+    // The English switch: labels and the words built from data.
+    tap(window, "English")?;
+    let desk = window.global::<CounterAdapter>();
+    assert_eq!(desk.get_state_label(), "Free: call the next");
+    assert!(
+        desk.get_queues()
+            .iter()
+            .any(|q| q.status.starts_with("2 waiting"))
+    );
+    assert!(shows_button(window, "Call next") && !shows_button(window, "叫号"));
+    tap(window, "中文")?;
+    assert_eq!(desk.get_state_label(), "空闲，可叫号");
+    assert!(shows_button(window, "叫号"));
 
     press(window, Key::F1);
     assert!(counter.model().busy, "F1 asked the hub");

@@ -23,26 +23,65 @@ fn minutes_since(t: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (now - t).num_minutes().max(0)
 }
 
+/// The Chinese, or the English when the clerk switched to it.
+fn pick(english: bool, zh: String, en: String) -> String {
+    if english { en } else { zh }
+}
+
 /// Such as "已等候 12 分钟 · 已叫 2 分钟 · 重呼 1 次 · 绿色通道".
-fn ticket_detail(t: &CurrentTicket, now: DateTime<Utc>) -> String {
-    let mut parts = vec![format!(
-        "已等候 {} 分钟",
-        minutes_since(t.issued_at, t.called_at.unwrap_or(now))
+fn ticket_detail(t: &CurrentTicket, now: DateTime<Utc>, english: bool) -> String {
+    let waited = minutes_since(t.issued_at, t.called_at.unwrap_or(now));
+    let mut parts = vec![pick(
+        english,
+        format!("已等候 {waited} 分钟"),
+        format!("waited {waited} min"),
     )];
     match (t.state, t.called_at, t.started_at) {
         (TicketState::Serving, _, Some(started)) => {
-            parts.push(format!("已办理 {} 分钟", minutes_since(started, now)))
+            let m = minutes_since(started, now);
+            parts.push(pick(
+                english,
+                format!("已办理 {m} 分钟"),
+                format!("served {m} min"),
+            ));
         }
-        (_, Some(called), _) => parts.push(format!("已叫 {} 分钟", minutes_since(called, now))),
+        (_, Some(called), _) => {
+            let m = minutes_since(called, now);
+            parts.push(pick(
+                english,
+                format!("已叫 {m} 分钟"),
+                format!("called {m} min ago"),
+            ));
+        }
         _ => {}
     }
     if t.recalls > 0 {
-        parts.push(format!("重呼 {} 次", t.recalls));
+        let n = t.recalls;
+        parts.push(pick(
+            english,
+            format!("重呼 {n} 次"),
+            format!("recalled {n}×"),
+        ));
     }
     if t.priority {
-        parts.push("绿色通道".into());
+        parts.push(pick(english, "绿色通道".into(), "green channel".into()));
     }
     parts.join(" · ")
+}
+
+/// What the counter is doing, in a few words.
+fn state_label(state: CounterState, reason: &str, english: bool) -> String {
+    let (zh, en) = match state {
+        CounterState::Closed => ("窗口关闭".to_owned(), "Counter closed".to_owned()),
+        CounterState::Idle => ("空闲，可叫号".to_owned(), "Free: call the next".to_owned()),
+        CounterState::Calling => (
+            "已叫号，等候群众到窗口".to_owned(),
+            "Called: waiting for the citizen".to_owned(),
+        ),
+        CounterState::Serving => ("正在办理".to_owned(), "Serving".to_owned()),
+        CounterState::Paused => (format!("暂停服务：{reason}"), format!("Paused: {reason}")),
+    };
+    pick(english, zh, en)
 }
 
 pub fn show(window: &CounterWindow, m: &CounterModel) {
@@ -83,20 +122,10 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
     let c = m.counter.as_ref();
     a.set_counter_name(c.map(|c| c.name.as_str()).unwrap_or_default().into());
     let state = m.state();
-    a.set_state_label(
-        match state {
-            CounterState::Closed => "窗口关闭".to_owned(),
-            CounterState::Idle => "空闲，可叫号".to_owned(),
-            CounterState::Calling => "已叫号，等候群众到窗口".to_owned(),
-            CounterState::Serving => "正在办理".to_owned(),
-            CounterState::Paused => format!(
-                "暂停服务：{}",
-                c.and_then(|c| c.paused_reason.as_deref())
-                    .unwrap_or_default()
-            ),
-        }
-        .into(),
-    );
+    let reason = c
+        .and_then(|c| c.paused_reason.as_deref())
+        .unwrap_or_default();
+    a.set_state_label(state_label(state, reason, m.english).into());
     a.set_paused(state == CounterState::Paused);
     a.set_intake_desk(c.is_some_and(|c| c.kind != CounterKind::Pickup));
     a.set_pickup_desk(c.is_some_and(|c| c.kind == CounterKind::Pickup));
@@ -115,7 +144,7 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
             .unwrap_or_default()
             .into(),
         detail: current
-            .map(|t| ticket_detail(t, now))
+            .map(|t| ticket_detail(t, now, m.english))
             .unwrap_or_default()
             .into(),
         case_number: current
@@ -151,9 +180,16 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
             .map(|q| QueueLine {
                 prefix: q.prefix.as_str().into(),
                 name: q.name.as_str().into(),
-                status: format!(
-                    "等候 {} 人 · 约 {} 分钟",
-                    q.waiting, q.estimated_wait_minutes
+                status: pick(
+                    m.english,
+                    format!(
+                        "等候 {} 人 · 约 {} 分钟",
+                        q.waiting, q.estimated_wait_minutes
+                    ),
+                    format!(
+                        "{} waiting · about {} min",
+                        q.waiting, q.estimated_wait_minutes
+                    ),
                 )
                 .into(),
             })
@@ -171,7 +207,7 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
     a.set_rating_number(
         m.rating_for
             .as_ref()
-            .map(|(_, n)| format!("号码 {n}"))
+            .map(|(_, n)| pick(m.english, format!("号码 {n}"), format!("Ticket {n}")))
             .unwrap_or_default()
             .into(),
     );
