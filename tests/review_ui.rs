@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use common::TestHub;
 use slint::{ComponentHandle, Model};
-use yimen::apps::drive::{init_headless, tap, text_of, until};
+use yimen::apps::drive::{init_headless, shows_button, tap, text_of, until};
 use yimen::apps::review::{Page, Review};
 use yimen::apps::scene::{Scene, office_morning};
 use yimen::domain::case::CaseState;
@@ -162,6 +162,27 @@ async fn reviewer(window: &ReviewWindow, review: &Rc<Review>, world: &World) -> 
             .any(|h| h.contains("窗口收件") && h.contains("1002")),
         "the history shows the acceptance"
     );
+
+    // The English switch: labels, and the words built from the case.
+    tap(window, "English")?;
+    let office = window.global::<ReviewAdapter>();
+    assert_eq!(
+        office
+            .get_detail()
+            .row_data(0)
+            .map(|d| d.label.to_string())
+            .as_deref(),
+        Some("Case")
+    );
+    assert!(
+        office
+            .get_cases()
+            .iter()
+            .all(|r| r.status.contains("overdue"))
+    );
+    assert!(shows_button(window, "Claim") && !shows_button(window, "认领"));
+    tap(window, "中文")?;
+    assert!(shows_button(window, "认领"));
 
     tap(window, "认领")?;
     until("claimed", PATIENCE, || {
