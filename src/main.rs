@@ -321,34 +321,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         #[cfg(feature = "gui")]
         Command::Kiosk { config, hub } => {
             let mut settings = yimen::config::kiosk::KioskSettings::load(&config)?;
-            if let Some(hub) = hub {
-                settings.hub = hub.trim_end_matches('/').to_owned();
-            }
+            settings.hub = hub_address(hub, settings.hub);
             yimen::apps::kiosk::run(settings)?;
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "gui")]
         Command::Counter { config, hub } => {
             let mut settings = yimen::config::clients::ClientSettings::load(&config)?;
-            if let Some(hub) = hub {
-                settings.hub = hub.trim_end_matches('/').to_owned();
-            }
+            settings.hub = hub_address(hub, settings.hub);
             yimen::apps::counter::run(settings)?;
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "gui")]
         Command::Review { config, hub } => {
             let settings = yimen::config::clients::ClientSettings::load(&config)?;
-            let hub = hub.unwrap_or(settings.hub);
-            yimen::apps::review::run(hub.trim_end_matches('/'))?;
+            yimen::apps::review::run(&hub_address(hub, settings.hub))?;
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "gui")]
         Command::Display { config, hub } => {
             let mut settings = yimen::config::display::DisplaySettings::load(&config)?;
-            if let Some(hub) = hub {
-                settings.hub = hub.trim_end_matches('/').to_owned();
-            }
+            settings.hub = hub_address(hub, settings.hub);
             let signage = yimen::apps::display::Signage::from_config(&load_config(&config)?);
             yimen::apps::display::run(&settings, signage)?;
             Ok(ExitCode::SUCCESS)
@@ -437,6 +430,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             action: AuditAction::Verify { db },
         } => audit_verify(&db),
     }
+}
+
+/// The hub an app talks to: the one given on the command line, or else the
+/// one its settings name.
+#[cfg(feature = "gui")]
+fn hub_address(given: Option<String>, configured: String) -> String {
+    given.map_or(configured, |hub| hub.trim_end_matches('/').to_owned())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -20,6 +20,19 @@ pub mod review;
 pub mod scene;
 pub mod screenshot;
 
+use std::rc::Rc;
+
+/// An adapter callback that runs `f` on `app` while the app lives: the
+/// window holds only a weak reference, so closing it frees the app.
+pub(crate) fn callback<T: 'static>(app: &Rc<T>, f: fn(&Rc<T>)) -> impl Fn() + 'static {
+    let weak = Rc::downgrade(app);
+    move || {
+        if let Some(app) = weak.upgrade() {
+            f(&app);
+        }
+    }
+}
+
 /// Runs a future on the Slint event loop, where network answers come back to
 /// the window; an app without an event loop is a bug, logged.
 pub(crate) fn spawn(future: impl std::future::Future<Output = ()> + 'static) {

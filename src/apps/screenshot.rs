@@ -146,12 +146,7 @@ async fn tour(
         m.known.is_some() && !m.queues.is_empty()
     })
     .await?;
-    let shot = |name: &str| -> anyhow::Result<()> {
-        let file = out.join(format!("{name}.png"));
-        snapshot(window, &file)?;
-        written.borrow_mut().push(file);
-        Ok(())
-    };
+    let shot = |name: &str| shoot(window, out, written, name);
     for elder in [false, true] {
         let suffix = if elder { "-elder" } else { "" };
         if kiosk.model().elder != elder {
@@ -231,6 +226,19 @@ async fn tour(
     Ok(())
 }
 
+/// Pictures `window` as `out/NAME.png` and notes the file in `written`.
+pub(crate) fn shoot(
+    window: &impl ComponentHandle,
+    out: &Path,
+    written: &RefCell<Vec<PathBuf>>,
+    name: &str,
+) -> anyhow::Result<()> {
+    let file = out.join(format!("{name}.png"));
+    snapshot(window, &file)?;
+    written.borrow_mut().push(file);
+    Ok(())
+}
+
 /// Runs `tour` on the Slint event loop until it ends.
 fn on_event_loop(
     tour: impl std::future::Future<Output = anyhow::Result<()>> + 'static,
@@ -297,12 +305,7 @@ async fn counter_tour(
     written: &RefCell<Vec<PathBuf>>,
     hub: &mut LocalHub,
 ) -> anyhow::Result<()> {
-    let shot = |name: &str| -> anyhow::Result<()> {
-        let file = out.join(format!("{name}.png"));
-        snapshot(window, &file)?;
-        written.borrow_mut().push(file);
-        Ok(())
-    };
+    let shot = |name: &str| shoot(window, out, written, name);
     let log_in = |staff: &str, pin: &str, counter: &str| -> anyhow::Result<()> {
         let a = window.global::<CounterAdapter>();
         a.set_staff_id(staff.into());
@@ -428,12 +431,7 @@ async fn review_tour(
     written: &RefCell<Vec<PathBuf>>,
     scene: &Scene,
 ) -> anyhow::Result<()> {
-    let shot = |name: &str| -> anyhow::Result<()> {
-        let file = out.join(format!("{name}.png"));
-        snapshot(window, &file)?;
-        written.borrow_mut().push(file);
-        Ok(())
-    };
+    let shot = |name: &str| shoot(window, out, written, name);
     let log_in = |staff: &str| -> anyhow::Result<()> {
         let a = window.global::<ReviewAdapter>();
         a.set_staff_id(staff.into());

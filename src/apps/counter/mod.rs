@@ -8,7 +8,7 @@ pub mod model;
 mod render;
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,7 +22,7 @@ use crate::api::{
     PauseRequest, PickupRequest, QueueInfo, RatingRequest, SessionRequest, TransferRequest,
 };
 use crate::apps::catalogue::Known;
-use crate::apps::spawn;
+use crate::apps::{callback, spawn};
 use crate::client::{Client, ClientError};
 use crate::config::clients::ClientSettings;
 use crate::devices::printer::TicketPrinter;
@@ -593,15 +593,7 @@ pub fn run(settings: ClientSettings) -> anyhow::Result<()> {
 /// Installs the adapters' callbacks.
 fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
     let a = window.global::<CounterAdapter>();
-    let weak = Rc::downgrade(counter);
-    let with = move |f: fn(&Rc<Counter>)| {
-        let weak: Weak<Counter> = weak.clone();
-        move || {
-            if let Some(c) = weak.upgrade() {
-                f(&c);
-            }
-        }
-    };
+    let with = |f: fn(&Rc<Counter>)| callback(counter, f);
     a.on_log_in(with(Counter::log_in));
     a.on_log_out(with(Counter::log_out));
     a.on_close_dialog(with(|c| c.change(|m| m.dialog = Dialog::None)));
@@ -725,15 +717,7 @@ fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
 
 fn connect_intake(window: &CounterWindow, counter: &Rc<Counter>) {
     let a = window.global::<IntakeAdapter>();
-    let weak = Rc::downgrade(counter);
-    let with = move |f: fn(&Rc<Counter>)| {
-        let weak: Weak<Counter> = weak.clone();
-        move || {
-            if let Some(c) = weak.upgrade() {
-                f(&c);
-            }
-        }
-    };
+    let with = |f: fn(&Rc<Counter>)| callback(counter, f);
     a.on_search(with(|c| {
         c.read_form();
         c.render();

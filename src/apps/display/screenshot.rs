@@ -13,9 +13,9 @@ use slint::ComponentHandle;
 
 use super::{Display, Signage};
 use crate::api::SessionRequest;
-use crate::apps::drive::{init_headless, snapshot, until};
+use crate::apps::drive::{init_headless, until};
 use crate::apps::scene::queue_up;
-use crate::apps::screenshot::LocalHub;
+use crate::apps::screenshot::{LocalHub, shoot};
 use crate::client::{Client, ClientError, CounterAction};
 use crate::config::Config;
 use crate::config::display::DisplaySettings;
@@ -68,12 +68,7 @@ pub fn display(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
         );
         let runtime = runtime.handle().clone();
         slint::spawn_local(async move {
-            let shot = |name: &str| -> anyhow::Result<()> {
-                let file = out.join(format!("{name}.png"));
-                snapshot(&window, &file)?;
-                written.borrow_mut().push(file);
-                Ok(())
-            };
+            let shot = |name: &str| shoot(&window, &out, &written, name);
             let result = tour(&display, &desks, &runtime, &mut hub, shot).await;
             *outcome.borrow_mut() = Some(result);
             let _ = slint::quit_event_loop();

@@ -9,7 +9,7 @@ mod texts;
 
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ pub use self::model::{KioskModel, Screen};
 use self::texts::Lang;
 use crate::api::{Catalogue, TicketRequest};
 use crate::apps::catalogue::Known;
-use crate::apps::spawn;
+use crate::apps::{callback, spawn};
 use crate::client::{Client, ClientError};
 use crate::config::kiosk::KioskSettings;
 use crate::devices::printer::{self, TicketPrinter, TicketSlip};
@@ -333,15 +333,7 @@ impl Kiosk {
 /// Installs the adapter's callbacks.
 fn connect(window: &KioskWindow, kiosk: &Rc<Kiosk>) {
     let adapter = window.global::<KioskAdapter>();
-    let weak = Rc::downgrade(kiosk);
-    let with = move |f: fn(&Rc<Kiosk>)| {
-        let weak: Weak<Kiosk> = weak.clone();
-        move || {
-            if let Some(k) = weak.upgrade() {
-                f(&k);
-            }
-        }
-    };
+    let with = |f: fn(&Rc<Kiosk>)| callback(kiosk, f);
     adapter.on_touched(with(|k| k.act(|_| {})));
     adapter.on_open_search(with(|k| k.act(KioskModel::open_search)));
     adapter.on_open_pickup(with(|k| k.act(KioskModel::open_pickup)));

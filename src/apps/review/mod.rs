@@ -6,7 +6,7 @@
 mod render;
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -17,7 +17,7 @@ use crate::api::{
     DecisionRequest, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, QueueInfo,
     SessionInfo, SessionRequest, Supervision,
 };
-use crate::apps::spawn;
+use crate::apps::{callback, spawn};
 use crate::client::{Client, ClientError};
 use crate::domain::rating::Verdict;
 use crate::domain::setup::Role;
@@ -442,15 +442,7 @@ pub fn run(hub: &str) -> anyhow::Result<()> {
 
 fn connect(window: &ReviewWindow, review: &Rc<Review>) {
     let a = window.global::<ReviewAdapter>();
-    let weak = Rc::downgrade(review);
-    let with = move |f: fn(&Rc<Review>)| {
-        let weak: Weak<Review> = weak.clone();
-        move || {
-            if let Some(r) = weak.upgrade() {
-                f(&r);
-            }
-        }
-    };
+    let with = |f: fn(&Rc<Review>)| callback(review, f);
     a.on_log_in(with(Review::log_in));
     a.on_log_out(with(Review::log_out));
     a.on_refresh(with(Review::refresh));
