@@ -122,7 +122,10 @@ fn log_in(window: &CounterWindow, staff: &str, pin: &str, counter: &str) -> anyh
     tap(window, "登录")
 }
 
-fn press(window: &CounterWindow, key: Key) {
+/// Presses a key as the clerk would: after the event loop has run, so that
+/// the desk has taken the focus back from a page or dialog just closed.
+async fn press(window: &CounterWindow, key: Key) {
+    breathe().await;
     let text: slint::SharedString = key.into();
     window
         .window()
@@ -192,10 +195,13 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
     assert_eq!(desk.get_state_label(), "空闲，可叫号");
     assert!(shows_button(window, "叫号"));
 
-    press(window, Key::F1);
+    press(window, Key::F1).await;
     assert!(counter.model().busy, "F1 asked the hub");
     assert_eq!(current(window), "", "nothing shown before the hub confirms");
-    until("the call", PATIENCE, || !current(window).is_empty()).await?;
+    until("the call", PATIENCE, || {
+        !current(window).is_empty() && !counter.model().busy
+    })
+    .await?;
     assert_eq!(current(window), first, "the ticket the hub assigned");
     assert_eq!(world.ticket(&first).state, TicketState::Called);
     assert_eq!(text_of(window, "当前号码")?, first);
@@ -213,30 +219,30 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
     .await?;
 
     // The hall wants two recalls before a no-show: the hub says so plainly.
-    press(window, Key::F3);
+    press(window, Key::F3).await;
     until("the refusal", PATIENCE, || !counter.model().busy).await?;
     assert!(window.global::<CounterAdapter>().get_message_is_error());
     assert!(!text_of(window, "操作提示")?.is_empty());
     assert_eq!(world.ticket(&first).state, TicketState::Called);
-    press(window, Key::F2);
+    press(window, Key::F2).await;
     until("the second recall", PATIENCE, || {
         world.ticket(&first).recalls == 2
     })
     .await?;
     until("the answer", PATIENCE, || !counter.model().busy).await?;
-    press(window, Key::F3);
+    press(window, Key::F3).await;
     until("the no-show", PATIENCE, || {
         current(window).is_empty() && !counter.model().busy
     })
     .await?;
     assert_eq!(world.ticket(&first).state, TicketState::NoShow);
 
-    press(window, Key::F1);
+    press(window, Key::F1).await;
     until("the next call", PATIENCE, || {
         current(window) == second && !counter.model().busy
     })
     .await?;
-    press(window, Key::F4);
+    press(window, Key::F4).await;
     until("the service", PATIENCE, || {
         world.ticket(&second).state == TicketState::Serving
             && window.global::<CounterAdapter>().get_current().serving
@@ -332,7 +338,7 @@ async fn intake(
     .await?;
     tap(window, "返回窗口")?;
 
-    press(window, Key::F5);
+    press(window, Key::F5).await;
     until("the rating", PATIENCE, || {
         counter.model().rating_for.is_some()
     })
@@ -391,19 +397,19 @@ async fn pickup(
         counter.model().page == Page::Desk
     })
     .await?;
-    press(window, Key::F1);
+    press(window, Key::F1).await;
     until("the case to hand over", PATIENCE, || {
         counter.model().pickup_case.is_some() && !counter.model().busy
     })
     .await?;
     assert_eq!(current(window), ticket);
     assert!(text_of(window, "待交付办件")?.contains(case));
-    press(window, Key::F4);
+    press(window, Key::F4).await;
     until("the service", PATIENCE, || {
         window.global::<CounterAdapter>().get_current().serving && !counter.model().busy
     })
     .await?;
-    press(window, Key::F8);
+    press(window, Key::F8).await;
     window
         .global::<CounterAdapter>()
         .set_dialog_text("本人".into());
@@ -423,7 +429,7 @@ async fn pickup(
         closed.handover.and_then(|h| h.collected_by).as_deref(),
         Some("本人")
     );
-    press(window, Key::F5);
+    press(window, Key::F5).await;
     until("finished", PATIENCE, || {
         world.ticket(&ticket).state == TicketState::Finished
     })
@@ -451,14 +457,14 @@ async fn hub_restart(
     let called = world.issue(serde_json::json!({"queue": "B"}));
     log_in(window, "1001", "123456", "1")?;
     until("the desk", PATIENCE, || counter.model().page == Page::Desk).await?;
-    press(window, Key::F1);
+    press(window, Key::F1).await;
     until("the call", PATIENCE, || current(window) == called).await?;
 
     let mut hub = world.hub.take().expect("the hub is up");
     world.runtime.block_on(hub.stop());
     until("offline", PATIENCE, || counter.model().offline).await?;
     assert!(text_of(window, "连接状态")?.contains("离线"));
-    press(window, Key::F2);
+    press(window, Key::F2).await;
     assert!(
         !counter.model().busy,
         "nothing is asked of a hub that is away"
