@@ -1,0 +1,208 @@
+//! Cases: intake at the front desk, review, pickup, supervision.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::RectificationView;
+
+use crate::domain::case::CaseState;
+use crate::domain::case::MaterialCheck;
+use crate::domain::deadline::Card;
+use crate::domain::ids::CounterNo;
+
+/// The citizen as the clerk typed them.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantInput {
+    pub name: String,
+    /// 18 characters, checked against its check digit.
+    pub id_number: String,
+    pub phone: String,
+}
+
+/// One material of the guide, ticked at the counter.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialInput {
+    /// As the guide names it.
+    pub name: String,
+    pub received: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeDecision {
+    /// 受理.
+    Accept,
+    /// 一次性告知: something required is missing.
+    Notice,
+    /// 不予受理, with a reason.
+    Refuse,
+}
+
+/// Opens a case for the citizen being served at the clerk's counter.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRequest {
+    pub service: String,
+    pub applicant: ApplicantInput,
+    pub materials: Vec<MaterialInput>,
+    /// Mail the result here; collected at the pickup window when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_to: Option<String>,
+    pub intake: IntakeDecision,
+    /// Why the case is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApplicantView {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    /// Whether the details are masked for this reader.
+    pub masked: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ExcludedView {
+    pub kind: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub note: String,
+}
+
+/// A case as its reader may see it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseView {
+    /// Twelve digits: the day it was opened and a sequence.
+    pub number: String,
+    pub service: String,
+    pub service_name: String,
+    pub department: String,
+    pub department_name: String,
+    pub state: CaseState,
+    pub applicant: ApplicantView,
+    pub materials: Vec<MaterialCheck>,
+    /// Required materials still missing.
+    pub missing: Vec<String>,
+    pub mail_to: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: String,
+    pub counter: CounterNo,
+    pub accepted_on: Option<NaiveDate>,
+    pub promised_days: u32,
+    /// While the department's clock runs.
+    pub due: Option<NaiveDate>,
+    /// Working days from today to the due date; negative when overdue.
+    pub working_days_left: Option<i64>,
+    pub card: Option<Card>,
+    pub refusal: Option<String>,
+    pub reviewer: Option<String>,
+    pub claimed_on: Option<NaiveDate>,
+    pub correction_items: Vec<String>,
+    pub correction_requested_on: Option<NaiveDate>,
+    pub resubmitted_on: Option<NaiveDate>,
+    pub extension_days: Option<u32>,
+    pub extension_reason: Option<String>,
+    /// `pending`, `approved` or `declined`.
+    pub extension_state: Option<String>,
+    pub excluded: Vec<ExcludedView>,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub collected_by: Option<String>,
+    pub tracking_number: Option<String>,
+    pub handed_over_at: Option<DateTime<Utc>>,
+    pub claim_overdue: bool,
+    pub review_overdue: bool,
+    pub rated: bool,
+    /// Set when the deadline rests on a year with no calendar file.
+    pub calendar_warning: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialsRequest {
+    /// Materials the citizen brought now, by name.
+    pub received: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    pub approve: bool,
+    /// Required to reject.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionRequest {
+    /// Everything to fix, at once.
+    pub items: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionRequest {
+    /// Working days more.
+    pub days: u32,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionDecisionRequest {
+    pub approve: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludedTimeRequest {
+    /// 听证, 现场核查, 检验检测, 专家评审, ...
+    pub kind: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The result handed over at the window, or mailed.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PickupRequest {
+    /// Who collected it: the applicant, or an agent with their name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_number: Option<String>,
+}
+
+/// One step in a case's life, from the audit log.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseHistoryEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// `staff:1001`, `system`, ...
+    pub actor: String,
+    /// The event kind, such as `case_claimed`.
+    pub kind: String,
+}
+
+/// What a supervisor watches (电子监察).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Supervision {
+    /// Cases with a yellow or red card, reddest and most overdue first.
+    pub cards: Vec<CaseView>,
+    /// Cases with a step past its own limit.
+    pub steps_overdue: Vec<CaseView>,
+    pub extensions_pending: Vec<CaseView>,
+    pub rectifications: Vec<RectificationView>,
+    /// Years deadlines need but the calendar lacks.
+    pub calendar_warnings: Vec<String>,
+}

@@ -1,0 +1,92 @@
+//! Counters: what a counter shows and the requests its clerk sends.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::ids::CounterNo;
+use crate::domain::setup::CounterKind;
+use crate::domain::ticket::TicketState;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CounterState {
+    /// Nobody logged in.
+    Closed,
+    /// Open, nobody called.
+    Idle,
+    /// A ticket called, the citizen not yet arrived.
+    Calling,
+    Serving,
+    Paused,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CurrentTicket {
+    pub id: String,
+    pub number: String,
+    pub queue: String,
+    pub service: Option<String>,
+    pub service_name: Option<String>,
+    /// The case a pickup ticket collects.
+    pub case: Option<String>,
+    pub priority: bool,
+    pub state: TicketState,
+    pub recalls: u32,
+    pub issued_at: DateTime<Utc>,
+    pub called_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CounterView {
+    pub number: CounterNo,
+    pub name: String,
+    pub kind: CounterKind,
+    pub queues: Vec<String>,
+    pub state: CounterState,
+    pub staff: Option<String>,
+    pub staff_name: Option<String>,
+    pub paused_reason: Option<String>,
+    pub current: Option<CurrentTicket>,
+    /// Tickets waiting in the queues this counter calls from, and for it by name.
+    pub waiting: u32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    /// Send to this queue ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// ... or to this counter by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<CounterNo>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PauseRequest {
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallTicketRequest {
+    /// The waiting ticket to call out of turn.
+    pub number: String,
+    /// Recorded in the audit log.
+    pub reason: String,
+}
+
+/// A device that needs a person: a printer out of paper, a screen unplugged.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertRequest {
+    /// Which part of the device, such as `printer`.
+    pub part: String,
+    /// What is wrong, in words for the person who fixes it.
+    pub problem: String,
+}

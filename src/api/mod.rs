@@ -1,0 +1,58 @@
+//! The types on the wire under `/api/v1`, shared by the hub and its clients.
+//! Every error is an [`ErrorBody`]; every event on the stream an
+//! [`EventMessage`].
+//!
+//! - `catalogue`: services, guides and queues;
+//! - `tickets`: taking and following a ticket;
+//! - `sessions`: staff logging in;
+//! - `counters`: a counter's view and its clerk's requests;
+//! - `cases`: intake, review, pickup and supervision;
+//! - `ratings`: 好差评 and rectifications;
+//! - `events`: the event stream.
+
+mod cases;
+mod catalogue;
+mod counters;
+mod events;
+mod ratings;
+mod sessions;
+mod tickets;
+
+pub use cases::*;
+pub use catalogue::*;
+pub use counters::*;
+pub use events::*;
+pub use ratings::*;
+pub use sessions::*;
+pub use tickets::*;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How long request bodies may be: far more than any real request needs.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: `daily_cap_reached`, `unauthorized`, ...
+    pub code: String,
+    /// For people, in Chinese.
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+}
+
+/// A request recorded, with nothing else to say.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Recorded {
+    /// The event's sequence number in the log.
+    pub seq: i64,
+}
