@@ -15,9 +15,9 @@ use super::event::HallEvent;
 use super::guide::Guide;
 use super::hall::Hall;
 use super::ids::{CounterNo, StaffId, Timestamp};
+use super::policy::{CaseAct, CounterAct};
 use super::queue::reason_text;
-use super::setup::{Role, StaffSetup};
-use super::ticket::TicketState;
+use super::setup::StaffSetup;
 
 /// Longest extension a supervisor may grant at once, in working days.
 const MAX_EXTENSION_DAYS: u32 = 60;
@@ -33,6 +33,28 @@ pub enum Intake {
     Notice,
     /// 不予受理, with the reason.
     Refuse(String),
+}
+
+/// The three ways an intake can end, as the clerk's buttons offer them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntakeChoice {
+    Accept,
+    Notice,
+    Refuse,
+}
+
+impl IntakeChoice {
+    /// Whether the choice fits the materials as ticked: acceptance only with
+    /// every required material received, a one-time notice only with one
+    /// missing; a refusal always (its reason is the clerk's).
+    pub fn fits(self, materials: &[MaterialCheck]) -> bool {
+        let complete = materials.iter().all(|m| m.received || !m.required);
+        match self {
+            IntakeChoice::Accept => complete,
+            IntakeChoice::Notice => !complete,
+            IntakeChoice::Refuse => true,
+        }
+    }
 }
 
 /// A material as the clerk ticked it: by the guide's name.
@@ -78,45 +100,6 @@ impl Hall {
         self.cases.values()
     }
 
-    /// The case in one of `states`, for someone of one of `roles`.
-    fn case_for(&self, number: &str, states: &[CaseState]) -> Result<&Case, QueueError> {
-        let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
-        if states.contains(&case.state) {
-            Ok(case)
-        } else {
-            Err(QueueError::CaseWrongState(case.state))
-        }
-    }
-
-    /// A reviewer of the case's own department.
-    fn reviewer_of(&self, staff: &StaffId, case: &Case) -> Result<(), QueueError> {
-        let m = self.member(staff)?;
-        match m.role {
-            Role::Reviewer if m.department.as_deref() == Some(case.department.as_str()) => Ok(()),
-            Role::Reviewer => Err(QueueError::NotYourDepartment),
-            _ => Err(QueueError::RoleCannot("只有本部门审批人员可以审批")),
-        }
-    }
-
-    /// The reviewer who claimed the case.
-    fn claimer_of(&self, staff: &StaffId, case: &Case) -> Result<(), QueueError> {
-        self.reviewer_of(staff, case)?;
-        match &case.reviewer {
-            Some(r) if r == staff => Ok(()),
-            _ => Err(QueueError::NotYourCase),
-        }
-    }
-
-    fn front_desk(&self, staff: &StaffId, counter: CounterNo) -> Result<(), QueueError> {
-        if self.member(staff)?.role != Role::Intake {
-            return Err(QueueError::RoleCannot("只有综合受理窗口可以办理受理"));
-        }
-        match self.counters.get(&counter).and_then(|c| c.staff.as_ref()) {
-            Some(s) if s == staff => Ok(()),
-            _ => Err(QueueError::NotYourCounter(counter)),
-        }
-    }
-
     fn next_case_number(&self, today: NaiveDate) -> String {
         let seq = match self.case_seq {
             (day, seq) if day == today => seq + 1,
@@ -141,10 +124,9 @@ impl Hall {
         intake: Intake,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        self.front_desk(staff, counter)?;
+        self.may_at_counter(counter, staff, CounterAct::OpenCase)?;
         let serving = self
             .current_for(counter)
-            .filter(|t| t.state == TicketState::Serving)
             .ok_or(QueueError::NotServing(counter))?;
         if let Delivery::Mail { address } = &input.delivery {
             reason_text(address)
@@ -180,13 +162,16 @@ impl Hall {
             rated: false,
             finished_on: None,
         };
-        let missing: Vec<String> = case.missing().map(|m| m.name.clone()).collect();
         match intake {
-            Intake::Accept if !missing.is_empty() => {
-                return Err(QueueError::MaterialsMissing(missing));
+            Intake::Accept if !IntakeChoice::Accept.fits(&case.materials) => {
+                return Err(QueueError::MaterialsMissing(
+                    case.missing().map(|m| m.name.clone()).collect(),
+                ));
             }
             Intake::Accept => {}
-            Intake::Notice if missing.is_empty() => return Err(QueueError::NothingMissing),
+            Intake::Notice if !IntakeChoice::Notice.fits(&case.materials) => {
+                return Err(QueueError::NothingMissing);
+            }
             Intake::Notice => {
                 case.state = CaseState::AwaitingMaterials;
                 case.accepted_on = None;
@@ -251,9 +236,8 @@ impl Hall {
         received: &[String],
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        self.front_desk(staff, counter)?;
         let mut case = self
-            .case_for(number, &[CaseState::AwaitingMaterials])?
+            .may_on_case(number, staff, Some(counter), CaseAct::ReceiveMaterials)?
             .clone();
         for name in received {
             let m = case
@@ -280,9 +264,9 @@ impl Hall {
         staff: &StaffId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let case = self.case_for(number, &[CaseState::Accepted])?;
-        self.reviewer_of(staff, case)?;
-        let mut case = case.clone();
+        let mut case = self
+            .may_on_case(number, staff, None, CaseAct::Claim)?
+            .clone();
         case.state = CaseState::InReview;
         case.reviewer = Some(staff.clone());
         case.claimed_on = Some(self.today(now));
@@ -301,9 +285,9 @@ impl Hall {
         reason: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let case = self.case_for(number, &[CaseState::InReview])?;
-        self.claimer_of(staff, case)?;
-        let mut case = case.clone();
+        let mut case = self
+            .may_on_case(number, staff, None, CaseAct::Decide)?
+            .clone();
         let reason = if approve && reason.trim().is_empty() {
             String::new()
         } else {
@@ -343,11 +327,7 @@ impl Hall {
         items: &[String],
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let case = self.case_for(number, &[CaseState::InReview])?;
-        self.claimer_of(staff, case)?;
-        if case.correction.is_some() {
-            return Err(QueueError::CorrectionUsed);
-        }
+        let case = self.may_on_case(number, staff, None, CaseAct::RequestCorrection)?;
         if items.len() > MAX_ITEMS {
             return Err(QueueError::TooManyItems(MAX_ITEMS));
         }
@@ -379,8 +359,9 @@ impl Hall {
         counter: CounterNo,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        self.front_desk(staff, counter)?;
-        let mut case = self.case_for(number, &[CaseState::Correction])?.clone();
+        let mut case = self
+            .may_on_case(number, staff, Some(counter), CaseAct::Resubmit)?
+            .clone();
         case.state = CaseState::InReview;
         if let Some(c) = &mut case.correction {
             c.resubmitted_on = Some(self.today(now));
@@ -400,15 +381,7 @@ impl Hall {
         reason: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let case = self.case_for(number, &[CaseState::InReview])?;
-        self.claimer_of(staff, case)?;
-        if case
-            .extension
-            .as_ref()
-            .is_some_and(|e| e.approved != Some(false))
-        {
-            return Err(QueueError::ExtensionPending);
-        }
+        let case = self.may_on_case(number, staff, None, CaseAct::RequestExtension)?;
         if !(1..=MAX_EXTENSION_DAYS).contains(&days) {
             return Err(QueueError::BadDays(MAX_EXTENSION_DAYS));
         }
@@ -434,14 +407,9 @@ impl Hall {
         approve: bool,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        if self.member(staff)?.role != Role::Supervisor {
-            return Err(QueueError::RoleCannot("延期须经监督人员批准"));
-        }
-        let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
-        if case.extension.as_ref().is_none_or(|e| e.approved.is_some()) {
-            return Err(QueueError::NoExtensionPending);
-        }
-        let mut case = case.clone();
+        let mut case = self
+            .may_on_case(number, staff, None, CaseAct::DecideExtension)?
+            .clone();
         if let Some(e) = &mut case.extension {
             e.approved = Some(approve);
             e.decided_by = Some(staff.clone());
@@ -467,8 +435,7 @@ impl Hall {
         note: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let case = self.case_for(number, &[CaseState::InReview])?;
-        self.claimer_of(staff, case)?;
+        let case = self.may_on_case(number, staff, None, CaseAct::ExcludeTime)?;
         if days.from > days.to || case.accepted_on.is_some_and(|a| days.from <= a) {
             return Err(QueueError::BadDays(MAX_EXTENSION_DAYS));
         }
@@ -495,11 +462,9 @@ impl Hall {
         tracking: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        if self.member(staff)?.role != Role::Pickup {
-            return Err(QueueError::RoleCannot("只有统一出件窗口可以交付办理结果"));
-        }
-        let case = self.case_for(number, &[CaseState::Approved])?;
-        let mut case = case.clone();
+        let mut case = self
+            .may_on_case(number, staff, None, CaseAct::HandOver)?
+            .clone();
         let action = match (&case.delivery, collected_by, tracking) {
             (Delivery::Pickup, Some(who), None) => {
                 case.handover = Some(Handover {

@@ -103,6 +103,8 @@ pub enum QueueError {
     CorrectionUsed,
     #[error("已有待批准的延期申请")]
     ExtensionPending,
+    #[error("本办件已延期过一次，不能再申请")]
+    ExtensionUsed,
     #[error("没有待批准的延期申请")]
     NoExtensionPending,
     #[error("天数应为 1 至 {0} 个工作日，且不早于受理日")]
@@ -194,6 +196,7 @@ impl QueueError {
             E::NotServing(_) => "not_serving",
             E::CorrectionUsed => "correction_used",
             E::ExtensionPending => "extension_pending",
+            E::ExtensionUsed => "extension_used",
             E::NoExtensionPending => "no_extension_pending",
             E::BadDays(_) => "bad_days",
             E::WrongDelivery => "wrong_delivery",
@@ -231,6 +234,7 @@ impl QueueError {
             | E::NotServing(_)
             | E::CorrectionUsed
             | E::ExtensionPending
+            | E::ExtensionUsed
             | E::NoExtensionPending
             | E::WrongDelivery
             | E::CaseNotReady

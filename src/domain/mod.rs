@@ -12,7 +12,8 @@
 //! - `applicant`, `case`, `case_flow`, `deadline`: cases from intake to
 //!   pickup, on working-day deadlines;
 //! - `rating`: 好差评 and the rectification of bad reviews;
-//! - `display`: the display wall: what it shows and what it announces.
+//! - `display`: the display wall: what it shows and what it announces;
+//! - `policy`: who may do what now, and see what.
 
 pub mod alerts;
 pub mod applicant;
@@ -27,6 +28,7 @@ pub mod event;
 pub mod guide;
 pub mod hall;
 pub mod ids;
+pub mod policy;
 pub mod queue;
 pub mod rating;
 pub mod search;

@@ -6,6 +6,7 @@ use super::error::QueueError;
 use super::event::HallEvent;
 use super::hall::{Counter, Hall, Line};
 use super::ids::{CounterNo, QueuePrefix, ServiceCode, StaffId, TicketId, TicketNumber, Timestamp};
+use super::policy::CounterAct;
 use super::setup::{CounterKind, QueueKind, QueueSetup};
 use super::ticket::{Ticket, TicketState};
 
@@ -148,44 +149,31 @@ impl Hall {
         Ok(seq)
     }
 
-    /// The counter a staff member acts at, checked to be theirs and open.
-    fn staffed_counter(&self, counter: CounterNo, staff: &StaffId) -> Result<&Counter, QueueError> {
-        let c = self
-            .counters
+    /// The counter, once `staff` may do `act` there now.
+    fn acting(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        act: CounterAct,
+    ) -> Result<&Counter, QueueError> {
+        self.may_at_counter(counter, staff, act)?;
+        self.counters
             .get(&counter)
-            .ok_or(QueueError::UnknownCounter(counter))?;
-        match &c.staff {
-            Some(s) if s == staff => Ok(c),
-            Some(_) | None => Err(QueueError::NotYourCounter(counter)),
-        }
+            .ok_or(QueueError::UnknownCounter(counter))
     }
 
-    /// The ticket at a counter, checked to be in one of `states`.
-    fn current_ticket(&self, c: &Counter, states: &[TicketState]) -> Result<&Ticket, QueueError> {
-        let t = c
+    /// The counter's ticket, once `staff` may do `act` to it now.
+    fn acting_on(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        act: CounterAct,
+    ) -> Result<&Ticket, QueueError> {
+        self.acting(counter, staff, act)?
             .current
             .as_ref()
             .and_then(|id| self.tickets.get(id))
-            .ok_or(QueueError::NoCurrentTicket(c.number))?;
-        if states.contains(&t.state) {
-            Ok(t)
-        } else {
-            Err(QueueError::WrongTicketState {
-                number: t.number,
-                state: t.state,
-            })
-        }
-    }
-
-    fn ready_to_call(&self, counter: CounterNo, staff: &StaffId) -> Result<&Counter, QueueError> {
-        let c = self.staffed_counter(counter, staff)?;
-        if c.pause.is_some() {
-            return Err(QueueError::CounterPaused(counter));
-        }
-        if let Some(t) = c.current.as_ref().and_then(|id| self.tickets.get(id)) {
-            return Err(QueueError::CounterBusy { number: t.number });
-        }
-        Ok(c)
+            .ok_or(QueueError::NoCurrentTicket(counter))
     }
 
     /// The lines a counter calls from: its own transfers, then its queues.
@@ -214,7 +202,7 @@ impl Hall {
         staff: &StaffId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.ready_to_call(counter, staff)?;
+        let c = self.acting(counter, staff, CounterAct::CallNext)?;
         let earliest = |priority: bool| {
             self.lines_of(c)
                 .filter_map(|line| line.first(priority))
@@ -253,7 +241,7 @@ impl Hall {
         reason: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.ready_to_call(counter, staff)?;
+        let c = self.acting(counter, staff, CounterAct::CallOutOfTurn)?;
         let reason = reason_text(reason)?;
         let t = self
             .ticket_by_number(number)
@@ -309,8 +297,7 @@ impl Hall {
         staff: &StaffId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.staffed_counter(counter, staff)?;
-        let t = self.current_ticket(c, &[TicketState::Called])?;
+        let t = self.acting_on(counter, staff, CounterAct::Recall)?;
         Ok(vec![HallEvent::TicketRecalled {
             ticket: t.id.clone(),
             number: t.number,
@@ -330,15 +317,7 @@ impl Hall {
         staff: &StaffId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.staffed_counter(counter, staff)?;
-        let t = self.current_ticket(c, &[TicketState::Called])?;
-        let needed = self.setup.rules.recalls_before_no_show;
-        if t.recalls < needed {
-            return Err(QueueError::RecallsNeeded {
-                number: t.number,
-                remaining: needed - t.recalls,
-            });
-        }
+        let t = self.acting_on(counter, staff, CounterAct::NoShow)?;
         Ok(vec![HallEvent::TicketNoShow {
             ticket: t.id.clone(),
             number: t.number,
@@ -357,8 +336,7 @@ impl Hall {
         staff: &StaffId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.staffed_counter(counter, staff)?;
-        let t = self.current_ticket(c, &[TicketState::Called])?;
+        let t = self.acting_on(counter, staff, CounterAct::Start)?;
         Ok(vec![HallEvent::TicketStarted {
             ticket: t.id.clone(),
             number: t.number,
@@ -377,8 +355,7 @@ impl Hall {
         staff: &StaffId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.staffed_counter(counter, staff)?;
-        let t = self.current_ticket(c, &[TicketState::Serving])?;
+        let t = self.acting_on(counter, staff, CounterAct::Finish)?;
         Ok(vec![HallEvent::TicketFinished {
             ticket: t.id.clone(),
             number: t.number,
@@ -400,28 +377,20 @@ impl Hall {
         reason: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.staffed_counter(counter, staff)?;
-        let t = self.current_ticket(c, &[TicketState::Called, TicketState::Serving])?;
+        let t = self.acting_on(counter, staff, CounterAct::Transfer)?;
         let (to_queue, to_counter) = match to {
             TransferTo::Queue(prefix) => {
-                let q = self
-                    .setup
+                self.setup
                     .queue(prefix)
                     .ok_or(QueueError::UnknownQueue(prefix))?;
-                if q.kind == QueueKind::Pickup {
-                    return Err(QueueError::PickupQueue(prefix));
-                }
                 (prefix, None)
             }
-            TransferTo::Counter(n) if n == counter => return Err(QueueError::TransferToSelf),
             TransferTo::Counter(n) => {
-                let to = self.setup.counter(n).ok_or(QueueError::UnknownCounter(n))?;
-                if to.kind == CounterKind::Pickup {
-                    return Err(QueueError::TransferToPickup(n));
-                }
+                self.setup.counter(n).ok_or(QueueError::UnknownCounter(n))?;
                 (t.queue, Some(n))
             }
         };
+        self.may_transfer_to(counter, to)?;
         let reason = if reason.trim().is_empty() {
             String::new()
         } else {
@@ -438,6 +407,44 @@ impl Hall {
         }])
     }
 
+    /// Where a clerk at `counter` may send a citizen: any service queue, or
+    /// another counter by name but the pickup window, which only hands
+    /// results over.
+    ///
+    /// # Errors
+    /// A pickup queue or counter, or the counter itself.
+    pub fn may_transfer_to(&self, counter: CounterNo, to: TransferTo) -> Result<(), QueueError> {
+        match to {
+            TransferTo::Queue(prefix) => match self.setup.queue(prefix) {
+                Some(q) if q.kind == QueueKind::Pickup => Err(QueueError::PickupQueue(prefix)),
+                _ => Ok(()),
+            },
+            TransferTo::Counter(n) if n == counter => Err(QueueError::TransferToSelf),
+            TransferTo::Counter(n) => match self.setup.counter(n) {
+                Some(c) if c.kind == CounterKind::Pickup => Err(QueueError::TransferToPickup(n)),
+                _ => Ok(()),
+            },
+        }
+    }
+
+    /// Every queue and counter a clerk at `counter` may send a citizen to.
+    pub fn transfer_targets(&self, counter: CounterNo) -> Vec<TransferTo> {
+        let queues = self
+            .setup
+            .queues
+            .iter()
+            .map(|q| TransferTo::Queue(q.prefix));
+        let counters = self
+            .setup
+            .counters
+            .iter()
+            .map(|c| TransferTo::Counter(c.number));
+        queues
+            .chain(counters)
+            .filter(|to| self.may_transfer_to(counter, *to).is_ok())
+            .collect()
+    }
+
     /// Stops calling at the counter for a while, with a reason on the wall.
     ///
     /// # Errors
@@ -449,13 +456,7 @@ impl Hall {
         reason: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.staffed_counter(counter, staff)?;
-        if c.pause.is_some() {
-            return Err(QueueError::CounterPaused(counter));
-        }
-        if let Some(t) = c.current.as_ref().and_then(|id| self.tickets.get(id)) {
-            return Err(QueueError::CounterBusy { number: t.number });
-        }
+        self.may_at_counter(counter, staff, CounterAct::Pause)?;
         Ok(vec![HallEvent::CounterPaused {
             counter,
             reason: reason_text(reason)?,
@@ -471,10 +472,7 @@ impl Hall {
         staff: &StaffId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let c = self.staffed_counter(counter, staff)?;
-        if c.pause.is_none() {
-            return Err(QueueError::CounterNotPaused(counter));
-        }
+        self.may_at_counter(counter, staff, CounterAct::Resume)?;
         Ok(vec![HallEvent::CounterResumed { counter, at: now }])
     }
 

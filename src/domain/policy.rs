@@ -1,0 +1,407 @@
+//! Who may do what now, and what they may see: the one answer that the
+//! decisions check, the hub serves in its views, and every screen shows.
+//!
+//! An action is *allowed now* when the person's role, their place (the
+//! counter they staff, the department they review for) and the state of the
+//! counter or case permit it. Each decision in `queue` and `case_flow` starts
+//! by asking [`Hall::may_at_counter`] or [`Hall::may_on_case`], and the views
+//! list the actions for which the same functions say yes, so a button a
+//! screen enables is one the hub accepts. A decision can still refuse what
+//! the input makes wrong (an empty reason, a material not on the list) or
+//! what someone else changed meanwhile (the last waiting ticket called at
+//! another counter); neither is a rule of who may act.
+//!
+//! Sight: the department's reviewers, who check identity, and the pickup
+//! window, which hands the result to the right person, see an applicant in
+//! full; other staff see the surname and masked numbers; devices and the
+//! public see no applicant at all.
+
+use super::case::{Case, CaseState};
+use super::error::QueueError;
+use super::hall::{Counter, Hall};
+use super::ids::{CounterNo, StaffId};
+use super::setup::{Role, StaffSetup};
+use super::ticket::{Ticket, TicketState};
+
+/// Something a clerk does at a counter, as on a hardware caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CounterAct {
+    CallNext,
+    /// 指定叫号: one waiting number out of turn, with a reason.
+    CallOutOfTurn,
+    Recall,
+    NoShow,
+    Start,
+    Finish,
+    Transfer,
+    Pause,
+    Resume,
+    /// 受理办件: open a case for the citizen being served.
+    OpenCase,
+    /// 交付结果: hand the case of the pickup ticket being served over.
+    HandOver,
+}
+
+impl CounterAct {
+    pub const ALL: [CounterAct; 11] = [
+        CounterAct::CallNext,
+        CounterAct::CallOutOfTurn,
+        CounterAct::Recall,
+        CounterAct::NoShow,
+        CounterAct::Start,
+        CounterAct::Finish,
+        CounterAct::Transfer,
+        CounterAct::Pause,
+        CounterAct::Resume,
+        CounterAct::OpenCase,
+        CounterAct::HandOver,
+    ];
+}
+
+/// Something staff do to a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CaseAct {
+    /// The front desk takes more of the missing materials.
+    ReceiveMaterials,
+    /// The front desk takes the corrections asked for.
+    Resubmit,
+    Claim,
+    /// Approve or reject.
+    Decide,
+    RequestCorrection,
+    RequestExtension,
+    /// A supervisor approves or declines the extension asked for.
+    DecideExtension,
+    ExcludeTime,
+    /// The pickup window hands the result over, or records its mailing.
+    HandOver,
+}
+
+impl CaseAct {
+    pub const ALL: [CaseAct; 9] = [
+        CaseAct::ReceiveMaterials,
+        CaseAct::Resubmit,
+        CaseAct::Claim,
+        CaseAct::Decide,
+        CaseAct::RequestCorrection,
+        CaseAct::RequestExtension,
+        CaseAct::DecideExtension,
+        CaseAct::ExcludeTime,
+        CaseAct::HandOver,
+    ];
+}
+
+/// How much of an applicant's personal details a reader sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sight {
+    /// Name, ID number, phone and address as given.
+    Full,
+    /// The surname, the ID number's first and last digits, the phone's last
+    /// four, the address's first characters.
+    Masked,
+    /// Nothing: the applicant is not there for this reader.
+    Hidden,
+}
+
+/// Who reads: a staff member, a device (kiosk, display, keypad), or anyone.
+#[derive(Clone, Copy, Debug)]
+pub enum Reader<'a> {
+    Staff(&'a StaffSetup),
+    Device,
+    Public,
+}
+
+/// How much of `case`'s applicant `reader` sees.
+pub fn applicant_sight(reader: Reader<'_>, case: &Case) -> Sight {
+    match reader {
+        Reader::Staff(member) => match member.role {
+            Role::Reviewer if reviews_for(member, case) => Sight::Full,
+            Role::Pickup => Sight::Full,
+            _ => Sight::Masked,
+        },
+        Reader::Device | Reader::Public => Sight::Hidden,
+    }
+}
+
+fn reviews_for(member: &StaffSetup, case: &Case) -> bool {
+    member.role == Role::Reviewer && member.department.as_deref() == Some(case.department.as_str())
+}
+
+/// Whether `member` may read `case` at all: a reviewer reads only their
+/// department's cases; everyone else on the staff reads any.
+///
+/// # Errors
+/// `NotYourDepartment` for a reviewer of another department.
+pub fn may_read_case(member: &StaffSetup, department: &str) -> Result<(), QueueError> {
+    match member.role {
+        Role::Reviewer if member.department.as_deref() != Some(department) => {
+            Err(QueueError::NotYourDepartment)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `case` belongs on `member`'s worklist: a reviewer's department
+/// inbox while its clock runs, the pickup window's results to hand over, the
+/// front desk's cases waiting for the citizen to come back, and everything
+/// not final for supervisors.
+pub fn on_worklist(member: &StaffSetup, case: &Case) -> bool {
+    match member.role {
+        Role::Reviewer => reviews_for(member, case) && case.state.in_department(),
+        Role::Pickup => case.state == CaseState::Approved,
+        Role::Intake => matches!(
+            case.state,
+            CaseState::AwaitingMaterials | CaseState::Correction
+        ),
+        Role::Supervisor | Role::Admin => !case.state.is_final(),
+    }
+}
+
+/// Whether `member` may watch the hall: cards, extensions, bad reviews.
+///
+/// # Errors
+/// `RoleCannot` for anyone but supervisors and admins.
+pub fn may_supervise(member: &StaffSetup) -> Result<(), QueueError> {
+    match member.role {
+        Role::Supervisor | Role::Admin => Ok(()),
+        _ => Err(QueueError::RoleCannot("只有监督人员可以查看")),
+    }
+}
+
+impl Hall {
+    /// Whether `staff` may do `act` at `counter` now.
+    ///
+    /// # Errors
+    /// Why not: not their counter, paused, a ticket still there or none,
+    /// the ticket in the wrong state, too few recalls, the wrong role.
+    pub fn may_at_counter(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+        act: CounterAct,
+    ) -> Result<(), QueueError> {
+        let c = self.staffed_counter(counter, staff)?;
+        let current = c.current.as_ref().and_then(|id| self.tickets.get(id));
+        match act {
+            CounterAct::CallNext | CounterAct::CallOutOfTurn | CounterAct::Pause => {
+                free_counter(c, current)
+            }
+            CounterAct::Resume => match c.pause {
+                Some(_) => Ok(()),
+                None => Err(QueueError::CounterNotPaused(counter)),
+            },
+            CounterAct::Recall | CounterAct::Start => {
+                ticket_in(c, current, &[TicketState::Called]).map(|_| ())
+            }
+            CounterAct::NoShow => {
+                let t = ticket_in(c, current, &[TicketState::Called])?;
+                let needed = self.setup.rules.recalls_before_no_show;
+                match needed.checked_sub(t.recalls) {
+                    Some(remaining) if remaining > 0 => Err(QueueError::RecallsNeeded {
+                        number: t.number,
+                        remaining,
+                    }),
+                    _ => Ok(()),
+                }
+            }
+            CounterAct::Finish => ticket_in(c, current, &[TicketState::Serving]).map(|_| ()),
+            CounterAct::Transfer => {
+                ticket_in(c, current, &[TicketState::Called, TicketState::Serving]).map(|_| ())
+            }
+            CounterAct::OpenCase => {
+                self.role_is(staff, Role::Intake, "只有综合受理窗口可以办理受理")?;
+                serving(c, current).map(|_| ())
+            }
+            CounterAct::HandOver => {
+                self.role_is(staff, Role::Pickup, "只有统一出件窗口可以交付办理结果")?;
+                match serving(c, current)? {
+                    Ticket { case: Some(_), .. } => Ok(()),
+                    _ => Err(QueueError::NotServing(counter)),
+                }
+            }
+        }
+    }
+
+    /// What `staff` may do at `counter` now, in the order of the buttons.
+    pub fn counter_acts(&self, counter: CounterNo, staff: &StaffId) -> Vec<CounterAct> {
+        CounterAct::ALL
+            .into_iter()
+            .filter(|act| self.may_at_counter(counter, staff, *act).is_ok())
+            .collect()
+    }
+
+    /// Whether `staff`, at `counter` if they staff one, may do `act` to the
+    /// case numbered `number` now.
+    ///
+    /// # Errors
+    /// Why not: the wrong role or department, not the claimer, not their
+    /// counter, the case in the wrong state, a correction or extension used.
+    pub fn may_on_case(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        counter: Option<CounterNo>,
+        act: CaseAct,
+    ) -> Result<&Case, QueueError> {
+        let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
+        let member = self.member(staff)?;
+        match act {
+            CaseAct::ReceiveMaterials => {
+                self.front_desk(member, counter)?;
+                in_state(case, CaseState::AwaitingMaterials)
+            }
+            CaseAct::Resubmit => {
+                self.front_desk(member, counter)?;
+                in_state(case, CaseState::Correction)
+            }
+            CaseAct::Claim => {
+                in_state(case, CaseState::Accepted)?;
+                reviewer_of(member, case)
+            }
+            CaseAct::Decide | CaseAct::ExcludeTime => claimer_of(member, case),
+            CaseAct::RequestCorrection => {
+                claimer_of(member, case)?;
+                match case.correction {
+                    Some(_) => Err(QueueError::CorrectionUsed),
+                    None => Ok(()),
+                }
+            }
+            CaseAct::RequestExtension => {
+                claimer_of(member, case)?;
+                match case.extension.as_ref().map(|e| e.approved) {
+                    Some(None) => Err(QueueError::ExtensionPending),
+                    Some(Some(true)) => Err(QueueError::ExtensionUsed),
+                    Some(Some(false)) | None => Ok(()),
+                }
+            }
+            CaseAct::DecideExtension => {
+                if member.role != Role::Supervisor {
+                    return Err(QueueError::RoleCannot("延期须经监督人员批准"));
+                }
+                match case.extension.as_ref().map(|e| e.approved) {
+                    Some(None) => Ok(()),
+                    _ => Err(QueueError::NoExtensionPending),
+                }
+            }
+            CaseAct::HandOver => {
+                if member.role != Role::Pickup {
+                    return Err(QueueError::RoleCannot("只有统一出件窗口可以交付办理结果"));
+                }
+                in_state(case, CaseState::Approved)
+            }
+        }?;
+        Ok(case)
+    }
+
+    /// What `staff`, at `counter` if they staff one, may do to `case` now.
+    pub fn case_acts(
+        &self,
+        case: &Case,
+        staff: &StaffId,
+        counter: Option<CounterNo>,
+    ) -> Vec<CaseAct> {
+        CaseAct::ALL
+            .into_iter()
+            .filter(|act| self.may_on_case(&case.number, staff, counter, *act).is_ok())
+            .collect()
+    }
+
+    /// The counter `staff` is logged in at, checked to be theirs.
+    pub(super) fn staffed_counter(
+        &self,
+        counter: CounterNo,
+        staff: &StaffId,
+    ) -> Result<&Counter, QueueError> {
+        let c = self
+            .counters
+            .get(&counter)
+            .ok_or(QueueError::UnknownCounter(counter))?;
+        match &c.staff {
+            Some(s) if s == staff => Ok(c),
+            Some(_) | None => Err(QueueError::NotYourCounter(counter)),
+        }
+    }
+
+    /// An intake clerk logged in at `counter`.
+    fn front_desk(
+        &self,
+        member: &StaffSetup,
+        counter: Option<CounterNo>,
+    ) -> Result<(), QueueError> {
+        if member.role != Role::Intake {
+            return Err(QueueError::RoleCannot("只有综合受理窗口可以办理受理"));
+        }
+        let counter = counter.ok_or(QueueError::RoleCannot("请先在综合受理窗口登录"))?;
+        self.staffed_counter(counter, &member.id).map(|_| ())
+    }
+
+    fn role_is(&self, staff: &StaffId, role: Role, why: &'static str) -> Result<(), QueueError> {
+        if self.member(staff)?.role == role {
+            Ok(())
+        } else {
+            Err(QueueError::RoleCannot(why))
+        }
+    }
+}
+
+/// Neither paused nor with a ticket: ready to call or to pause.
+fn free_counter(c: &Counter, current: Option<&Ticket>) -> Result<(), QueueError> {
+    if c.pause.is_some() {
+        return Err(QueueError::CounterPaused(c.number));
+    }
+    match current {
+        Some(t) => Err(QueueError::CounterBusy { number: t.number }),
+        None => Ok(()),
+    }
+}
+
+/// The counter's ticket, in one of `states`.
+fn ticket_in<'a>(
+    c: &Counter,
+    current: Option<&'a Ticket>,
+    states: &[TicketState],
+) -> Result<&'a Ticket, QueueError> {
+    let t = current.ok_or(QueueError::NoCurrentTicket(c.number))?;
+    if states.contains(&t.state) {
+        Ok(t)
+    } else {
+        Err(QueueError::WrongTicketState {
+            number: t.number,
+            state: t.state,
+        })
+    }
+}
+
+/// The citizen being served at the counter.
+fn serving<'a>(c: &Counter, current: Option<&'a Ticket>) -> Result<&'a Ticket, QueueError> {
+    current
+        .filter(|t| t.state == TicketState::Serving)
+        .ok_or(QueueError::NotServing(c.number))
+}
+
+fn in_state(case: &Case, state: CaseState) -> Result<(), QueueError> {
+    if case.state == state {
+        Ok(())
+    } else {
+        Err(QueueError::CaseWrongState(case.state))
+    }
+}
+
+/// A reviewer of the case's own department.
+fn reviewer_of(member: &StaffSetup, case: &Case) -> Result<(), QueueError> {
+    match member.role {
+        Role::Reviewer if reviews_for(member, case) => Ok(()),
+        Role::Reviewer => Err(QueueError::NotYourDepartment),
+        _ => Err(QueueError::RoleCannot("只有本部门审批人员可以审批")),
+    }
+}
+
+/// The reviewer who claimed the case, while it is in review.
+fn claimer_of(member: &StaffSetup, case: &Case) -> Result<(), QueueError> {
+    in_state(case, CaseState::InReview)?;
+    reviewer_of(member, case)?;
+    match &case.reviewer {
+        Some(r) if *r == member.id => Ok(()),
+        _ => Err(QueueError::NotYourCase),
+    }
+}
