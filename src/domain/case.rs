@@ -9,6 +9,21 @@ use super::calendar::WorkingCalendar;
 use super::deadline::{CaseClock, DaySpan, due_date};
 use super::ids::{CounterNo, ServiceCode, StaffId, TicketId, Timestamp};
 
+/// Digits in a case number: the day it was opened (YYYYMMDD) and that
+/// day's sequence (four digits), such as `202603020001`, so a citizen can
+/// type it on a number pad.
+pub const CASE_NUMBER_DIGITS: usize = 12;
+
+/// The case number of the `seq`th case opened on `day`.
+pub fn case_number(day: NaiveDate, seq: u32) -> String {
+    format!("{}{seq:04}", day.format("%Y%m%d"))
+}
+
+/// Whether `text` has the shape of a case number: twelve digits.
+pub fn is_case_number(text: &str) -> bool {
+    text.len() == CASE_NUMBER_DIGITS && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
@@ -253,5 +268,20 @@ impl CaseAction {
             CaseAction::HandedOver => "case_handed_over",
             CaseAction::Mailed => "case_mailed",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_numbers_are_the_day_and_four_digits() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        assert_eq!(case_number(day, 7), "202603020007");
+        assert!(is_case_number(&case_number(day, 9999)));
+        assert!(!is_case_number("20260302001"), "eleven digits");
+        assert!(!is_case_number("2026030200０1"), "a full-width digit");
+        assert!(!is_case_number("20260302000a"));
     }
 }

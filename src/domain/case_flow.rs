@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::applicant::Applicant;
 use super::case::{
     Case, CaseAction, CaseState, Correction, Decision, Delivery, DeskStamp, ExcludedTime,
-    Extension, Handover, MaterialCheck, Raised,
+    Extension, Handover, MaterialCheck, Raised, case_number,
 };
 use super::deadline::{Card, CaseClock, DaySpan, card, due_date, working_days_between};
 use super::error::QueueError;
@@ -105,7 +105,7 @@ impl Hall {
             (day, seq) if day == today => seq + 1,
             _ => 1,
         };
-        format!("{}{seq:04}", today.format("%Y%m%d"))
+        case_number(today, seq)
     }
 
     /// Opens a case for the citizen the clerk is serving: accepted, a

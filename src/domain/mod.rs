@@ -9,8 +9,8 @@
 //! - `calendar`: working days;
 //! - `guide`, `search`: service guides and finding them;
 //! - `alerts`: devices asking for a person;
-//! - `applicant`, `case`, `case_flow`, `deadline`: cases from intake to
-//!   pickup, on working-day deadlines;
+//! - `applicant`, `case`, `case_flow`, `deadline`, `timeliness`: cases from
+//!   intake to pickup, on working-day deadlines, and whether they keep them;
 //! - `rating`: 好差评 and the rectification of bad reviews;
 //! - `display`: the display wall: what it shows and what it announces;
 //! - `policy`: who may do what now, and see what.
@@ -35,6 +35,7 @@ pub mod search;
 pub mod setup;
 pub mod staff;
 pub mod ticket;
+pub mod timeliness;
 
 #[cfg(test)]
 mod calendar_tests;

@@ -1,20 +1,14 @@
 //! Cases per department over a period, and how many the department decided
-//! within the promised time limit (按期办结率).
-//!
-//! A department's clock stops at its decision, so a case is on time when it
-//! was approved or rejected on or before its due date; when the result is
-//! collected does not count against the department. A case still with the
-//! department at the end of the period is overdue when its due date, as it
-//! stood that day, has passed.
+//! within the promised time limit (按期办结率): counted here, by the rules
+//! of `domain::timeliness`.
 
 use chrono::NaiveDate;
 
 use super::Period;
-use super::tables::percent;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::case::{Case, CaseState};
-use crate::domain::deadline::due_date;
 use crate::domain::ids::DayRule;
+use crate::domain::timeliness::{Timeliness, on_time_rate};
 
 /// One department's cases over the period.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,7 +41,7 @@ impl DepartmentCases {
 
     /// Decided on time as a percentage of decided; none when none were.
     pub fn compliance(&self) -> Option<f64> {
-        percent(self.on_time, self.on_time + self.late)
+        on_time_rate(self.on_time, self.late)
     }
 }
 
@@ -106,34 +100,13 @@ fn count(
         } else {
             row.rejected += 1;
         }
-        match (case.due(calendar), decided_on) {
-            (Some(due), Some(day)) if day <= due => row.on_time += 1,
-            (Some(_), Some(_)) => row.late += 1,
-            _ => {}
+        match case.decision_timeliness(calendar, day_rule) {
+            Some((_, Timeliness::OnTime)) => row.on_time += 1,
+            Some((_, Timeliness::Late)) => row.late += 1,
+            None => {}
         }
     }
-    let with_department_at_end = case.accepted_on.is_some_and(|d| d <= period.to)
-        && decided_on.is_none_or(|d| d > period.to);
-    if with_department_at_end
-        && due_as_of(case, calendar, period.to).is_some_and(|due| due < period.to)
-    {
-        row.overdue_open += 1;
-    }
-}
-
-/// The due date as it stood at the end of `day`: corrections requested later
-/// had not happened, resubmissions after it had not come, excluded time
-/// beginning later had not begun.
-fn due_as_of(case: &Case, calendar: &WorkingCalendar, day: NaiveDate) -> Option<NaiveDate> {
-    let mut clock = case.clock();
-    clock.pauses = clock
-        .pauses
-        .into_iter()
-        .filter(|(requested, _)| *requested <= day)
-        .map(|(requested, resumed)| (requested, resumed.filter(|r| *r <= day)))
-        .collect();
-    clock.excluded.retain(|span| span.from <= day);
-    due_date(calendar, &clock).value
+    row.overdue_open += u32::from(case.overdue_with_department(calendar, day_rule, period.to));
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::render::{Table, minutes};
 use super::tables::{Spread, percent};
 use super::{Report, ReportError, chart};
+use crate::domain::timeliness::on_time_rate;
 
 const STYLE: &str = "
 body { font-family: 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif;
@@ -95,7 +96,7 @@ fn summary(r: &Report) -> Vec<(&'static str, String)> {
         ("好评率", share(percent(good, rated))),
         ("差评", r.bad_reviews.len().to_string()),
         ("受理办件", accepted.to_string()),
-        ("按期办结率", share(percent(on_time, on_time + late))),
+        ("按期办结率", share(on_time_rate(on_time, late))),
         ("逾期办件", overdue.to_string()),
     ]
 }

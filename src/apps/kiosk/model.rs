@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::api::{IssuedTicket, QueueInfo};
 use crate::apps::catalogue::Known;
+use crate::domain::case::{CASE_NUMBER_DIGITS, is_case_number};
 use crate::domain::guide::Guide;
 
 /// Hits shown for a search: a screenful and then some.
@@ -12,7 +13,6 @@ const MAX_RESULTS: usize = 30;
 /// Characters a search may hold.
 const MAX_QUERY: usize = 24;
 /// Digits of a case number: the day it was opened and a sequence.
-const CASE_NUMBER_DIGITS: usize = 12;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
@@ -135,7 +135,7 @@ impl KioskModel {
 
     /// The typed case number, once it has all its digits.
     pub fn complete_case_number(&self) -> Option<&str> {
-        (self.case_number.len() == CASE_NUMBER_DIGITS).then_some(self.case_number.as_str())
+        is_case_number(&self.case_number).then_some(self.case_number.as_str())
     }
 
     pub fn open_guide(&mut self, code: &str) {
