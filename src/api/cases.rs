@@ -10,6 +10,7 @@ use crate::domain::case::CaseState;
 use crate::domain::case::MaterialCheck;
 use crate::domain::deadline::Card;
 use crate::domain::ids::CounterNo;
+use crate::domain::policy;
 
 /// The citizen as the clerk typed them.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -122,6 +123,45 @@ pub struct CaseView {
     pub rated: bool,
     /// Set when the deadline rests on a year with no calendar file.
     pub calendar_warning: Option<String>,
+    /// What the reader may do to the case now: the buttons a screen enables.
+    pub allowed: Vec<CaseAct>,
+}
+
+/// Something staff do to a case, as the hub allows it now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseAct {
+    /// The front desk takes more of the missing materials.
+    ReceiveMaterials,
+    /// The front desk takes the corrections asked for.
+    Resubmit,
+    Claim,
+    /// Approve or reject.
+    Decide,
+    RequestCorrection,
+    RequestExtension,
+    /// Approve or decline the extension asked for.
+    DecideExtension,
+    ExcludeTime,
+    /// Hand the result over, or record its mailing.
+    HandOver,
+}
+
+impl From<policy::CaseAct> for CaseAct {
+    fn from(act: policy::CaseAct) -> Self {
+        use policy::CaseAct as A;
+        match act {
+            A::ReceiveMaterials => CaseAct::ReceiveMaterials,
+            A::Resubmit => CaseAct::Resubmit,
+            A::Claim => CaseAct::Claim,
+            A::Decide => CaseAct::Decide,
+            A::RequestCorrection => CaseAct::RequestCorrection,
+            A::RequestExtension => CaseAct::RequestExtension,
+            A::DecideExtension => CaseAct::DecideExtension,
+            A::ExcludeTime => CaseAct::ExcludeTime,
+            A::HandOver => CaseAct::HandOver,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::ids::CounterNo;
+use crate::domain::policy;
 use crate::domain::setup::CounterKind;
 use crate::domain::ticket::TicketState;
 
@@ -51,6 +52,66 @@ pub struct CounterView {
     pub current: Option<CurrentTicket>,
     /// Tickets waiting in the queues this counter calls from, and for it by name.
     pub waiting: u32,
+    /// What the reader may do here now: the buttons a terminal enables.
+    /// Empty for anyone but the clerk logged in at this counter.
+    pub allowed: Vec<CounterAct>,
+    /// Queues the clerk may send a citizen to.
+    pub transfer_queues: Vec<QueueChoice>,
+    /// Counters the clerk may send a citizen to by name.
+    pub transfer_counters: Vec<CounterChoice>,
+}
+
+/// Something a clerk does at a counter, as the hub allows it now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CounterAct {
+    CallNext,
+    /// 指定叫号: a number out of turn, with a reason.
+    Call,
+    Recall,
+    NoShow,
+    Start,
+    Finish,
+    Transfer,
+    Pause,
+    Resume,
+    /// 受理办件 for the citizen being served.
+    OpenCase,
+    /// 交付结果 of the pickup ticket being served.
+    HandOver,
+}
+
+impl From<policy::CounterAct> for CounterAct {
+    fn from(act: policy::CounterAct) -> Self {
+        use policy::CounterAct as A;
+        match act {
+            A::CallNext => CounterAct::CallNext,
+            A::CallOutOfTurn => CounterAct::Call,
+            A::Recall => CounterAct::Recall,
+            A::NoShow => CounterAct::NoShow,
+            A::Start => CounterAct::Start,
+            A::Finish => CounterAct::Finish,
+            A::Transfer => CounterAct::Transfer,
+            A::Pause => CounterAct::Pause,
+            A::Resume => CounterAct::Resume,
+            A::OpenCase => CounterAct::OpenCase,
+            A::HandOver => CounterAct::HandOver,
+        }
+    }
+}
+
+/// A queue to pick, by its prefix.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QueueChoice {
+    pub prefix: String,
+    pub name: String,
+}
+
+/// A counter to pick, by its number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CounterChoice {
+    pub number: CounterNo,
+    pub name: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -135,4 +135,13 @@ impl Config {
     pub fn guide(&self, code: &str) -> Option<&Guide> {
         self.guides.iter().find(|g| g.code.0 == code)
     }
+
+    /// The name of the department with this code; empty for an unknown one.
+    pub fn department_name(&self, code: &str) -> String {
+        self.departments
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
 }

@@ -163,6 +163,13 @@ pub fn mask_phone(phone: &str) -> String {
     }
 }
 
+/// `北京市朝阳区建国路1号` → `北京市朝阳区****`: the first six characters,
+/// enough to see where a result goes without the door.
+pub fn mask_address(address: &str) -> String {
+    let shown: String = address.chars().take(6).collect();
+    format!("{shown}****")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

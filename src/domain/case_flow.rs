@@ -232,12 +232,12 @@ impl Hall {
         &self,
         number: &str,
         staff: &StaffId,
-        counter: CounterNo,
+        counter: Option<CounterNo>,
         received: &[String],
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
         let mut case = self
-            .may_on_case(number, staff, Some(counter), CaseAct::ReceiveMaterials)?
+            .may_on_case(number, staff, counter, CaseAct::ReceiveMaterials)?
             .clone();
         for name in received {
             let m = case
@@ -356,11 +356,11 @@ impl Hall {
         &self,
         number: &str,
         staff: &StaffId,
-        counter: CounterNo,
+        counter: Option<CounterNo>,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
         let mut case = self
-            .may_on_case(number, staff, Some(counter), CaseAct::Resubmit)?
+            .may_on_case(number, staff, counter, CaseAct::Resubmit)?
             .clone();
         case.state = CaseState::InReview;
         if let Some(c) = &mut case.correction {

@@ -16,6 +16,7 @@
 //! full; other staff see the surname and masked numbers; devices and the
 //! public see no applicant at all.
 
+use super::applicant::{Applicant, mask_address, mask_name, mask_phone};
 use super::case::{Case, CaseState};
 use super::error::QueueError;
 use super::hall::{Counter, Hall};
@@ -103,6 +104,54 @@ pub enum Sight {
     Hidden,
 }
 
+/// An applicant's details as one reader sees them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeenApplicant {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub masked: bool,
+}
+
+impl Sight {
+    /// The applicant's details as seen this way; none when hidden.
+    pub fn applicant(self, a: &Applicant) -> Option<SeenApplicant> {
+        match self {
+            Sight::Full => Some(SeenApplicant {
+                name: a.name.clone(),
+                id_number: a.id_number.as_str().to_owned(),
+                phone: a.phone.clone(),
+                masked: false,
+            }),
+            Sight::Masked => Some(SeenApplicant {
+                name: mask_name(&a.name),
+                id_number: a.id_number.masked(),
+                phone: mask_phone(&a.phone),
+                masked: true,
+            }),
+            Sight::Hidden => None,
+        }
+    }
+
+    /// A mailing address as seen this way.
+    pub fn address(self, address: &str) -> Option<String> {
+        match self {
+            Sight::Full => Some(address.to_owned()),
+            Sight::Masked => Some(mask_address(address)),
+            Sight::Hidden => None,
+        }
+    }
+
+    /// A person's name (the applicant's agent at pickup) as seen this way.
+    pub fn name(self, name: &str) -> Option<String> {
+        match self {
+            Sight::Full => Some(name.to_owned()),
+            Sight::Masked => Some(mask_name(name)),
+            Sight::Hidden => None,
+        }
+    }
+}
+
 /// Who reads: a staff member, a device (kiosk, display, keypad), or anyone.
 #[derive(Clone, Copy, Debug)]
 pub enum Reader<'a> {
@@ -180,6 +229,9 @@ impl Hall {
         staff: &StaffId,
         act: CounterAct,
     ) -> Result<(), QueueError> {
+        if !matches!(self.member(staff)?.role, Role::Intake | Role::Pickup) {
+            return Err(QueueError::RoleCannot("只有窗口工作人员可以叫号"));
+        }
         let c = self.staffed_counter(counter, staff)?;
         let current = c.current.as_ref().and_then(|id| self.tickets.get(id));
         match act {

@@ -14,7 +14,7 @@ use super::Hub;
 use super::error::HubError;
 use crate::config::{DeviceKey, DeviceKind, secret};
 use crate::domain::hall::Session;
-use crate::domain::ids::{Actor, SessionId};
+use crate::domain::ids::{Actor, SessionId, StaffId};
 use crate::domain::setup::{Role, StaffSetup};
 
 /// Staff tokens start with this, so they are never tried as device keys.
@@ -45,6 +45,14 @@ impl Principal {
     pub fn role(&self) -> Option<Role> {
         match self {
             Principal::Staff { member, .. } => Some(member.role),
+            Principal::Device { .. } => None,
+        }
+    }
+
+    /// The staff member's id; none for a device.
+    pub fn staff_id(&self) -> Option<&StaffId> {
+        match self {
+            Principal::Staff { member, .. } => Some(&member.id),
             Principal::Device { .. } => None,
         }
     }

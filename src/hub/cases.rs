@@ -17,42 +17,51 @@ use crate::api::{
 };
 use crate::config::Config;
 use crate::documents::{self, CaseDocument, DocumentKind, DocumentLine};
-use crate::domain::applicant::{Applicant, mask_name, mask_phone};
+use crate::domain::applicant::{Applicant, mask_phone};
 use crate::domain::case::{Case, CaseState, Delivery};
 use crate::domain::case_flow::{CaseInput, Intake, Ticked};
-use crate::domain::deadline::{DaySpan, card, due_date, working_days_between};
+use crate::domain::deadline::DaySpan;
 use crate::domain::error::QueueError;
 use crate::domain::event::HallEvent;
 use crate::domain::hall::Hall;
 use crate::domain::ids::{CounterNo, StaffId, Timestamp};
-use crate::domain::setup::{Role, StaffSetup};
+use crate::domain::policy::{
+    Reader, Sight, applicant_sight, may_read_case, may_supervise, on_worklist,
+};
+use crate::domain::setup::StaffSetup;
 
-/// Whether this staff member sees the applicant's full ID number and phone:
-/// the department's reviewers, who check identity, and the pickup window,
-/// which hands the result to the right person.
-fn sees_full(member: &StaffSetup, case: &Case) -> bool {
-    match member.role {
-        Role::Reviewer => member.department.as_deref() == Some(case.department.as_str()),
-        Role::Pickup => true,
-        _ => false,
+/// Who reads a case: the staff member, and the counter they staff, if any.
+#[derive(Clone, Copy)]
+pub struct CaseReader<'a> {
+    pub member: &'a StaffSetup,
+    pub counter: Option<CounterNo>,
+}
+
+impl<'a> CaseReader<'a> {
+    fn of(principal: &'a Principal) -> Result<Self, HubError> {
+        let (session, member) = principal.staff()?;
+        Ok(Self {
+            member,
+            counter: session.counter,
+        })
     }
 }
 
-/// A case as `member` may see it, with its deadline as of `now`.
+/// A case as `reader` may see it, with its deadline as of `now`.
 pub fn case_view(
     config: &Config,
     hall: &Hall,
     case: &Case,
-    member: &StaffSetup,
+    reader: CaseReader<'_>,
     now: Timestamp,
 ) -> CaseView {
-    let calendar = &hall.setup().calendar;
-    let today = hall.setup().day_rule.day_of(now);
-    let due = due_date(calendar, &case.clock());
-    let running = case.state.in_department();
-    let due_day = due.value.filter(|_| running);
-    let full = sees_full(member, case);
-    let a = &case.applicant;
+    let setup = hall.setup();
+    let standing = case.standing(
+        &setup.calendar,
+        setup.day_rule.day_of(now),
+        setup.cases.yellow_days,
+    );
+    let sight = applicant_sight(Reader::Staff(reader.member), case);
     let guide = config.guide(&case.service.0);
     let extension = case.extension.as_ref();
     CaseView {
@@ -60,35 +69,13 @@ pub fn case_view(
         service: case.service.0.clone(),
         service_name: guide.map(|g| g.name.clone()).unwrap_or_default(),
         department: case.department.clone(),
-        department_name: config
-            .departments
-            .iter()
-            .find(|d| d.code == case.department)
-            .map(|d| d.name.clone())
-            .unwrap_or_default(),
+        department_name: config.department_name(&case.department),
         state: case.state,
-        applicant: ApplicantView {
-            name: if full {
-                a.name.clone()
-            } else {
-                mask_name(&a.name)
-            },
-            id_number: if full {
-                a.id_number.as_str().to_owned()
-            } else {
-                a.id_number.masked()
-            },
-            phone: if full {
-                a.phone.clone()
-            } else {
-                mask_phone(&a.phone)
-            },
-            masked: !full,
-        },
+        applicant: applicant_view(sight, case),
         materials: case.materials.clone(),
         missing: case.missing().map(|m| m.name.clone()).collect(),
         mail_to: match &case.delivery {
-            Delivery::Mail { address } => Some(address.clone()),
+            Delivery::Mail { address } => sight.address(address),
             Delivery::Pickup => None,
         },
         opened_at: case.opened.at,
@@ -96,15 +83,9 @@ pub fn case_view(
         counter: case.opened.counter,
         accepted_on: case.accepted_on,
         promised_days: case.promised_days,
-        due: due_day,
-        working_days_left: due_day.map(|d| {
-            if today > d {
-                -i64::from(working_days_between(calendar, d, today).value)
-            } else {
-                i64::from(working_days_between(calendar, today, d).value)
-            }
-        }),
-        card: due_day.and_then(|d| card(calendar, today, d, hall.setup().cases.yellow_days)),
+        due: standing.due,
+        working_days_left: standing.working_days_left,
+        card: standing.card,
         refusal: case.refusal.clone(),
         reviewer: case.reviewer.as_ref().map(|s| s.0.clone()),
         claimed_on: case.claimed_on,
@@ -137,15 +118,37 @@ pub fn case_view(
             .collect(),
         decision_reason: case.decision.as_ref().map(|d| d.reason.clone()),
         decided_at: case.decision.as_ref().map(|d| d.at),
-        collected_by: case.handover.as_ref().and_then(|h| h.collected_by.clone()),
+        collected_by: case
+            .handover
+            .as_ref()
+            .and_then(|h| h.collected_by.as_deref())
+            .and_then(|who| sight.name(who)),
         tracking_number: case.handover.as_ref().and_then(|h| h.tracking.clone()),
         handed_over_at: case.handover.as_ref().map(|h| h.at),
         claim_overdue: case.raised.claim_overdue,
         review_overdue: case.raised.review_overdue,
         rated: case.rated,
-        calendar_warning: due
+        calendar_warning: standing
             .unknown_year
             .map(|y| format!("{y} 年的节假日安排尚未配置，期限暂按双休日推算")),
+        allowed: hall
+            .case_acts(case, &reader.member.id, reader.counter)
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    }
+}
+
+fn applicant_view(sight: Sight, case: &Case) -> ApplicantView {
+    let seen = sight.applicant(&case.applicant);
+    ApplicantView {
+        name: seen.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
+        id_number: seen
+            .as_ref()
+            .map(|a| a.id_number.clone())
+            .unwrap_or_default(),
+        phone: seen.as_ref().map(|a| a.phone.clone()).unwrap_or_default(),
+        masked: seen.is_none_or(|a| a.masked),
     }
 }
 
@@ -158,12 +161,18 @@ async fn act<F>(
     decide: F,
 ) -> Result<axum::Json<CaseView>, HubError>
 where
-    F: FnOnce(&Hall, &str, &StaffSetup, CounterNo, Timestamp) -> Result<Vec<HallEvent>, QueueError>
+    F: FnOnce(
+            &Hall,
+            &str,
+            &StaffSetup,
+            Option<CounterNo>,
+            Timestamp,
+        ) -> Result<Vec<HallEvent>, QueueError>
         + Send
         + 'static,
 {
     let (session, member) = principal.staff()?;
-    let (member, counter) = (member.clone(), session.counter.unwrap_or_default());
+    let (member, counter) = (member.clone(), session.counter);
     let actor = principal.actor();
     let config = hub.config.clone();
     hub.writer
@@ -172,11 +181,15 @@ where
             batch.record(&actor, events)?;
             let hall = batch.hall();
             let case = hall.case(&number).ok_or(QueueError::UnknownCase)?;
+            let reader = CaseReader {
+                member: &member,
+                counter,
+            };
             Ok(axum::Json(case_view(
                 &config,
                 hall,
                 case,
-                &member,
+                reader,
                 batch.now(),
             )))
         })
@@ -255,7 +268,11 @@ pub async fn open(
             batch.record(&actor, events)?;
             let hall = batch.hall();
             let case = hall.case(&number).ok_or(QueueError::UnknownCase)?;
-            Ok(case_view(&config, hall, case, &member, batch.now()))
+            let reader = CaseReader {
+                member: &member,
+                counter: Some(counter),
+            };
+            Ok(case_view(&config, hall, case, reader, batch.now()))
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(view)))
@@ -272,32 +289,26 @@ pub async fn one(
     principal: Principal,
     Path(number): Path<String>,
 ) -> Result<axum::Json<CaseView>, HubError> {
-    let (_, member) = principal.staff()?;
+    let reader = CaseReader::of(&principal)?;
     let now = hub.clock.now();
-    let in_hall = {
-        let hall = hub.hall();
-        hall.case(&number)
-            .map(|c| (c.clone(), case_view(&hub.config, &hall, c, member, now)))
+    let in_hall = hub.hall().case(&number).cloned();
+    let case = match in_hall {
+        Some(case) => case,
+        None => hub
+            .readers
+            .case(number)
+            .await
+            .map_err(|_| QueueError::UnknownCase)?,
     };
-    let (case, view) = match in_hall {
-        Some(found) => found,
-        None => {
-            let case = hub
-                .readers
-                .case(number)
-                .await
-                .map_err(|_| QueueError::UnknownCase)?;
-            let hall = hub.hall();
-            let view = case_view(&hub.config, &hall, &case, member, now);
-            (case, view)
-        }
-    };
-    if member.role == Role::Reviewer
-        && member.department.as_deref() != Some(case.department.as_str())
-    {
-        return Err(QueueError::NotYourDepartment.into());
-    }
-    Ok(axum::Json(view))
+    may_read_case(reader.member, &case.department)?;
+    let hall = hub.hall();
+    Ok(axum::Json(case_view(
+        &hub.config,
+        &hall,
+        &case,
+        reader,
+        now,
+    )))
 }
 
 /// The caller's worklist: a reviewer's department inbox by deadline, the
@@ -311,24 +322,13 @@ pub async fn list(
     State(hub): State<Arc<Hub>>,
     principal: Principal,
 ) -> Result<axum::Json<Vec<CaseView>>, HubError> {
-    let (_, member) = principal.staff()?;
+    let reader = CaseReader::of(&principal)?;
     let now = hub.clock.now();
     let hall = hub.hall();
-    let wanted = |c: &Case| match member.role {
-        Role::Reviewer => {
-            member.department.as_deref() == Some(c.department.as_str()) && c.state.in_department()
-        }
-        Role::Pickup => c.state == CaseState::Approved,
-        Role::Intake => matches!(
-            c.state,
-            CaseState::AwaitingMaterials | CaseState::Correction
-        ),
-        Role::Supervisor | Role::Admin => !c.state.is_final(),
-    };
     let mut views: Vec<CaseView> = hall
         .cases()
-        .filter(|c| wanted(c))
-        .map(|c| case_view(&hub.config, &hall, c, member, now))
+        .filter(|c| on_worklist(reader.member, c))
+        .map(|c| case_view(&hub.config, &hall, c, reader, now))
         .collect();
     views.sort_by(|a, b| {
         (a.due.is_none(), a.due, &a.number).cmp(&(b.due.is_none(), b.due, &b.number))
@@ -496,16 +496,14 @@ pub async fn supervision(
     State(hub): State<Arc<Hub>>,
     principal: Principal,
 ) -> Result<axum::Json<Supervision>, HubError> {
-    let (_, member) = principal.staff()?;
-    if !matches!(member.role, Role::Supervisor | Role::Admin) {
-        return Err(HubError::Forbidden("只有监督人员可以查看"));
-    }
+    let reader = CaseReader::of(&principal)?;
+    may_supervise(reader.member)?;
     let now = hub.clock.now();
     let hall = hub.hall();
     let views: Vec<CaseView> = hall
         .cases()
-        .filter(|c| !c.state.is_final())
-        .map(|c| case_view(&hub.config, &hall, c, member, now))
+        .filter(|c| on_worklist(reader.member, c))
+        .map(|c| case_view(&hub.config, &hall, c, reader, now))
         .collect();
     let mut cards: Vec<CaseView> = views.iter().filter(|v| v.card.is_some()).cloned().collect();
     cards.sort_by_key(|v| (std::cmp::Reverse(v.card), v.working_days_left));
@@ -586,12 +584,7 @@ fn case_document(
         case_number: case.number.clone(),
         service_name: guide.map(|g| g.name.clone()).unwrap_or_default(),
         service_code: case.service.0.clone(),
-        department_name: config
-            .departments
-            .iter()
-            .find(|d| d.code == case.department)
-            .map(|d| d.name.clone())
-            .unwrap_or_default(),
+        department_name: config.department_name(&case.department),
         applicant_name: case.applicant.name.clone(),
         id_number_masked: case.applicant.id_number.masked(),
         phone_masked: mask_phone(&case.applicant.phone),
@@ -646,7 +639,7 @@ pub async fn document(
     super::error::Query(Format { format }): super::error::Query<Format>,
 ) -> Result<axum::response::Response, HubError> {
     use axum::response::IntoResponse;
-    principal.staff()?;
+    let (_, member) = principal.staff()?;
     let kind = match kind.as_str() {
         "notice" => DocumentKind::MissingMaterials,
         "receipt" => DocumentKind::Acceptance,
@@ -656,6 +649,7 @@ pub async fn document(
     let doc = {
         let hall = hub.hall();
         let case = hall.case(&number).ok_or(QueueError::UnknownCase)?;
+        may_read_case(member, &case.department)?;
         case_document(&hub.config, &hall, case, kind)?
     };
     Ok(match format.as_deref() {
@@ -693,8 +687,6 @@ pub async fn history(
                 .department
         }
     };
-    if member.role == Role::Reviewer && member.department.as_deref() != Some(department.as_str()) {
-        return Err(QueueError::NotYourDepartment.into());
-    }
+    may_read_case(member, &department)?;
     Ok(axum::Json(hub.readers.case_history(number).await?))
 }

@@ -10,7 +10,8 @@ use super::Hub;
 use super::auth::Principal;
 use super::error::{HubError, Json, Path};
 use crate::api::{
-    CallTicketRequest, CounterState, CounterView, CurrentTicket, PauseRequest, TransferRequest,
+    CallTicketRequest, CounterChoice, CounterState, CounterView, CurrentTicket, PauseRequest,
+    QueueChoice, TransferRequest,
 };
 use crate::config::Config;
 use crate::domain::error::QueueError;
@@ -18,10 +19,16 @@ use crate::domain::event::HallEvent;
 use crate::domain::hall::Hall;
 use crate::domain::ids::{CounterNo, QueuePrefix, StaffId, TicketNumber, Timestamp};
 use crate::domain::queue::TransferTo;
-use crate::domain::setup::Role;
-use crate::domain::ticket::TicketState;
+use crate::domain::ticket::{Ticket, TicketState};
 
-fn counter_view(config: &Config, hall: &Hall, number: CounterNo) -> Option<CounterView> {
+/// Counter `number` as `reader` sees it: what is there, and what the
+/// reader may do there now (nothing unless they staff it).
+fn counter_view(
+    config: &Config,
+    hall: &Hall,
+    number: CounterNo,
+    reader: Option<&StaffId>,
+) -> Option<CounterView> {
     let setup = hall.setup().counter(number)?;
     let c = hall.counter(number)?;
     let current = hall.current_for(number);
@@ -39,6 +46,7 @@ fn counter_view(config: &Config, hall: &Hall, number: CounterNo) -> Option<Count
             .filter_map(|p| hall.queue_day(*p))
             .map(|q| q.line.len())
             .sum::<usize>();
+    let (transfer_queues, transfer_counters) = transfer_choices(hall, number);
     Some(CounterView {
         number,
         name: setup.name.clone(),
@@ -52,26 +60,58 @@ fn counter_view(config: &Config, hall: &Hall, number: CounterNo) -> Option<Count
             .and_then(|s| hall.setup().staff_member(s))
             .map(|m| m.name.clone()),
         paused_reason: c.pause.as_ref().map(|p| p.reason.clone()),
-        current: current.map(|t| CurrentTicket {
-            id: t.id.0.clone(),
-            number: t.number.to_string(),
-            queue: t.queue.to_string(),
-            service: t.service.as_ref().map(|s| s.0.clone()),
-            case: t.case.clone(),
-            service_name: t
-                .service
-                .as_ref()
-                .and_then(|s| config.guide(&s.0))
-                .map(|g| g.name.clone()),
-            priority: t.priority,
-            state: t.state,
-            recalls: t.recalls,
-            issued_at: t.issued_at,
-            called_at: t.called_at,
-            started_at: t.started_at,
-        }),
+        current: current.map(|t| current_ticket(config, t)),
         waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
+        allowed: reader
+            .map(|staff| hall.counter_acts(number, staff))
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        transfer_queues,
+        transfer_counters,
     })
+}
+
+fn current_ticket(config: &Config, t: &Ticket) -> CurrentTicket {
+    CurrentTicket {
+        id: t.id.0.clone(),
+        number: t.number.to_string(),
+        queue: t.queue.to_string(),
+        service: t.service.as_ref().map(|s| s.0.clone()),
+        case: t.case.clone(),
+        service_name: t
+            .service
+            .as_ref()
+            .and_then(|s| config.guide(&s.0))
+            .map(|g| g.name.clone()),
+        priority: t.priority,
+        state: t.state,
+        recalls: t.recalls,
+        issued_at: t.issued_at,
+        called_at: t.called_at,
+        started_at: t.started_at,
+    }
+}
+
+/// The queues and counters the domain lets a clerk at `number` transfer to.
+fn transfer_choices(hall: &Hall, number: CounterNo) -> (Vec<QueueChoice>, Vec<CounterChoice>) {
+    let setup = hall.setup();
+    let mut queues = Vec::new();
+    let mut counters = Vec::new();
+    for to in hall.transfer_targets(number) {
+        match to {
+            TransferTo::Queue(prefix) => queues.extend(setup.queue(prefix).map(|q| QueueChoice {
+                prefix: prefix.to_string(),
+                name: q.name.clone(),
+            })),
+            TransferTo::Counter(n) => counters.extend(setup.counter(n).map(|c| CounterChoice {
+                number: n,
+                name: c.name.clone(),
+            })),
+        }
+    }
+    (queues, counters)
 }
 
 /// Every counter and who is at it: for staff and devices.
@@ -79,13 +119,13 @@ fn counter_view(config: &Config, hall: &Hall, number: CounterNo) -> Option<Count
     get, path = "/api/v1/counters", tag = "counters", security(("bearer" = [])),
     responses((status = 200, body = Vec<CounterView>), (status = 401, body = crate::api::ErrorBody))
 )]
-pub async fn list(State(hub): State<Arc<Hub>>, _who: Principal) -> axum::Json<Vec<CounterView>> {
+pub async fn list(State(hub): State<Arc<Hub>>, reader: Principal) -> axum::Json<Vec<CounterView>> {
     let hall = hub.hall();
     let views = hall
         .setup()
         .counters
         .iter()
-        .filter_map(|c| counter_view(&hub.config, &hall, c.number))
+        .filter_map(|c| counter_view(&hub.config, &hall, c.number, reader.staff_id()))
         .collect();
     axum::Json(views)
 }
@@ -97,10 +137,10 @@ pub async fn list(State(hub): State<Arc<Hub>>, _who: Principal) -> axum::Json<Ve
 )]
 pub async fn one(
     State(hub): State<Arc<Hub>>,
-    _who: Principal,
+    reader: Principal,
     Path(n): Path<CounterNo>,
 ) -> Result<axum::Json<CounterView>, HubError> {
-    counter_view(&hub.config, &hub.hall(), n)
+    counter_view(&hub.config, &hub.hall(), n, reader.staff_id())
         .map(axum::Json)
         .ok_or(QueueError::UnknownCounter(n).into())
 }
@@ -119,9 +159,6 @@ where
         + 'static,
 {
     let (_, member) = principal.staff()?;
-    if !matches!(member.role, Role::Intake | Role::Pickup) {
-        return Err(HubError::Forbidden("只有窗口工作人员可以叫号"));
-    }
     let staff = member.id.clone();
     let actor = principal.actor();
     let config = hub.config.clone();
@@ -129,7 +166,7 @@ where
         .submit(move |batch| {
             let events = decide(batch.hall(), n, &staff, batch.now())?;
             batch.record(&actor, events)?;
-            counter_view(&config, batch.hall(), n)
+            counter_view(&config, batch.hall(), n, Some(&staff))
                 .map(axum::Json)
                 .ok_or(QueueError::UnknownCounter(n).into())
         })

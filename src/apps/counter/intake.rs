@@ -8,7 +8,8 @@ use crate::api::{
 };
 use crate::apps::catalogue::Known;
 use crate::domain::applicant::{Applicant, IdNumber};
-use crate::domain::case::CaseState;
+use crate::domain::case::{CaseState, MaterialCheck};
+use crate::domain::case_flow::IntakeChoice;
 use crate::domain::guide::Guide;
 
 /// Services offered for what was typed.
@@ -22,6 +23,20 @@ pub struct Tick {
     pub received: bool,
     /// Such as 原件 1 份，复印件 1 份.
     pub detail: String,
+}
+
+impl Tick {
+    /// The tick as the domain's rules read it.
+    fn check(&self) -> MaterialCheck {
+        MaterialCheck {
+            name: self.name.clone(),
+            required: self.required,
+            received: self.received,
+            originals: 0,
+            copies: 0,
+            note: None,
+        }
+    }
 }
 
 /// What the hub answered, shown very clearly.
@@ -145,9 +160,14 @@ impl IntakeForm {
         }
     }
 
-    /// Every required material received.
-    pub fn all_required(&self) -> bool {
-        self.materials.iter().all(|m| !m.required || m.received)
+    /// Whether the form offers `choice` now: a service chosen, the domain's
+    /// rule for the materials as ticked, and no refusal of a waiting case,
+    /// which was taken in already and lacks only materials.
+    pub fn offers(&self, choice: IntakeChoice) -> bool {
+        let checks: Vec<MaterialCheck> = self.materials.iter().map(Tick::check).collect();
+        self.service.is_some()
+            && !(self.reopened.is_some() && choice == IntakeChoice::Refuse)
+            && choice.fits(&checks)
     }
 
     /// What is wrong with the ID number typed so far, once it is long enough
@@ -268,9 +288,15 @@ mod tests {
         assert_eq!(f.results().len(), 1);
         f.pick("SCJG-001");
         assert_eq!(f.materials.len(), 2);
-        assert!(!f.all_required());
+        assert!(!f.offers(IntakeChoice::Accept));
+        assert!(f.offers(IntakeChoice::Notice));
         f.toggle(0);
-        assert!(f.all_required(), "the optional one may be missing");
+        assert!(
+            f.offers(IntakeChoice::Accept),
+            "the optional one may be missing"
+        );
+        assert!(!f.offers(IntakeChoice::Notice), "nothing to notify");
+        assert!(f.offers(IntakeChoice::Refuse));
     }
 
     #[test]

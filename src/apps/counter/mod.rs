@@ -18,8 +18,9 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 pub use self::model::{CounterModel, Dialog, Page};
 use crate::api::{
-    CallTicketRequest, CaseRequest, CaseView, CounterView, IntakeDecision, MaterialsRequest,
-    PauseRequest, PickupRequest, QueueInfo, RatingRequest, SessionRequest, TransferRequest,
+    CallTicketRequest, CaseRequest, CaseView, CounterAct, CounterView, IntakeDecision,
+    MaterialsRequest, PauseRequest, PickupRequest, QueueInfo, RatingRequest, SessionRequest,
+    TransferRequest,
 };
 use crate::apps::catalogue::Known;
 use crate::apps::{callback, spawn};
@@ -219,16 +220,11 @@ impl Counter {
         self.ask(
             async move {
                 let catalogue = client.catalogue().await?;
-                let counters: Vec<CounterView> = client.get("/api/v1/counters").await?;
-                Ok((catalogue, counters))
+                Ok(catalogue)
             },
             |c, outcome| match outcome {
-                Ok((catalogue, counters)) => c.change(|m| {
+                Ok(catalogue) => c.change(|m| {
                     m.intake.known = Some(Arc::new(Known::new(catalogue)));
-                    m.counters = counters
-                        .into_iter()
-                        .map(|v| (v.number, v.name, v.kind))
-                        .collect();
                 }),
                 Err(failure) => c.failed(failure),
             },
@@ -600,7 +596,7 @@ fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
     a.on_skip_rating(with(|c| c.change(CounterModel::rated)));
     a.on_toggle_english(with(|c| c.change(|m| m.english = !m.english)));
     a.on_open_intake(with(|c| {
-        if c.model.borrow().intake_allowed() {
+        if c.model.borrow().allows(CounterAct::OpenCase) {
             c.clear_form();
             c.change(|m| m.page = Page::Intake);
             c.read_pending();
@@ -670,7 +666,7 @@ fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
             .borrow()
             .transfer_queues()
             .get(i as usize)
-            .map(|(p, _)| p.clone())
+            .map(|q| q.prefix.clone())
         else {
             return;
         };
@@ -692,7 +688,7 @@ fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
             .borrow()
             .transfer_counters()
             .get(i as usize)
-            .map(|(n, _)| *n)
+            .map(|c| c.number)
         else {
             return;
         };

@@ -2,8 +2,10 @@
 //! clerk does and what the hub answers. Nothing is shown as done before the
 //! hub confirmed it.
 
-use crate::api::{CaseView, CounterState, CounterView, QueueInfo, SessionInfo};
-use crate::domain::setup::{CounterKind, QueueKind};
+use crate::api::{
+    CaseView, CounterAct, CounterChoice, CounterState, CounterView, QueueChoice, QueueInfo,
+    SessionInfo,
+};
 
 use super::intake::IntakeForm;
 
@@ -38,8 +40,6 @@ pub struct CounterModel {
     /// The counter as the hub last answered.
     pub counter: Option<CounterView>,
     pub queues: Vec<QueueInfo>,
-    /// Every counter's number, name and kind, for transfers.
-    pub counters: Vec<(u32, String, CounterKind)>,
     /// The case the current pickup ticket collects.
     pub pickup_case: Option<CaseView>,
     pub message: Option<Message>,
@@ -62,7 +62,6 @@ impl Default for CounterModel {
             session: None,
             counter: None,
             queues: Vec::new(),
-            counters: Vec::new(),
             pickup_case: None,
             message: None,
             login_error: None,
@@ -177,30 +176,25 @@ impl CounterModel {
         self.rating_for = None;
     }
 
-    /// The front desk may open a case for the citizen being served.
-    pub fn intake_allowed(&self) -> bool {
+    /// Whether the hub lets this clerk do `act` here now.
+    pub fn allows(&self, act: CounterAct) -> bool {
         self.counter
             .as_ref()
-            .is_some_and(|c| c.kind != CounterKind::Pickup && c.state == CounterState::Serving)
+            .is_some_and(|c| c.allowed.contains(&act))
     }
 
-    /// Queues a citizen can be sent to: every service queue.
-    pub fn transfer_queues(&self) -> Vec<(String, String)> {
-        self.queues
-            .iter()
-            .filter(|q| q.kind == QueueKind::Service)
-            .map(|q| (q.prefix.clone(), q.name.clone()))
-            .collect()
+    /// Queues a citizen can be sent to, as the hub offers them.
+    pub fn transfer_queues(&self) -> &[QueueChoice] {
+        self.counter
+            .as_ref()
+            .map_or(&[], |c| c.transfer_queues.as_slice())
     }
 
-    /// Counters a citizen can be sent to by name: the others, but the pickup window.
-    pub fn transfer_counters(&self) -> Vec<(u32, String)> {
-        let me = self.counter_number();
-        self.counters
-            .iter()
-            .filter(|(n, _, kind)| Some(*n) != me && *kind != CounterKind::Pickup)
-            .map(|(n, name, _)| (*n, name.clone()))
-            .collect()
+    /// Counters a citizen can be sent to by name, as the hub offers them.
+    pub fn transfer_counters(&self) -> &[CounterChoice] {
+        self.counter
+            .as_ref()
+            .map_or(&[], |c| c.transfer_counters.as_slice())
     }
 }
 
@@ -250,6 +244,9 @@ mod tests {
                 started_at: None,
             }),
             waiting: 0,
+            allowed: Vec::new(),
+            transfer_queues: Vec::new(),
+            transfer_counters: Vec::new(),
         }
     }
 

@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::model::{CounterModel, Dialog, Page};
-use crate::api::{CounterState, CurrentTicket};
+use crate::api::{CounterAct, CounterState, CurrentTicket};
+use crate::domain::case_flow::IntakeChoice;
 use crate::domain::setup::CounterKind;
 use crate::domain::ticket::TicketState;
 use crate::ui::{
-    CounterAdapter, CounterDialog, CounterScreen, CounterWindow, CurrentView, IntakeAdapter,
-    MaterialItem, QueueLine, ServiceRow,
+    CounterAdapter, CounterAllowed, CounterDialog, CounterScreen, CounterWindow, CurrentView,
+    IntakeAdapter, MaterialItem, QueueLine, ServiceRow,
 };
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -169,7 +170,6 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
             .unwrap_or_default()
             .into(),
         has_ticket: current.is_some(),
-        calling: current.is_some_and(|t| t.state == TicketState::Called),
         serving: current.is_some_and(|t| t.state == TicketState::Serving),
     });
     let served: Vec<String> = c.map(|c| c.queues.clone()).unwrap_or_default();
@@ -213,17 +213,35 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
     );
     a.set_transfer_queues(model(
         m.transfer_queues()
-            .into_iter()
-            .map(|(p, name)| SharedString::from(format!("{p} {name}")))
+            .iter()
+            .map(|q| SharedString::from(format!("{} {}", q.prefix, q.name)))
             .collect(),
     ));
     a.set_transfer_counters(model(
         m.transfer_counters()
-            .into_iter()
-            .map(|(_, name)| SharedString::from(name))
+            .iter()
+            .map(|c| SharedString::from(c.name.as_str()))
             .collect(),
     ));
+    a.set_can(allowed(m));
     show_intake(window, m);
+}
+
+/// The buttons the hub allows now: the terminal decides none itself.
+fn allowed(m: &CounterModel) -> CounterAllowed {
+    CounterAllowed {
+        call_next: m.allows(CounterAct::CallNext),
+        call: m.allows(CounterAct::Call),
+        recall: m.allows(CounterAct::Recall),
+        no_show: m.allows(CounterAct::NoShow),
+        start: m.allows(CounterAct::Start),
+        finish: m.allows(CounterAct::Finish),
+        transfer: m.allows(CounterAct::Transfer),
+        pause: m.allows(CounterAct::Pause),
+        resume: m.allows(CounterAct::Resume),
+        open_case: m.allows(CounterAct::OpenCase),
+        hand_over: m.allows(CounterAct::HandOver),
+    }
 }
 
 fn show_intake(window: &CounterWindow, m: &CounterModel) {
@@ -276,7 +294,9 @@ fn show_intake(window: &CounterWindow, m: &CounterModel) {
             })
             .collect(),
     ));
-    a.set_all_required(f.all_required());
+    a.set_can_accept(f.offers(IntakeChoice::Accept));
+    a.set_can_notice(f.offers(IntakeChoice::Notice));
+    a.set_can_refuse(f.offers(IntakeChoice::Refuse));
     a.set_error(f.error.as_deref().unwrap_or_default().into());
     a.set_done(f.done.is_some());
     if let Some(done) = &f.done {

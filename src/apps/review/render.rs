@@ -5,7 +5,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{Page, ReviewModel};
-use crate::api::{CaseView, CounterState};
+use crate::api::{CaseAct, CaseView, CounterState};
 use crate::domain::case::CaseState;
 use crate::domain::deadline::Card;
 use crate::domain::rating::score_label;
@@ -60,6 +60,7 @@ fn row(c: &CaseView, english: bool) -> CaseRow {
             None => "",
         }
         .into(),
+        can_act: false,
     }
 }
 
@@ -236,8 +237,6 @@ pub fn show(window: &ReviewWindow, m: &ReviewModel) {
     a.set_message_is_error(m.message.as_ref().is_some_and(|(_, e)| *e));
     a.set_cases(model(m.cases.iter().map(|c| row(c, m.english)).collect()));
     let selected = m.selected.as_ref();
-    let me = m.session.as_ref().map(|(s, _)| s.staff.id.as_str());
-    let mine = selected.is_some_and(|c| c.reviewer.as_deref() == me);
     a.set_selected(
         selected
             .map(|c| c.number.as_str())
@@ -262,17 +261,12 @@ pub fn show(window: &ReviewWindow, m: &ReviewModel) {
             })
             .collect(),
     ));
-    a.set_can_claim(selected.is_some_and(|c| c.state == CaseState::Accepted));
-    a.set_can_decide(mine && selected.is_some_and(|c| c.state == CaseState::InReview));
-    a.set_can_correct(
-        mine && selected
-            .is_some_and(|c| c.state == CaseState::InReview && c.correction_items.is_empty()),
-    );
-    a.set_can_extend(
-        mine && selected.is_some_and(|c| {
-            c.state == CaseState::InReview && c.extension_state.as_deref() != Some("pending")
-        }),
-    );
+    let allows = |act: CaseAct| selected.is_some_and(|c| c.allowed.contains(&act));
+    a.set_can_claim(allows(CaseAct::Claim));
+    a.set_can_decide(allows(CaseAct::Decide));
+    a.set_can_correct(allows(CaseAct::RequestCorrection));
+    a.set_can_extend(allows(CaseAct::RequestExtension));
+    a.set_can_exclude(allows(CaseAct::ExcludeTime));
     show_supervisor(&a, m);
 }
 
@@ -331,7 +325,10 @@ fn show_supervisor(a: &ReviewAdapter<'_>, m: &ReviewModel) {
         s.map(|s| {
             s.extensions_pending
                 .iter()
-                .map(|c| row(c, m.english))
+                .map(|c| CaseRow {
+                    can_act: c.allowed.contains(&CaseAct::DecideExtension),
+                    ..row(c, m.english)
+                })
                 .collect()
         })
         .unwrap_or_default(),
