@@ -318,6 +318,30 @@ fn calls() -> Vec<Call> {
     ]
 }
 
+/// Whether the case as `who` reads it lists the action behind `call` as
+/// allowed; none where the call is not a case action or `who` cannot read
+/// the case.
+async fn offered(hub: &TestHub, number: &str, who: Option<&str>, call: &str) -> Option<bool> {
+    let act = match call {
+        "materials" => "receive_materials",
+        "claim" => "claim",
+        "approve" | "reject" => "decide",
+        "correction" => "request_correction",
+        "resubmit" => "resubmit",
+        "extension" => "request_extension",
+        "extension decision" => "decide_extension",
+        "excluded time" => "exclude_time",
+        "hand over" => "hand_over",
+        _ => return None,
+    };
+    let (status, case) = hub.get(&format!("/api/v1/cases/{number}"), who).await;
+    if !status.is_success() {
+        return None;
+    }
+    let allowed = case["allowed"].as_array().expect("a list of actions");
+    Some(allowed.iter().any(|a| a == act))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_case_call_by_every_role() {
     let hub = TestHub::start().await;
@@ -332,6 +356,7 @@ async fn every_case_call_by_every_role() {
             } else {
                 (call.body)()
             };
+            let offered = offered(&hub, &number, staff.of(role), call.name).await;
             let (hall, seq) = (hub.hall(), hub.last_seq());
             let (status, value) = hub
                 .send(call.method.clone(), &path, staff.of(role), Some(body))
@@ -343,6 +368,13 @@ async fn every_case_call_by_every_role() {
                 role,
                 status.as_u16()
             ));
+            if let Some(offered) = offered {
+                assert_eq!(
+                    offered, allowed,
+                    "{} by {role}: the case view offers what the hub accepts",
+                    call.name
+                );
+            }
             if allowed {
                 assert!(
                     status.is_success(),

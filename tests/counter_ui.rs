@@ -17,7 +17,7 @@ use common::escpos::{decode, lines};
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, Model};
 use yimen::apps::counter::{Counter, Page};
-use yimen::apps::drive::{breathe, init_headless, shows_button, tap, text_of, until};
+use yimen::apps::drive::{breathe, enabled, init_headless, shows_button, tap, text_of, until};
 use yimen::config::clients::ClientSettings;
 use yimen::devices::printer::{MemoryPrinter, PaperWidth};
 use yimen::domain::case::CaseState;
@@ -218,7 +218,10 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
     })
     .await?;
 
-    // The hall wants two recalls before a no-show: the hub says so plainly.
+    // The hall wants two recalls before a no-show: the button waits for
+    // them, and the hotkey gets the hub's plain answer.
+    assert!(!enabled(window, "过号")?, "one recall is not enough");
+    assert!(enabled(window, "重呼")? && enabled(window, "开始办理")?);
     press(window, Key::F3).await;
     until("the refusal", PATIENCE, || !counter.model().busy).await?;
     assert!(window.global::<CounterAdapter>().get_message_is_error());
@@ -230,6 +233,10 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
     })
     .await?;
     until("the answer", PATIENCE, || !counter.model().busy).await?;
+    assert!(
+        enabled(window, "过号")?,
+        "two recalls: the no-show is allowed"
+    );
     press(window, Key::F3).await;
     until("the no-show", PATIENCE, || {
         current(window).is_empty() && !counter.model().busy

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use common::TestHub;
 use slint::{ComponentHandle, Model};
-use yimen::apps::drive::{init_headless, shows_button, tap, text_of, until};
+use yimen::apps::drive::{enabled, init_headless, shows_button, tap, text_of, until};
 use yimen::apps::review::{Page, Review};
 use yimen::apps::scene::{Scene, office_morning};
 use yimen::domain::case::CaseState;
@@ -74,6 +74,7 @@ fn the_back_office_as_reviewers_and_supervisors_use_it() {
 async fn steps(window: &ReviewWindow, review: &Rc<Review>, world: &World) -> anyhow::Result<()> {
     wrong_desk(window, review).await?;
     reviewer(window, review, world).await?;
+    admin(window, review).await?;
     supervisor(window, review, world).await?;
     correction(window, review, world).await?;
     Ok(())
@@ -226,6 +227,11 @@ async fn correction(
             && !review.model().busy
     })
     .await?;
+    assert!(
+        !enabled(window, "申请延期")?,
+        "an extension was granted already: there is no second"
+    );
+    assert!(enabled(window, "要求补正")? && enabled(window, "批准")?);
     window
         .global::<ReviewAdapter>()
         .set_reason("补充股东会决议；章程第五条签字".into());
@@ -245,6 +251,25 @@ async fn correction(
         listed.contains("补充股东会决议") && listed.contains("章程第五条签字"),
         "every item listed at once"
     );
+    log_out(window, review).await
+}
+
+/// An admin watches the hall as a supervisor does, but extensions are the
+/// supervisors' to grant: the buttons say so before the hub has to.
+async fn admin(window: &ReviewWindow, review: &Rc<Review>) -> anyhow::Result<()> {
+    log_in(window, review, "9901").await?;
+    assert_eq!(review.model().page, Page::Supervisor);
+    until("the hall", PATIENCE, || {
+        review.model().supervision.is_some()
+    })
+    .await?;
+    let a = window.global::<ReviewAdapter>();
+    assert_eq!(
+        a.get_extensions().row_count(),
+        1,
+        "the admin sees it pending"
+    );
+    assert!(!enabled(window, "批准延期")? && !enabled(window, "驳回")?);
     log_out(window, review).await
 }
 

@@ -88,6 +88,16 @@ pub fn tap(window: &impl ComponentHandle, label: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether the button with this label can be tapped now.
+///
+/// # Errors
+/// The button is not on screen.
+pub fn enabled(window: &impl ComponentHandle, label: &str) -> anyhow::Result<bool> {
+    Ok(find(window, label, is_button)?
+        .accessible_enabled()
+        .unwrap_or(true))
+}
+
 /// The text an element shows, by its label.
 ///
 /// # Errors

@@ -44,6 +44,8 @@ mod estimate_tests;
 #[cfg(test)]
 mod hall_props;
 #[cfg(test)]
+mod policy_tests;
+#[cfg(test)]
 mod queue_tests;
 #[cfg(test)]
 mod service_tests;
