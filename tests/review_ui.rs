@@ -270,6 +270,11 @@ async fn admin(window: &ReviewWindow, review: &Rc<Review>) -> anyhow::Result<()>
         "the admin sees it pending"
     );
     assert!(!enabled(window, "批准延期")? && !enabled(window, "驳回")?);
+    assert_eq!(a.get_rectifications().row_count(), 1);
+    assert!(
+        !enabled(window, "回访满意")?,
+        "rectifications are closed by supervisors"
+    );
     log_out(window, review).await
 }
 

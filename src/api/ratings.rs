@@ -65,6 +65,8 @@ pub struct RectificationView {
     pub assigned_to: Option<String>,
     pub due: NaiveDate,
     pub overdue: bool,
+    /// Whether the reader may close it: supervisors may, admins only watch.
+    pub can_close: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

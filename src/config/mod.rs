@@ -70,12 +70,7 @@ impl fmt::Debug for Config {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeviceKind {
-    Kiosk,
-    Display,
-}
+pub use crate::domain::setup::DeviceKind;
 
 #[derive(Clone)]
 pub struct DeviceKey {

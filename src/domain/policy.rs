@@ -21,7 +21,7 @@ use super::case::{Case, CaseState};
 use super::error::QueueError;
 use super::hall::{Counter, Hall};
 use super::ids::{CounterNo, StaffId};
-use super::setup::{Role, StaffSetup};
+use super::setup::{DeviceKind, Role, StaffSetup};
 use super::ticket::{Ticket, TicketState};
 
 /// Something a clerk does at a counter, as on a hardware caller.
@@ -152,23 +152,100 @@ impl Sight {
     }
 }
 
-/// Who reads: a staff member, a device (kiosk, display, keypad), or anyone.
+/// Who asks or reads: a staff member, a device of the hall, or anyone.
 #[derive(Clone, Copy, Debug)]
-pub enum Reader<'a> {
+pub enum Who<'a> {
     Staff(&'a StaffSetup),
-    Device,
+    Device(DeviceKind),
     Public,
 }
 
-/// How much of `case`'s applicant `reader` sees.
-pub fn applicant_sight(reader: Reader<'_>, case: &Case) -> Sight {
-    match reader {
-        Reader::Staff(member) => match member.role {
+impl Who<'_> {
+    fn role(&self) -> Option<Role> {
+        match self {
+            Who::Staff(member) => Some(member.role),
+            Who::Device(_) | Who::Public => None,
+        }
+    }
+}
+
+/// How much of `case`'s applicant `who` sees.
+pub fn applicant_sight(who: Who<'_>, case: &Case) -> Sight {
+    match who {
+        Who::Staff(member) => match member.role {
             Role::Reviewer if reviews_for(member, case) => Sight::Full,
             Role::Pickup => Sight::Full,
             _ => Sight::Masked,
         },
-        Reader::Device | Reader::Public => Sight::Hidden,
+        Who::Device(_) | Who::Public => Sight::Hidden,
+    }
+}
+
+/// Whether `who` may take a ticket: kiosks, and staff for a citizen at
+/// their desk (the back office's reviewers do not meet citizens).
+///
+/// # Errors
+/// `RoleCannot` for displays, reviewers and anyone unknown.
+pub fn may_issue(who: Who<'_>) -> Result<(), QueueError> {
+    match who {
+        Who::Device(DeviceKind::Kiosk) => Ok(()),
+        Who::Staff(m) if m.role != Role::Reviewer => Ok(()),
+        _ => Err(QueueError::RoleCannot("此身份不能取号")),
+    }
+}
+
+/// Whether `who` may put a late citizen back in line: the kiosk the
+/// citizen comes back to, or a clerk at a counter.
+///
+/// # Errors
+/// `RoleCannot` for anyone else.
+pub fn may_reactivate(who: Who<'_>) -> Result<(), QueueError> {
+    match (who, who.role()) {
+        (Who::Device(DeviceKind::Kiosk), _) | (_, Some(Role::Intake | Role::Pickup)) => Ok(()),
+        _ => Err(QueueError::RoleCannot("此身份不能恢复过号")),
+    }
+}
+
+/// Whether `who` may record a citizen's rating: where citizens rate — a
+/// kiosk, a counter's screen or keypad, the display's touch panel — never
+/// the back office, which is rated.
+///
+/// # Errors
+/// `RoleCannot` for reviewers, supervisors and admins.
+pub fn may_record_rating(who: Who<'_>) -> Result<(), QueueError> {
+    match who.role() {
+        Some(Role::Reviewer | Role::Supervisor | Role::Admin) => Err(QueueError::RoleCannot(
+            "评价由办事群众在取号机、窗口或评价器上作出",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `member` may close a bad review's rectification: supervisors.
+///
+/// # Errors
+/// `RoleCannot` for anyone else.
+pub fn may_close_rectification(member: &StaffSetup) -> Result<(), QueueError> {
+    match member.role {
+        Role::Supervisor => Ok(()),
+        _ => Err(QueueError::RoleCannot("只有监督人员可以办结差评整改")),
+    }
+}
+
+/// Where a staff member works: the counter terminal, a department's inbox,
+/// or the supervision of the whole hall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workplace {
+    Counter,
+    Inbox,
+    Supervision,
+}
+
+pub fn workplace(role: Role) -> Workplace {
+    match role {
+        Role::Intake | Role::Pickup => Workplace::Counter,
+        Role::Reviewer => Workplace::Inbox,
+        Role::Supervisor | Role::Admin => Workplace::Supervision,
     }
 }
 
@@ -206,13 +283,14 @@ pub fn on_worklist(member: &StaffSetup, case: &Case) -> bool {
     }
 }
 
-/// Whether `member` may watch the hall: cards, extensions, bad reviews.
+/// Whether `who` may watch the hall: cards, extensions, bad reviews and
+/// the rating counts.
 ///
 /// # Errors
 /// `RoleCannot` for anyone but supervisors and admins.
-pub fn may_supervise(member: &StaffSetup) -> Result<(), QueueError> {
-    match member.role {
-        Role::Supervisor | Role::Admin => Ok(()),
+pub fn may_supervise(who: Who<'_>) -> Result<(), QueueError> {
+    match who.role() {
+        Some(Role::Supervisor | Role::Admin) => Ok(()),
         _ => Err(QueueError::RoleCannot("只有监督人员可以查看")),
     }
 }

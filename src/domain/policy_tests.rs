@@ -176,6 +176,9 @@ fn decide_on(
     }
 }
 
+/// One decision on the hall, as a step of a case's life.
+type Step<'a> = Box<dyn Fn(&Hall) -> Result<Vec<HallEvent>, QueueError> + 'a>;
+
 /// For everyone and every action: allowed exactly when the decision takes it.
 fn agree(hall: &Hall, number: &str, now: Timestamp) {
     let case = hall.case(number).expect("the case").clone();
@@ -231,10 +234,7 @@ fn what_a_case_allows_is_what_the_decisions_take() {
         other => panic!("no case: {other:?}"),
     };
     let reviewer = staff("2001");
-    let steps: [(
-        CaseState,
-        Box<dyn Fn(&Hall) -> Result<Vec<HallEvent>, QueueError>>,
-    ); 6] = [
+    let steps: [(CaseState, Step<'_>); 6] = [
         (
             CaseState::Accepted,
             Box::new(|h| h.receive_materials(&number, &clerk, Some(1), &["申请书".into()], now)),

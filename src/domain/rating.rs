@@ -187,9 +187,7 @@ impl super::hall::Hall {
         now: Timestamp,
     ) -> Result<Vec<super::event::HallEvent>, super::error::QueueError> {
         use super::error::QueueError;
-        if self.member(staff)?.role != super::setup::Role::Supervisor {
-            return Err(QueueError::RoleCannot("只有监督人员可以办结差评整改"));
-        }
+        super::policy::may_close_rectification(self.member(staff)?)?;
         let item = self
             .rectifications
             .get(&id)

@@ -183,6 +183,16 @@ impl Role {
     }
 }
 
+/// What a device with a key of the hall is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// A lobby kiosk: issues tickets.
+    Kiosk,
+    /// A display wall: only watches.
+    Display,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct StaffSetup {
     pub id: StaffId,

@@ -15,7 +15,8 @@ use super::error::HubError;
 use crate::config::{DeviceKey, DeviceKind, secret};
 use crate::domain::hall::Session;
 use crate::domain::ids::{Actor, SessionId, StaffId};
-use crate::domain::setup::{Role, StaffSetup};
+use crate::domain::policy::Who;
+use crate::domain::setup::StaffSetup;
 
 /// Staff tokens start with this, so they are never tried as device keys.
 pub const TOKEN_PREFIX: &str = "yst_";
@@ -42,10 +43,11 @@ impl Principal {
         }
     }
 
-    pub fn role(&self) -> Option<Role> {
+    /// Who asks, as the domain's policy reads it.
+    pub fn who(&self) -> Who<'_> {
         match self {
-            Principal::Staff { member, .. } => Some(member.role),
-            Principal::Device { .. } => None,
+            Principal::Staff { member, .. } => Who::Staff(member),
+            Principal::Device { kind, .. } => Who::Device(*kind),
         }
     }
 
@@ -55,16 +57,6 @@ impl Principal {
             Principal::Staff { member, .. } => Some(&member.id),
             Principal::Device { .. } => None,
         }
-    }
-
-    pub fn is_kiosk(&self) -> bool {
-        matches!(
-            self,
-            Principal::Device {
-                kind: DeviceKind::Kiosk,
-                ..
-            }
-        )
     }
 
     /// The staff member behind the request.

@@ -26,7 +26,7 @@ use crate::domain::event::HallEvent;
 use crate::domain::hall::Hall;
 use crate::domain::ids::{CounterNo, StaffId, Timestamp};
 use crate::domain::policy::{
-    Reader, Sight, applicant_sight, may_read_case, may_supervise, on_worklist,
+    Sight, Who, applicant_sight, may_read_case, may_supervise, on_worklist,
 };
 use crate::domain::setup::StaffSetup;
 
@@ -61,7 +61,7 @@ pub fn case_view(
         setup.day_rule.day_of(now),
         setup.cases.yellow_days,
     );
-    let sight = applicant_sight(Reader::Staff(reader.member), case);
+    let sight = applicant_sight(Who::Staff(reader.member), case);
     let guide = config.guide(&case.service.0);
     let extension = case.extension.as_ref();
     CaseView {
@@ -497,7 +497,7 @@ pub async fn supervision(
     principal: Principal,
 ) -> Result<axum::Json<Supervision>, HubError> {
     let reader = CaseReader::of(&principal)?;
-    may_supervise(reader.member)?;
+    may_supervise(Who::Staff(reader.member))?;
     let now = hub.clock.now();
     let hall = hub.hall();
     let views: Vec<CaseView> = hall
@@ -526,7 +526,7 @@ pub async fn supervision(
             .collect(),
         rectifications: hall
             .rectifications()
-            .map(|r| super::ratings::rectification_view(&hall, r, now))
+            .map(|r| super::ratings::rectification_view(&hall, r, reader.member, now))
             .collect(),
         calendar_warnings,
     }))

@@ -15,10 +15,17 @@ use crate::api::{
 use crate::domain::event::HallEvent;
 use crate::domain::hall::Hall;
 use crate::domain::ids::{TicketId, Timestamp};
+use crate::domain::policy;
 use crate::domain::rating::{RatingSubject, Rectification, score_label};
-use crate::domain::setup::Role;
+use crate::domain::setup::StaffSetup;
 
-pub fn rectification_view(hall: &Hall, r: &Rectification, now: Timestamp) -> RectificationView {
+/// A rectification as `reader` sees it, overdue or not as of `now`.
+pub fn rectification_view(
+    hall: &Hall,
+    r: &Rectification,
+    reader: &StaffSetup,
+    now: Timestamp,
+) -> RectificationView {
     let rating = &r.rating;
     let subject = match &rating.subject {
         RatingSubject::Ticket(id) => hall
@@ -39,6 +46,7 @@ pub fn rectification_view(hall: &Hall, r: &Rectification, now: Timestamp) -> Rec
         assigned_to: r.assigned_to.as_ref().map(|s| s.0.clone()),
         due: r.due,
         overdue: hall.setup().day_rule.day_of(now) > r.due,
+        can_close: policy::may_close_rectification(reader).is_ok(),
     }
 }
 
@@ -57,15 +65,7 @@ pub async fn rate(
     principal: Principal,
     Json(req): Json<RatingRequest>,
 ) -> Result<(StatusCode, axum::Json<RatingRecorded>), HubError> {
-    // Citizens rate on a kiosk, a rating keypad (devices) or the counter's screen.
-    if matches!(
-        principal.role(),
-        Some(Role::Reviewer | Role::Supervisor | Role::Admin)
-    ) {
-        return Err(HubError::Forbidden(
-            "评价由办事群众在取号机、窗口或评价器上作出",
-        ));
-    }
+    policy::may_record_rating(principal.who())?;
     let subject = match (req.ticket, req.case) {
         (Some(id), None) => RatingSubject::Ticket(TicketId(id)),
         (None, Some(number)) => RatingSubject::Case(number),
@@ -119,9 +119,7 @@ pub async fn summary(
     State(hub): State<Arc<Hub>>,
     principal: Principal,
 ) -> Result<axum::Json<RatingSummary>, HubError> {
-    if !matches!(principal.role(), Some(Role::Supervisor | Role::Admin)) {
-        return Err(HubError::Forbidden("只有监督人员可以查看评价统计"));
-    }
+    policy::may_supervise(principal.who())?;
     Ok(axum::Json(hub.readers.rating_summary().await?))
 }
 

@@ -14,18 +14,9 @@ use crate::config::Config;
 use crate::domain::error::QueueError;
 use crate::domain::hall::Hall;
 use crate::domain::ids::{QueuePrefix, ServiceCode, TicketId, TicketNumber};
+use crate::domain::policy;
 use crate::domain::queue::Wanted;
-use crate::domain::setup::Role;
 use crate::domain::ticket::Ticket;
-
-/// Kiosks issue tickets; so do front-desk staff for a citizen at the counter.
-fn may_issue(p: &Principal) -> bool {
-    p.is_kiosk()
-        || matches!(
-            p.role(),
-            Some(Role::Intake | Role::Pickup | Role::Supervisor | Role::Admin)
-        )
-}
 
 /// A new ticket id: the issue time in milliseconds (six bytes), so that ids
 /// are stored in order, then 80 random bits, so that they cannot be guessed.
@@ -60,9 +51,7 @@ pub async fn issue(
     principal: Principal,
     Json(req): Json<TicketRequest>,
 ) -> Result<(StatusCode, axum::Json<IssuedTicket>), HubError> {
-    if !may_issue(&principal) {
-        return Err(HubError::Forbidden("此身份不能取号"));
-    }
+    policy::may_issue(principal.who())?;
     let wanted = match (req.service, req.queue, req.case) {
         (Some(code), None, None) => Wanted::Service(ServiceCode(code)),
         (None, Some(prefix), None) => Wanted::Queue(
@@ -191,9 +180,7 @@ pub async fn reactivate(
     principal: Principal,
     Json(req): Json<ReactivateRequest>,
 ) -> Result<axum::Json<TicketStatus>, HubError> {
-    if !(principal.is_kiosk() || matches!(principal.role(), Some(Role::Intake | Role::Pickup))) {
-        return Err(HubError::Forbidden("此身份不能恢复过号"));
-    }
+    policy::may_reactivate(principal.who())?;
     let (number, id) = match (req.number, req.id) {
         (Some(n), None) => {
             let number = n

@@ -19,6 +19,7 @@ use crate::api::{
 };
 use crate::apps::{callback, spawn};
 use crate::client::{Client, ClientError};
+use crate::domain::policy::{Workplace, workplace};
 use crate::domain::rating::Verdict;
 use crate::domain::setup::Role;
 use crate::ui::{ReviewAdapter, ReviewWindow};
@@ -70,10 +71,10 @@ impl Default for ReviewModel {
 
 /// Where a role works in the back office, if it does.
 pub fn page_for(role: Role) -> Option<Page> {
-    match role {
-        Role::Reviewer => Some(Page::Inbox),
-        Role::Supervisor | Role::Admin => Some(Page::Supervisor),
-        Role::Intake | Role::Pickup => None,
+    match workplace(role) {
+        Workplace::Inbox => Some(Page::Inbox),
+        Workplace::Supervision => Some(Page::Supervisor),
+        Workplace::Counter => None,
     }
 }
 

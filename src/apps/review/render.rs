@@ -350,6 +350,7 @@ fn show_supervisor(a: &ReviewAdapter<'_>, m: &ReviewModel) {
                     )
                     .into(),
                     overdue: r.overdue,
+                    can_close: r.can_close,
                 })
                 .collect()
         })
