@@ -344,6 +344,10 @@ async fn intake(
     })
     .await?;
     tap(window, "返回窗口")?;
+    until("the desk, idle", PATIENCE, || {
+        counter.model().page == Page::Desk && !counter.model().busy
+    })
+    .await?;
 
     press(window, Key::F5).await;
     until("the rating", PATIENCE, || {
