@@ -9,7 +9,7 @@ use super::calendar::WorkingCalendar;
 use super::deadline::{CaseClock, DaySpan, due_date};
 use super::ids::{CounterNo, ServiceCode, StaffId, TicketId, Timestamp};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// A one-time notice listed what is missing; the clock has not started.
@@ -73,7 +73,7 @@ pub enum Delivery {
 }
 
 /// One material of the guide's list, as checked at the counter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialCheck {
     pub name: String,
     pub required: bool,

@@ -66,7 +66,7 @@ pub fn case_view(
             .find(|d| d.code == case.department)
             .map(|d| d.name.clone())
             .unwrap_or_default(),
-        state: case.state,
+        state: case.state.into(),
         applicant: ApplicantView {
             name: if full {
                 a.name.clone()
@@ -85,7 +85,7 @@ pub fn case_view(
             },
             masked: !full,
         },
-        materials: case.materials.clone(),
+        materials: case.materials.iter().map(Into::into).collect(),
         missing: case.missing().map(|m| m.name.clone()).collect(),
         mail_to: match &case.delivery {
             Delivery::Mail { address } => Some(address.clone()),
@@ -104,7 +104,9 @@ pub fn case_view(
                 i64::from(working_days_between(calendar, today, d).value)
             }
         }),
-        card: due_day.and_then(|d| card(calendar, today, d, hall.setup().cases.yellow_days)),
+        card: due_day
+            .and_then(|d| card(calendar, today, d, hall.setup().cases.yellow_days))
+            .map(Into::into),
         refusal: case.refusal.clone(),
         reviewer: case.reviewer.as_ref().map(|s| s.0.clone()),
         claimed_on: case.claimed_on,

@@ -6,10 +6,9 @@ use std::sync::Arc;
 use crate::api::{
     ApplicantInput, CaseRequest, CaseView, IntakeDecision, MaterialInput, MaterialsRequest,
 };
+use crate::api::{CaseState, Guide};
 use crate::apps::catalogue::Known;
 use crate::domain::applicant::{Applicant, IdNumber};
-use crate::domain::case::CaseState;
-use crate::domain::guide::Guide;
 
 /// Services offered for what was typed.
 const RESULTS: usize = 12;
@@ -218,7 +217,7 @@ impl IntakeForm {
 mod tests {
     use super::*;
     use crate::api::Catalogue;
-    use crate::domain::guide::{ItemKind, Material};
+    use crate::api::{ItemKind, Material};
 
     fn form() -> IntakeForm {
         let material = |name: &str, required| Material {

@@ -3,7 +3,7 @@
 //! hub confirmed it.
 
 use crate::api::{CaseView, CounterState, CounterView, QueueInfo, SessionInfo};
-use crate::domain::setup::{CounterKind, QueueKind};
+use crate::api::{CounterKind, QueueKind};
 
 use super::intake::IntakeForm;
 
@@ -207,9 +207,8 @@ impl CounterModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{CounterKind, Role, TicketState};
     use crate::api::{CurrentTicket, StaffInfo};
-    use crate::domain::setup::{CounterKind, Role};
-    use crate::domain::ticket::TicketState;
 
     fn session() -> SessionInfo {
         SessionInfo {

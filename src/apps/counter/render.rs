@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::model::{CounterModel, Dialog, Page};
+use crate::api::{CounterKind, TicketState};
 use crate::api::{CounterState, CurrentTicket};
-use crate::domain::setup::CounterKind;
-use crate::domain::ticket::TicketState;
 use crate::ui::{
     CounterAdapter, CounterDialog, CounterScreen, CounterWindow, CurrentView, IntakeAdapter,
     MaterialItem, QueueLine, ServiceRow,
@@ -233,7 +232,7 @@ fn show_intake(window: &CounterWindow, m: &CounterModel) {
         f.results()
             .into_iter()
             .map(|g| ServiceRow {
-                code: g.code.0.as_str().into(),
+                code: g.code.as_str().into(),
                 name: g.name.as_str().into(),
                 detail: format!("{} · 承诺 {} 个工作日", g.code, g.promised_days).into(),
             })

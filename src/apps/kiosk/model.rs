@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::api::Guide;
 use crate::api::{IssuedTicket, QueueInfo};
 use crate::apps::catalogue::Known;
-use crate::domain::guide::Guide;
 
 /// Hits shown for a search: a screenful and then some.
 const MAX_RESULTS: usize = 30;

@@ -17,10 +17,9 @@ use crate::api::{
     DecisionRequest, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, QueueInfo,
     SessionInfo, SessionRequest, Supervision,
 };
+use crate::api::{Role, Verdict};
 use crate::apps::{callback, spawn};
 use crate::client::{Client, ClientError};
-use crate::domain::rating::Verdict;
-use crate::domain::setup::Role;
 use crate::ui::{ReviewAdapter, ReviewWindow};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

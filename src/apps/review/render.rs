@@ -5,9 +5,8 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{Page, ReviewModel};
+use crate::api::{Card, CaseState};
 use crate::api::{CaseView, CounterState};
-use crate::domain::case::CaseState;
-use crate::domain::deadline::Card;
 use crate::domain::rating::score_label;
 use crate::ui::{
     CaseRow, CounterRow, DetailLine, RectRow, ReviewAdapter, ReviewScreen, ReviewWindow,
