@@ -1,11 +1,13 @@
-//! What the wall shows: the board folded from the hub's event stream (the
-//! rules are [`DisplayBoard`]'s), the queues' waiting counts, whether the hub
-//! is there, and whether the newest call is flashing.
+//! What the wall shows: the board folded from the hub's public event stream
+//! (the rules are [`DisplayBoard`]'s, fed the stream's events in its own
+//! terms), the
+//! queues' waiting counts, whether the hub is there, and whether the newest
+//! call is flashing.
 
-use crate::api::QueueInfo;
+use crate::api::{PublicEvent, QueueInfo};
 use crate::client::StreamItem;
 use crate::domain::display::{Call, DisplayBoard, DisplayEvent, StreamMessage};
-use crate::domain::ids::CounterNo;
+use crate::domain::ids::{CounterNo, TicketNumber};
 
 #[derive(Debug)]
 pub struct WallModel {
@@ -31,19 +33,11 @@ impl WallModel {
 
     /// Takes one item of the stream; returns the call to announce, which
     /// now flashes, if it is one.
-    pub fn receive(&mut self, item: StreamItem) -> Option<Call> {
-        let message = match item {
-            StreamItem::CaughtUp(seq) => {
-                self.offline = false;
-                StreamMessage::CaughtUp { seq }
-            }
-            StreamItem::Event(message) => StreamMessage::Event {
-                seq: message.seq,
-                // An event the wall cannot read still moves it past its sequence.
-                event: serde_json::from_value(message.event).unwrap_or(DisplayEvent::Other),
-            },
-        };
-        let call = self.board.receive(message)?;
+    pub fn receive(&mut self, item: StreamItem<PublicEvent>) -> Option<Call> {
+        if matches!(item, StreamItem::CaughtUp(_)) {
+            self.offline = false;
+        }
+        let call = self.board.receive(board_message(&item))?;
         self.flashing = true;
         Some(call)
     }
@@ -61,35 +55,125 @@ impl WallModel {
     }
 }
 
+/// A message of the public stream as the board takes it. An event the wall
+/// cannot read still moves it past its sequence.
+fn board_message(item: &StreamItem<PublicEvent>) -> StreamMessage {
+    match item {
+        StreamItem::CaughtUp(seq) => StreamMessage::CaughtUp { seq: *seq },
+        StreamItem::Event(message) => StreamMessage::Event {
+            seq: message.seq,
+            event: board_event(&message.event).unwrap_or(DisplayEvent::Other),
+        },
+        StreamItem::Unreadable(seq) => StreamMessage::Event {
+            seq: *seq,
+            event: DisplayEvent::Other,
+        },
+    }
+}
+
+/// What the board takes of a public event; `None` for a ticket number that
+/// does not read as one.
+fn board_event(event: &PublicEvent) -> Option<DisplayEvent> {
+    use DisplayEvent as D;
+    use PublicEvent as P;
+    let number = |n: &str| n.parse::<TicketNumber>().ok();
+    Some(match event {
+        P::TicketCalled {
+            number: n,
+            counter,
+            at,
+            ..
+        } => D::TicketCalled {
+            number: number(n)?,
+            counter: *counter,
+            at: *at,
+        },
+        P::TicketRecalled {
+            number: n,
+            counter,
+            at,
+            ..
+        } => D::TicketRecalled {
+            number: number(n)?,
+            counter: *counter,
+            at: *at,
+        },
+        P::TicketStarted {
+            number: n, counter, ..
+        } => D::TicketStarted {
+            number: number(n)?,
+            counter: *counter,
+        },
+        P::TicketFinished {
+            number: n, counter, ..
+        } => D::TicketFinished {
+            number: number(n)?,
+            counter: *counter,
+        },
+        P::TicketNoShow {
+            number: n, counter, ..
+        } => D::TicketNoShow {
+            number: number(n)?,
+            counter: *counter,
+        },
+        P::TicketTransferred {
+            number: n,
+            from_counter,
+            ..
+        } => D::TicketTransferred {
+            number: number(n)?,
+            from_counter: *from_counter,
+        },
+        P::CounterPaused {
+            counter, reason, ..
+        } => D::CounterPaused {
+            counter: *counter,
+            reason: reason.clone(),
+        },
+        P::CounterResumed { counter, .. } => D::CounterResumed { counter: *counter },
+        P::CounterOpened { counter, .. } => D::CounterOpened { counter: *counter },
+        P::CounterClosed { counter, .. } => D::CounterClosed { counter: *counter },
+        P::DayRolledOver { .. } => D::DayRolledOver,
+        P::TicketIssued { .. } | P::TicketReactivated { .. } => D::Other,
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
     use crate::api::EventMessage;
 
-    /// A call as a device sees it on the stream: the staff view, with more
-    /// than the wall needs.
-    fn called(seq: i64, number: &str, counter: u32) -> StreamItem {
+    fn at() -> chrono::DateTime<chrono::Utc> {
+        "2026-03-02T02:00:00Z".parse().unwrap()
+    }
+
+    fn message(seq: i64, event: PublicEvent) -> StreamItem<PublicEvent> {
         StreamItem::Event(EventMessage {
             seq,
-            at: "2026-03-02T02:00:00Z".parse().unwrap(),
-            actor: Some("staff:1001".into()),
-            event: json!({
-                "kind": "ticket_called", "ticket": "t1", "number": number, "queue": "A",
-                "counter": counter, "staff": "1001", "at": "2026-03-02T02:00:00Z",
-                "priority_streak": 0, "out_of_turn": null,
-            }),
+            at: at(),
+            actor: None,
+            event,
         })
     }
 
-    fn issued(seq: i64) -> StreamItem {
-        StreamItem::Event(EventMessage {
-            seq,
-            at: "2026-03-02T02:00:00Z".parse().unwrap(),
-            actor: None,
-            event: json!({"kind": "ticket_issued", "ticket": {"number": "A009"}}),
-        })
+    fn called(seq: i64, number: &str, counter: u32) -> StreamItem<PublicEvent> {
+        let event = PublicEvent::TicketCalled {
+            number: number.into(),
+            queue: "A".into(),
+            counter,
+            at: at(),
+        };
+        message(seq, event)
+    }
+
+    fn issued(seq: i64) -> StreamItem<PublicEvent> {
+        let event = PublicEvent::TicketIssued {
+            number: "A009".into(),
+            queue: "A".into(),
+            priority: false,
+            at: at(),
+        };
+        message(seq, event)
     }
 
     fn wall() -> WallModel {
@@ -131,5 +215,174 @@ mod tests {
             Some("A002")
         );
         assert!(wall.receive(called(3, "A003", 1)).is_some());
+    }
+
+    #[test]
+    fn what_the_wall_cannot_read_still_moves_it_on() {
+        let mut wall = wall();
+        wall.receive(StreamItem::CaughtUp(0));
+        assert_eq!(wall.receive(called(1, "not a number", 1)), None);
+        assert_eq!(wall.receive(StreamItem::Unreadable(2)), None);
+        assert_eq!(wall.board.last_seq(), 2);
+        assert_eq!(wall.board.newest(), None);
+        assert!(wall.receive(called(3, "A001", 1)).is_some());
+    }
+
+    /// Every public event reaches the board as what it says: each kind the
+    /// wall shows changes it, and the others only move it on.
+    #[test]
+    fn each_public_event_reaches_the_board_as_itself() {
+        let number: TicketNumber = "A001".parse().unwrap();
+        let cases = [
+            (issued(1), DisplayEvent::Other),
+            (
+                called(1, "A001", 1),
+                DisplayEvent::TicketCalled {
+                    number,
+                    counter: 1,
+                    at: at(),
+                },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::TicketRecalled {
+                        number: "A001".into(),
+                        counter: 1,
+                        at: at(),
+                        recalls: 1,
+                    },
+                ),
+                DisplayEvent::TicketRecalled {
+                    number,
+                    counter: 1,
+                    at: at(),
+                },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::TicketNoShow {
+                        number: "A001".into(),
+                        counter: 1,
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::TicketNoShow { number, counter: 1 },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::TicketReactivated {
+                        number: "A001".into(),
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::Other,
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::TicketStarted {
+                        number: "A001".into(),
+                        counter: 1,
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::TicketStarted { number, counter: 1 },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::TicketFinished {
+                        number: "A001".into(),
+                        counter: 1,
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::TicketFinished { number, counter: 1 },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::TicketTransferred {
+                        number: "A001".into(),
+                        from_counter: 1,
+                        to_queue: "B".into(),
+                        to_counter: None,
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::TicketTransferred {
+                    number,
+                    from_counter: 1,
+                },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::CounterPaused {
+                        counter: 1,
+                        reason: "午休".into(),
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::CounterPaused {
+                    counter: 1,
+                    reason: "午休".into(),
+                },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::CounterResumed {
+                        counter: 1,
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::CounterResumed { counter: 1 },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::CounterOpened {
+                        counter: 1,
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::CounterOpened { counter: 1 },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::CounterClosed {
+                        counter: 1,
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::CounterClosed { counter: 1 },
+            ),
+            (
+                message(
+                    1,
+                    PublicEvent::DayRolledOver {
+                        from: at().date_naive(),
+                        to: at().date_naive().succ_opt().unwrap(),
+                        at: at(),
+                    },
+                ),
+                DisplayEvent::DayRolledOver,
+            ),
+        ];
+        for (item, expected) in cases {
+            assert_eq!(
+                board_message(&item),
+                StreamMessage::Event {
+                    seq: 1,
+                    event: expected
+                },
+                "{item:?}"
+            );
+        }
     }
 }
