@@ -37,9 +37,10 @@ impl WallModel {
         if matches!(item, StreamItem::CaughtUp(_)) {
             self.offline = false;
         }
-        let call = self.board.receive(board_message(&item))?;
-        self.flashing = true;
-        Some(call)
+        let call = self.board.receive(board_message(&item));
+        // A call flashes; a wall emptied by a new day or a new log does not.
+        self.flashing = call.is_some() || self.flashing && self.board.newest().is_some();
+        call
     }
 
     /// The stream broke: until it catches up again, what comes is the past.
