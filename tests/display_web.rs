@@ -11,7 +11,6 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use common::{TestHub, public_events};
@@ -33,9 +32,9 @@ const SLOW: Duration = Duration::from_secs(30);
 
 /// One browser at a time: the page's timing is what is measured, not two
 /// browsers sharing a loaded machine.
-fn one_browser_at_a_time() -> MutexGuard<'static, ()> {
-    static BROWSER: Mutex<()> = Mutex::new(());
-    BROWSER.lock().unwrap_or_else(|e| e.into_inner())
+async fn one_browser_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    BROWSER.lock().await
 }
 
 /// A headless Chromium showing one page, killed on drop.
@@ -280,7 +279,7 @@ async fn next_call(hub: &TestHub, token: &str, finish_first: bool) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_wall_shows_calls_live_flashes_recalls_and_survives_a_hub_restart() {
-    let _one = one_browser_at_a_time();
+    let _one = one_browser_at_a_time().await;
     let mut hub = TestHub::start().await;
     let token = hub.login("1001", Some(1)).await;
     for _ in 0..4 {
@@ -495,7 +494,7 @@ fn same_shape(page: &Value, samples: &[PublicEvent]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_reads_every_public_event_as_the_hub_writes_it() {
-    let _one = one_browser_at_a_time();
+    let _one = one_browser_at_a_time().await;
     let hub = TestHub::start().await;
     let mut browser = Browser::open(&format!("{}/display", hub.url)).await;
     browser

@@ -4,6 +4,8 @@
 //! view: numbers and counters, never an id or a name ([`views`]).
 
 mod views;
+#[cfg(test)]
+mod views_tests;
 
 use std::sync::{Arc, OnceLock};
 

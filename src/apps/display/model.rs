@@ -39,7 +39,7 @@ impl WallModel {
         }
         let call = self.board.receive(board_message(&item));
         // A call flashes; a wall emptied by a new day or a new log does not.
-        self.flashing = call.is_some() || self.flashing && self.board.newest().is_some();
+        self.flashing = call.is_some() || (self.flashing && self.board.newest().is_some());
         call
     }
 
@@ -229,155 +229,14 @@ mod tests {
         assert!(wall.receive(called(3, "A001", 1)).is_some());
     }
 
-    /// Every public event reaches the board as what it says: each kind the
-    /// wall shows changes it, and the others only move it on.
-    #[test]
-    fn each_public_event_reaches_the_board_as_itself() {
-        let number: TicketNumber = "A001".parse().unwrap();
-        let cases = [
-            (issued(1), DisplayEvent::Other),
-            (
-                called(1, "A001", 1),
-                DisplayEvent::TicketCalled {
-                    number,
-                    counter: 1,
-                    at: at(),
-                },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::TicketRecalled {
-                        number: "A001".into(),
-                        counter: 1,
-                        at: at(),
-                        recalls: 1,
-                    },
-                ),
-                DisplayEvent::TicketRecalled {
-                    number,
-                    counter: 1,
-                    at: at(),
-                },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::TicketNoShow {
-                        number: "A001".into(),
-                        counter: 1,
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::TicketNoShow { number, counter: 1 },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::TicketReactivated {
-                        number: "A001".into(),
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::Other,
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::TicketStarted {
-                        number: "A001".into(),
-                        counter: 1,
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::TicketStarted { number, counter: 1 },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::TicketFinished {
-                        number: "A001".into(),
-                        counter: 1,
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::TicketFinished { number, counter: 1 },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::TicketTransferred {
-                        number: "A001".into(),
-                        from_counter: 1,
-                        to_queue: "B".into(),
-                        to_counter: None,
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::TicketTransferred {
-                    number,
-                    from_counter: 1,
-                },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::CounterPaused {
-                        counter: 1,
-                        reason: "午休".into(),
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::CounterPaused {
-                    counter: 1,
-                    reason: "午休".into(),
-                },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::CounterResumed {
-                        counter: 1,
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::CounterResumed { counter: 1 },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::CounterOpened {
-                        counter: 1,
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::CounterOpened { counter: 1 },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::CounterClosed {
-                        counter: 1,
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::CounterClosed { counter: 1 },
-            ),
-            (
-                message(
-                    1,
-                    PublicEvent::DayRolledOver {
-                        from: at().date_naive(),
-                        to: at().date_naive().succ_opt().unwrap(),
-                        at: at(),
-                    },
-                ),
-                DisplayEvent::DayRolledOver,
-            ),
-        ];
-        for (item, expected) in cases {
+    /// Each public event reaches the board as what it says; `number` and
+    /// `counter` stand for A001 and 1.
+    fn reaches_the_board(cases: Vec<(PublicEvent, DisplayEvent)>) {
+        for (event, expected) in cases {
+            let item = message(1, event);
+            let read = board_message(&item);
             assert_eq!(
-                board_message(&item),
+                read,
                 StreamMessage::Event {
                     seq: 1,
                     event: expected
@@ -385,5 +244,142 @@ mod tests {
                 "{item:?}"
             );
         }
+    }
+
+    fn a001() -> TicketNumber {
+        "A001".parse().unwrap()
+    }
+
+    #[test]
+    fn calls_and_tickets_reach_the_board_as_themselves() {
+        let (n, number) = (|| "A001".to_owned(), a001());
+        reaches_the_board(vec![
+            (
+                PublicEvent::TicketIssued {
+                    number: n(),
+                    queue: "A".into(),
+                    priority: false,
+                    at: at(),
+                },
+                DisplayEvent::Other,
+            ),
+            (
+                PublicEvent::TicketCalled {
+                    number: n(),
+                    queue: "A".into(),
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::TicketCalled {
+                    number,
+                    counter: 1,
+                    at: at(),
+                },
+            ),
+            (
+                PublicEvent::TicketRecalled {
+                    number: n(),
+                    counter: 1,
+                    at: at(),
+                    recalls: 1,
+                },
+                DisplayEvent::TicketRecalled {
+                    number,
+                    counter: 1,
+                    at: at(),
+                },
+            ),
+            (
+                PublicEvent::TicketNoShow {
+                    number: n(),
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::TicketNoShow { number, counter: 1 },
+            ),
+            (
+                PublicEvent::TicketReactivated {
+                    number: n(),
+                    at: at(),
+                },
+                DisplayEvent::Other,
+            ),
+            (
+                PublicEvent::TicketStarted {
+                    number: n(),
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::TicketStarted { number, counter: 1 },
+            ),
+            (
+                PublicEvent::TicketFinished {
+                    number: n(),
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::TicketFinished { number, counter: 1 },
+            ),
+        ]);
+    }
+
+    #[test]
+    fn counters_and_the_day_reach_the_board_as_themselves() {
+        let day = at().date_naive();
+        reaches_the_board(vec![
+            (
+                PublicEvent::TicketTransferred {
+                    number: "A001".into(),
+                    from_counter: 1,
+                    to_queue: "B".into(),
+                    to_counter: None,
+                    at: at(),
+                },
+                DisplayEvent::TicketTransferred {
+                    number: a001(),
+                    from_counter: 1,
+                },
+            ),
+            (
+                PublicEvent::CounterPaused {
+                    counter: 1,
+                    reason: "午休".into(),
+                    at: at(),
+                },
+                DisplayEvent::CounterPaused {
+                    counter: 1,
+                    reason: "午休".into(),
+                },
+            ),
+            (
+                PublicEvent::CounterResumed {
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::CounterResumed { counter: 1 },
+            ),
+            (
+                PublicEvent::CounterOpened {
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::CounterOpened { counter: 1 },
+            ),
+            (
+                PublicEvent::CounterClosed {
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::CounterClosed { counter: 1 },
+            ),
+            (
+                PublicEvent::DayRolledOver {
+                    from: day,
+                    to: day.succ_opt().unwrap(),
+                    at: at(),
+                },
+                DisplayEvent::DayRolledOver,
+            ),
+        ]);
     }
 }
