@@ -1,12 +1,14 @@
 //! The async client every other role uses to talk to the hub.
 
+use std::marker::PhantomData;
+
 use reqwest::{Method, StatusCode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{
-    AlertRequest, Catalogue, CounterView, ErrorBody, EventMessage, IssuedTicket, QueueInfo,
-    Recorded, SessionInfo, SessionRequest, StreamNotice, TicketRequest,
+    AlertRequest, Catalogue, CounterView, ErrorBody, EventMessage, IssuedTicket, PublicEvent,
+    QueueInfo, Recorded, SessionInfo, SessionRequest, StaffEvent, StreamNotice, TicketRequest,
 };
 use crate::domain::ids::CounterNo;
 
@@ -34,27 +36,45 @@ pub enum ClientError {
     Stream(String),
 }
 
-/// What the event stream brings.
-#[derive(Clone, Debug)]
-pub enum StreamItem {
-    Event(EventMessage),
-    /// Everything missed has been sent, up to this sequence.
+/// What the event stream brings; `E` is the view it was opened for, a
+/// [`StaffEvent`] or a [`PublicEvent`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamItem<E> {
+    Event(EventMessage<E>),
+    /// An event this client cannot read, such as a kind newer than itself:
+    /// it still counts in the sequence.
+    Unreadable(i64),
+    /// Everything missed has been sent; the log ends at this sequence, which
+    /// is below the `since` asked for when the hub started over on a new
+    /// database.
     CaughtUp(i64),
 }
 
-/// An open event stream.
-pub struct EventStream {
+impl<E> StreamItem<E> {
+    /// The sequence the item stands at.
+    pub fn seq(&self) -> i64 {
+        match self {
+            StreamItem::Event(message) => message.seq,
+            StreamItem::Unreadable(seq) | StreamItem::CaughtUp(seq) => *seq,
+        }
+    }
+}
+
+/// An open event stream of one view.
+pub struct EventStream<E> {
     socket: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
+    view: PhantomData<E>,
 }
 
-impl EventStream {
+impl<E: DeserializeOwned> EventStream<E> {
     /// The next item; `None` when the hub closed the stream.
     ///
     /// # Errors
-    /// The connection broke or the hub sent something unreadable.
-    pub async fn next(&mut self) -> Result<Option<StreamItem>, ClientError> {
+    /// The connection broke or the hub sent something that is not a
+    /// message of the stream at all.
+    pub async fn next(&mut self) -> Result<Option<StreamItem<E>>, ClientError> {
         use futures_util::StreamExt;
         use tokio_tungstenite::tungstenite::Message;
         loop {
@@ -62,18 +82,34 @@ impl EventStream {
                 return Ok(None);
             };
             match message.map_err(|e| ClientError::Stream(e.to_string()))? {
-                Message::Text(text) => {
-                    if let Ok(notice) = serde_json::from_str::<StreamNotice>(&text) {
-                        let StreamNotice::CaughtUp { seq } = notice;
-                        return Ok(Some(StreamItem::CaughtUp(seq)));
-                    }
-                    let event = serde_json::from_str(&text)
-                        .map_err(|e| ClientError::Garbled(e.to_string()))?;
-                    return Ok(Some(StreamItem::Event(event)));
-                }
+                Message::Text(text) => return read_item(&text).map(Some),
                 Message::Close(_) => return Ok(None),
                 _ => {}
             }
+        }
+    }
+}
+
+/// One text frame of the stream: a notice, an event of the view, or an
+/// event this client cannot read but whose sequence it can.
+fn read_item<E: DeserializeOwned>(text: &str) -> Result<StreamItem<E>, ClientError> {
+    /// An event message as far as any client can read one.
+    #[derive(Deserialize)]
+    struct Seq {
+        seq: i64,
+        #[serde(rename = "event")]
+        _event: serde::de::IgnoredAny,
+    }
+    if let Ok(StreamNotice::CaughtUp { seq }) = serde_json::from_str(text) {
+        return Ok(StreamItem::CaughtUp(seq));
+    }
+    match serde_json::from_str::<EventMessage<E>>(text) {
+        Ok(message) => Ok(StreamItem::Event(message)),
+        Err(e) => {
+            let Seq { seq, .. } =
+                serde_json::from_str(text).map_err(|_| ClientError::Garbled(e.to_string()))?;
+            tracing::debug!(seq, error = %e, "an event this client cannot read");
+            Ok(StreamItem::Unreadable(seq))
         }
     }
 }
@@ -209,13 +245,34 @@ impl Client {
         self.call::<(), ()>(Method::DELETE, path, None).await
     }
 
-    /// Opens the event stream after `since`: first what was missed, then a
-    /// caught-up notice, then live events. With a credential, staff and
-    /// devices get the full events; without, the public view.
+    /// Opens the staff view of the event stream after `since`: first what
+    /// was missed, then a caught-up notice, then live events. Needs the
+    /// credential of a staff member or a device: without one the hub sends
+    /// the public view, which this stream reads as unreadable events.
     ///
     /// # Errors
     /// The hub cannot be reached or refuses the credential.
-    pub async fn subscribe(&self, since: i64) -> Result<EventStream, ClientError> {
+    pub async fn subscribe(&self, since: i64) -> Result<EventStream<StaffEvent>, ClientError> {
+        self.open_stream(since, self.credential.as_deref()).await
+    }
+
+    /// Opens the public view of the event stream after `since`, as a
+    /// display wall reads it; the credential is never presented.
+    ///
+    /// # Errors
+    /// The hub cannot be reached.
+    pub async fn subscribe_public(
+        &self,
+        since: i64,
+    ) -> Result<EventStream<PublicEvent>, ClientError> {
+        self.open_stream(since, None).await
+    }
+
+    async fn open_stream<E>(
+        &self,
+        since: i64,
+        credential: Option<&str>,
+    ) -> Result<EventStream<E>, ClientError> {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let url = format!(
             "{}/api/v1/events?since={since}",
@@ -224,7 +281,7 @@ impl Client {
         let mut request = url
             .into_client_request()
             .map_err(|e| ClientError::Garbled(e.to_string()))?;
-        if let Some(secret) = &self.credential {
+        if let Some(secret) = credential {
             let value = format!("Bearer {secret}")
                 .parse()
                 .map_err(|_| ClientError::Garbled("a credential that is not a header".into()))?;
@@ -233,7 +290,10 @@ impl Client {
         let (socket, _) = tokio_tungstenite::connect_async(request)
             .await
             .map_err(|e| ClientError::Stream(e.to_string()))?;
-        Ok(EventStream { socket })
+        Ok(EventStream {
+            socket,
+            view: PhantomData,
+        })
     }
 
     /// # Errors

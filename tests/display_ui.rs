@@ -1,7 +1,8 @@
 //! The display wall on Slint's testing backend against a real hub: a call
 //! appears newest and flashes, a recall flashes again, a wall switched on
-//! later shows the calls without announcing them, and after the hub restarts
-//! the wall shows offline, then the next call without replaying old ones.
+//! later shows the calls without announcing them, after the hub restarts
+//! the wall shows offline, then the next call without replaying old ones,
+//! and after a hub on a new database it starts over with the new log.
 //! Slint allows one such test per process, so this file is one test in steps.
 
 #![cfg(feature = "gui")]
@@ -140,6 +141,7 @@ async fn steps(
     call_and_recall(window, heard, world).await?;
     switched_on_later(world).await?;
     hub_restart(window, wall, heard, world).await?;
+    new_database(window, wall, heard, world).await?;
     Ok(())
 }
 
@@ -287,4 +289,44 @@ async fn hub_restart(
         .collect();
     assert_eq!(recent, ["A002", "A001"]);
     Ok(())
+}
+
+/// The hub is replaced by one on a new database, whose log ends below what
+/// the wall has seen: the wall empties, then shows and says the new log's
+/// first call, though its sequence is one the wall saw before.
+async fn new_database(
+    window: &DisplayWindow,
+    wall: &Rc<Display>,
+    heard: &Heard,
+    world: &mut World,
+) -> anyhow::Result<()> {
+    let adapter = window.global::<DisplayAdapter>();
+    let before = heard.said();
+    let mut old = world.hub.take().expect("the hub is up");
+    world.runtime.block_on(old.stop());
+    until("the offline badge", PATIENCE, || wall.model().offline).await?;
+    world.hub = Some(world.runtime.block_on(old.start_afresh()));
+    until("the wall to start over", PATIENCE, || {
+        let m = wall.model();
+        !m.offline && m.board.is_live() && m.board.newest().is_none()
+    })
+    .await?;
+    assert!(adapter.get_waiting_for_first_call());
+    assert_eq!(adapter.get_recent().row_count(), 0);
+    assert!(!adapter.get_flashing());
+
+    world.clerk = world.runtime.block_on(world.hub().login("1001", Some(1)));
+    world
+        .runtime
+        .block_on(world.hub().issue(json!({"queue": "A"})));
+    world.call_next();
+    until("the new log's A001 on the wall", PATIENCE, || {
+        adapter.get_newest_number() == "A001" && adapter.get_flashing()
+    })
+    .await?;
+    assert_eq!(adapter.get_recent().row_count(), 1);
+    let first = words("A001", false);
+    let mut expected = before;
+    expected.extend([first.clone(), first]);
+    hears(heard, &expected).await
 }

@@ -1,9 +1,13 @@
 //! The event stream: replay after `since`, then live; exactly what was missed,
-//! in order; and nothing private on the public stream.
+//! in order; nothing private on the public stream; a log that started over
+//! said so; both views typed, read by the client and shown in the OpenAPI
+//! document.
 
 mod common;
 
-use common::{DISPLAY, TestHub};
+use std::collections::BTreeSet;
+
+use common::{DISPLAY, TestHub, public_events};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -192,4 +196,138 @@ async fn streams_end_when_the_hub_stops_and_resume_after_restart() {
     let (events, seq) = replay(&mut socket).await;
     assert_eq!(seq, 2);
     assert_eq!(events[0]["event"]["number"], "A002");
+}
+
+#[tokio::test]
+async fn a_since_beyond_the_log_is_told_where_the_log_ends() {
+    let hub = TestHub::start().await;
+    hub.issue(json!({"queue": "A"})).await;
+    hub.issue(json!({"queue": "A"})).await;
+    for auth in [None, Some(DISPLAY)] {
+        // A wall that followed an earlier database up to 40.
+        let head = hub.last_seq();
+        let mut socket = connect(&hub, 40, auth).await;
+        let (events, seq) = replay(&mut socket).await;
+        assert!(events.is_empty());
+        assert_eq!(seq, head, "where this log ends, below what was asked for");
+        // And what happens next is sent, not taken for a repeat.
+        hub.issue(json!({"queue": "A"})).await;
+        let live = next(&mut socket).await;
+        assert_eq!(live["seq"], hub.last_seq());
+        assert_eq!(live["event"]["kind"], "ticket_issued");
+    }
+    let mut socket = connect(&hub, 4, None).await;
+    let (_, seq) = replay(&mut socket).await;
+    assert_eq!(seq, 4, "a client at the end stays there");
+}
+
+#[tokio::test]
+async fn the_client_reads_both_views_as_their_types() {
+    use yimen::api::{PublicEvent, StaffEvent};
+    use yimen::client::{Client, StreamItem};
+
+    let hub = TestHub::start().await;
+    let issued = hub.issue(json!({"queue": "A"})).await;
+    let token = hub.login("1001", Some(1)).await;
+    hub.act_ok(&token, 1, "call-next").await;
+
+    let client = Client::new(&hub.url).with_credential(DISPLAY);
+    let mut public = client.subscribe_public(0).await.unwrap();
+    let mut kinds = Vec::new();
+    loop {
+        match public.next().await.unwrap().unwrap() {
+            StreamItem::Event(message) => kinds.push(message.event),
+            StreamItem::CaughtUp(seq) => break assert_eq!(seq, 3),
+            StreamItem::Unreadable(seq) => panic!("event {seq} unread"),
+        }
+    }
+    assert!(matches!(kinds[0], PublicEvent::TicketIssued { .. }));
+    assert!(matches!(
+        kinds[1],
+        PublicEvent::CounterOpened { counter: 1, .. }
+    ));
+    assert!(
+        matches!(&kinds[2], PublicEvent::TicketCalled { number, counter: 1, .. } if number == "A001")
+    );
+
+    let mut staff = client.subscribe(0).await.unwrap();
+    let mut events = Vec::new();
+    loop {
+        match staff.next().await.unwrap().unwrap() {
+            StreamItem::Event(message) => events.push(message),
+            StreamItem::CaughtUp(seq) => break assert_eq!(seq, 3),
+            StreamItem::Unreadable(seq) => panic!("event {seq} unread"),
+        }
+    }
+    assert_eq!(events[1].actor.as_deref(), Some("staff:1001"));
+    assert!(
+        matches!(&events[0].event, StaffEvent::TicketIssued { ticket, .. } if ticket == issued["id"].as_str().unwrap())
+    );
+    assert!(
+        matches!(&events[1].event, StaffEvent::StaffLoggedIn { staff, counter: Some(1), .. } if staff == "1001")
+    );
+    assert!(matches!(&events[2].event, StaffEvent::TicketCalled { staff, .. } if staff == "1001"));
+}
+
+/// The kinds an event schema of the OpenAPI document lists, one per variant.
+fn documented_kinds(doc: &Value, schema: &str) -> BTreeSet<String> {
+    let variants = doc["components"]["schemas"][schema]["oneOf"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{schema} is not in the document"));
+    variants
+        .iter()
+        .map(|v| {
+            v["properties"]["kind"]["enum"][0]
+                .as_str()
+                .unwrap_or_else(|| panic!("a {schema} without a kind: {v}"))
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_openapi_document_shows_every_event_of_both_views() {
+    let hub = TestHub::start().await;
+    let (_, doc) = hub.get("/api/v1/openapi.json", None).await;
+
+    let samples = public_events::samples();
+    let public: BTreeSet<String> = samples
+        .iter()
+        .map(|e| {
+            serde_json::to_value(e).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(public.len(), public_events::KINDS);
+    assert_eq!(documented_kinds(&doc, "PublicEvent"), public);
+
+    // Each staff event the hall makes in a short morning is documented.
+    hub.issue(json!({"queue": "A"})).await;
+    let token = hub.login("1001", Some(1)).await;
+    hub.post(
+        "/api/v1/sessions",
+        None,
+        json!({"staff": "1002", "pin": "000000"}),
+    )
+    .await;
+    for action in ["call-next", "recall", "start", "finish"] {
+        hub.act_ok(&token, 1, action).await;
+    }
+    let mut socket = connect(&hub, 0, Some(DISPLAY)).await;
+    let (events, _) = replay(&mut socket).await;
+    let staff = documented_kinds(&doc, "StaffEvent");
+    for kind in kinds(&events) {
+        assert!(staff.contains(kind), "{kind} is not documented: {staff:?}");
+    }
+    assert!(staff.contains("case") && staff.contains("day_rolled_over"));
+
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let messages = schemas
+        .keys()
+        .filter(|name| name.starts_with("EventMessage"))
+        .count();
+    assert_eq!(messages, 2, "{:?}", schemas.keys().collect::<Vec<_>>());
+    assert!(schemas.contains_key("StreamNotice"));
 }

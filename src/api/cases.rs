@@ -6,11 +6,85 @@ use utoipa::ToSchema;
 
 use super::RectificationView;
 
-use crate::domain::case::CaseState;
-use crate::domain::case::MaterialCheck;
-use crate::domain::deadline::Card;
+use crate::domain::case as domain;
+use crate::domain::deadline as domain_deadline;
 use crate::domain::ids::CounterNo;
 use crate::domain::policy;
+
+/// Where a case stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    /// A one-time notice listed what is missing; the clock has not started.
+    AwaitingMaterials,
+    /// Not accepted (不予受理), with a reason.
+    Refused,
+    /// Accepted and routed to the department; nobody has claimed it yet.
+    Accepted,
+    /// A reviewer has it.
+    InReview,
+    /// Sent back for correction (补正); the clock is stopped.
+    Correction,
+    /// Approved: the result waits at the pickup window or goes by mail.
+    Approved,
+    /// Rejected by the department, with a reason.
+    Rejected,
+    /// The result was handed over or mailed.
+    Closed,
+}
+
+mirror_enum!(
+    CaseState,
+    domain::CaseState,
+    [
+        AwaitingMaterials,
+        Refused,
+        Accepted,
+        InReview,
+        Correction,
+        Approved,
+        Rejected,
+        Closed
+    ]
+);
+
+/// The supervision card a case earns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Card {
+    /// Few working days left (黄牌预警).
+    Yellow,
+    /// Overdue (红牌督办).
+    Red,
+}
+
+mirror_enum!(Card, domain_deadline::Card, [Yellow, Red]);
+
+/// One material of the guide's list, as checked at the counter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MaterialCheck {
+    pub name: String,
+    pub required: bool,
+    pub received: bool,
+    /// Originals and copies the guide asks for, for the receipt.
+    pub originals: u32,
+    pub copies: u32,
+    /// The clerk's remark, or why it is needed when missing.
+    pub note: Option<String>,
+}
+
+impl From<&domain::MaterialCheck> for MaterialCheck {
+    fn from(m: &domain::MaterialCheck) -> Self {
+        Self {
+            name: m.name.clone(),
+            required: m.required,
+            received: m.received,
+            originals: m.originals,
+            copies: m.copies,
+            note: m.note.clone(),
+        }
+    }
+}
 
 /// The citizen as the clerk typed them.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -4,10 +4,27 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::TicketState;
 use crate::domain::ids::CounterNo;
 use crate::domain::policy;
-use crate::domain::setup::CounterKind;
-use crate::domain::ticket::TicketState;
+use crate::domain::setup as domain;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CounterKind {
+    /// Combined intake (综合受理): serves several queues.
+    Intake,
+    /// Unified pickup (统一出件).
+    Pickup,
+    /// A specialised counter (专窗) for one department.
+    Dedicated,
+}
+
+mirror_enum!(
+    CounterKind,
+    domain::CounterKind,
+    [Intake, Pickup, Dedicated]
+);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -9,6 +9,33 @@
 //! - `cases`: intake, review, pickup and supervision;
 //! - `ratings`: 好差评 and rectifications;
 //! - `events`: the event stream.
+//!
+//! The domain's types never go on the wire themselves: each has its own
+//! type here, converted from (and, for what clients send or compute with,
+//! back to) the domain's, so the wire can stay put while the rules move.
+
+/// Conversions both ways between a wire enum of unit variants and the
+/// domain enum it mirrors: a variant added on one side only stops the build.
+macro_rules! mirror_enum {
+    ($wire:ident, $domain:ty, [$($variant:ident),+ $(,)?]) => {
+        impl From<$domain> for $wire {
+            fn from(value: $domain) -> Self {
+                type Domain = $domain;
+                match value {
+                    $(Domain::$variant => Self::$variant,)+
+                }
+            }
+        }
+
+        impl From<$wire> for $domain {
+            fn from(value: $wire) -> Self {
+                match value {
+                    $($wire::$variant => Self::$variant,)+
+                }
+            }
+        }
+    };
+}
 
 mod cases;
 mod catalogue;

@@ -5,7 +5,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::ids::CounterNo;
-use crate::domain::rating::Verdict;
+use crate::domain::rating as domain;
+
+/// The citizen's view after the rectification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Satisfied,
+    Unsatisfied,
+}
+
+mirror_enum!(Verdict, domain::Verdict, [Satisfied, Unsatisfied]);
 
 /// 好差评 for a ticket (by id) or a case (by number).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

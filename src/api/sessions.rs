@@ -5,7 +5,24 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::ids::CounterNo;
-use crate::domain::setup::Role;
+use crate::domain::setup as domain;
+
+/// What a staff member does in the hall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Intake,
+    Pickup,
+    Reviewer,
+    Supervisor,
+    Admin,
+}
+
+mirror_enum!(
+    Role,
+    domain::Role,
+    [Intake, Pickup, Reviewer, Supervisor, Admin]
+);
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

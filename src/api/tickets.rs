@@ -5,7 +5,30 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::ids::CounterNo;
-use crate::domain::ticket::TicketState;
+use crate::domain::ticket as domain;
+
+/// Where a ticket stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketState {
+    /// In line, not yet called.
+    Waiting,
+    /// Called to a counter; the citizen is on the way.
+    Called,
+    /// At the counter, being served.
+    Serving,
+    Finished,
+    /// Called and recalled but never came.
+    NoShow,
+    /// Still waiting when the business day ended.
+    Expired,
+}
+
+mirror_enum!(
+    TicketState,
+    domain::TicketState,
+    [Waiting, Called, Serving, Finished, NoShow, Expired]
+);
 
 /// Either a service code or a queue prefix.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]

@@ -1,8 +1,8 @@
 //! The service catalogue as an app last fetched it, with its search index:
 //! the kiosk and the counter's intake form search it locally.
 
-use crate::api::Catalogue;
-use crate::domain::guide::Guide;
+use crate::api::{Catalogue, Guide};
+use crate::domain::guide as domain;
 use crate::domain::search::SearchIndex;
 
 pub struct Known {
@@ -12,12 +12,13 @@ pub struct Known {
 
 impl Known {
     pub fn new(catalogue: Catalogue) -> Self {
-        let index = SearchIndex::new(&catalogue.services);
+        let guides: Vec<domain::Guide> = catalogue.services.iter().map(Into::into).collect();
+        let index = SearchIndex::new(&guides);
         Self { catalogue, index }
     }
 
     pub fn guide(&self, code: &str) -> Option<&Guide> {
-        self.catalogue.services.iter().find(|g| g.code.0 == code)
+        self.catalogue.services.iter().find(|g| g.code == code)
     }
 
     /// Guides matching what was typed, best first.

@@ -81,13 +81,13 @@ pub async fn office_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Scene>
     let guide = catalogue
         .services
         .iter()
-        .find(|g| g.code.0 == "SCJG-001")
+        .find(|g| g.code == "SCJG-001")
         .ok_or_else(|| anyhow::anyhow!("the sample hall has no SCJG-001"))?;
     let mut cases = Vec::new();
     for (i, name) in ["王建国", "李秀英", "陈志强"].into_iter().enumerate() {
         kiosk
             .issue_ticket(&TicketRequest {
-                service: Some(guide.code.0.clone()),
+                service: Some(guide.code.clone()),
                 ..TicketRequest::default()
             })
             .await?;
@@ -101,7 +101,7 @@ pub async fn office_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Scene>
             .post::<_, CounterView>("/api/v1/counters/2/start", &serde_json::json!({}))
             .await?;
         let request = CaseRequest {
-            service: guide.code.0.clone(),
+            service: guide.code.clone(),
             applicant: ApplicantInput {
                 name: name.into(),
                 id_number: id_number(&format!("32050219850612{i:03}")),

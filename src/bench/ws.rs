@@ -20,10 +20,9 @@ use serde::Serialize;
 use tokio::sync::{Semaphore, broadcast, oneshot, watch};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::api::{SessionRequest, TicketRequest};
+use crate::api::{EventMessage, PublicEvent, SessionRequest, StreamNotice, TicketRequest};
 use crate::client::{Client, CounterAction};
 use crate::config::Config;
-use crate::domain::display::{DisplayEvent, StreamMessage};
 use crate::hub::clock::SystemClock;
 use crate::hub::stream::WireEvent;
 use crate::loadgen::{Caller, quantile};
@@ -273,7 +272,7 @@ async fn connect_all(
                 .context("a subscriber cannot connect")?;
             while let Some(message) = socket.next().await {
                 if let Message::Text(text) = message?
-                    && let Some(StreamMessage::CaughtUp { .. }) = StreamMessage::parse(&text)
+                    && let Ok(StreamNotice::CaughtUp { .. }) = serde_json::from_str(&text)
                 {
                     return Ok(socket);
                 }
@@ -310,10 +309,11 @@ async fn connect_all(
                     Some(Ok(_)) => continue,
                     None | Some(Err(_)) => break,
                 };
-                if let Some(StreamMessage::Event {
+                if let Ok(EventMessage {
                     seq,
-                    event: DisplayEvent::TicketCalled { .. },
-                }) = StreamMessage::parse(&text)
+                    event: PublicEvent::TicketCalled { .. },
+                    ..
+                }) = serde_json::from_str(&text)
                 {
                     receipts.push((seq, received));
                 }

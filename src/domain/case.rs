@@ -24,7 +24,7 @@ pub fn is_case_number(text: &str) -> bool {
     text.len() == CASE_NUMBER_DIGITS && text.bytes().all(|b| b.is_ascii_digit())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// A one-time notice listed what is missing; the clock has not started.
@@ -88,7 +88,7 @@ pub enum Delivery {
 }
 
 /// One material of the guide's list, as checked at the counter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialCheck {
     pub name: String,
     pub required: bool,

@@ -83,9 +83,7 @@ pub fn due_date(calendar: &WorkingCalendar, clock: &CaseClock) -> Reckoned<Optio
 }
 
 /// The supervision card a case earns.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Card {
     /// Few working days left (黄牌预警).

@@ -2,11 +2,10 @@
 //! service item, told at once (一次告知).
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::ids::ServiceCode;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Department {
     /// Short code, also the catalogue file's name, such as `scjg`.
     pub code: String,
@@ -15,7 +14,7 @@ pub struct Department {
     pub short_name: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// 即办件: done while the citizen waits.
@@ -24,7 +23,7 @@ pub enum ItemKind {
     Promised,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Material {
     pub name: String,
@@ -37,10 +36,9 @@ pub struct Material {
     pub notes: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Guide {
-    #[schema(value_type = String)]
     pub code: ServiceCode,
     pub name: String,
     /// The department's code; filled from the catalogue file it is in.

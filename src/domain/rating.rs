@@ -45,7 +45,7 @@ pub fn score_label(score: u8) -> &'static str {
 pub const BAD_REVIEW: u8 = 2;
 
 /// The citizen's view after the rectification.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Satisfied,

@@ -104,9 +104,7 @@ impl Default for QueueRules {
 
 /// What a queue is for: most take citizens from the kiosk, the pickup queue
 /// takes them by case number at the unified pickup window.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueKind {
     Service,
@@ -137,9 +135,7 @@ impl QueueSetup {
     }
 }
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CounterKind {
     /// Combined intake (综合受理): serves several queues.
@@ -160,9 +156,7 @@ pub struct CounterSetup {
     pub queues: Vec<QueuePrefix>,
 }
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Intake,

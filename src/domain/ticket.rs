@@ -6,7 +6,7 @@ use super::ids::{
     BusinessDay, CounterNo, QueuePrefix, ServiceCode, StaffId, TicketId, TicketNumber, Timestamp,
 };
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketState {
     /// In line, not yet called.

@@ -30,8 +30,8 @@ pub async fn services(State(hub): State<Arc<Hub>>) -> axum::Json<Catalogue> {
         hall: hub.config.setup.name.clone(),
         timezone: hub.config.setup.day_rule.zone.name().to_owned(),
         hours: hub.config.hours.clone(),
-        departments: hub.config.departments.clone(),
-        services: hub.config.guides.clone(),
+        departments: hub.config.departments.iter().map(Into::into).collect(),
+        services: hub.config.guides.iter().map(Into::into).collect(),
     })
 }
 
@@ -62,7 +62,7 @@ pub async fn search(
         .search
         .search(&q, MAX_SEARCH_HITS)
         .into_iter()
-        .map(|hit| config.guides[hit.guide].clone())
+        .map(|hit| (&config.guides[hit.guide]).into())
         .collect();
     Ok(axum::Json(SearchResults { query: q, services }))
 }
@@ -91,7 +91,7 @@ pub fn queue_infos(hall: &Hall) -> Vec<QueueInfo> {
             QueueInfo {
                 prefix: q.prefix.to_string(),
                 name: q.name.clone(),
-                kind: q.kind,
+                kind: q.kind.into(),
                 waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
                 estimated_wait_minutes: hall.estimate_wait(q.prefix, waiting),
                 open_counters: u32::try_from(open).unwrap_or(u32::MAX),

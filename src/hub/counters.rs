@@ -50,7 +50,7 @@ fn counter_view(
     Some(CounterView {
         number,
         name: setup.name.clone(),
-        kind: setup.kind,
+        kind: setup.kind.into(),
         queues: setup.queues.iter().map(ToString::to_string).collect(),
         state,
         staff: c.staff.as_ref().map(|s| s.0.clone()),
@@ -86,7 +86,7 @@ fn current_ticket(config: &Config, t: &Ticket) -> CurrentTicket {
             .and_then(|s| config.guide(&s.0))
             .map(|g| g.name.clone()),
         priority: t.priority,
-        state: t.state,
+        state: t.state.into(),
         recalls: t.recalls,
         issued_at: t.issued_at,
         called_at: t.called_at,

@@ -41,7 +41,10 @@ impl Modify for Bearer {
         ratings::rate, ratings::summary, ratings::close,
         alerts::report, stream::events,
     ),
-    components(schemas(api::EventMessage, api::StreamNotice)),
+    components(schemas(
+        api::EventMessage<api::PublicEvent>, api::EventMessage<api::StaffEvent>,
+        api::PublicEvent, api::StaffEvent, api::StreamNotice,
+    )),
     modifiers(&Bearer),
 )]
 struct ApiDoc;

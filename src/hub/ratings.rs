@@ -144,7 +144,7 @@ pub async fn close(
                 id,
                 &staff,
                 &req.note,
-                req.verdict,
+                req.verdict.into(),
                 batch.now(),
             )?;
             batch.record(&actor, events)

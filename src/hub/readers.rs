@@ -65,6 +65,12 @@ impl Readers {
             .await
     }
 
+    /// The sequence of the last event in the log; 0 when it is empty.
+    pub async fn last_seq(&self) -> Result<i64, HubError> {
+        self.with(|conn| Ok(store::events::Chain::load(conn)?.next_seq - 1))
+            .await
+    }
+
     pub async fn ticket(&self, id: TicketId) -> Result<Ticket, HubError> {
         self.with(move |conn| store::hall::ticket(conn, &id)).await
     }

@@ -25,7 +25,7 @@ fn session_info(member: &StaffSetup, session: &Session, token: Option<String>) -
         staff: StaffInfo {
             id: member.id.0.clone(),
             name: member.name.clone(),
-            role: member.role,
+            role: member.role.into(),
             department: member.department.clone(),
         },
         counter: session.counter,

@@ -1,15 +1,18 @@
 //! The event stream: `GET /api/v1/events?since=SEQ` over WebSocket replays
 //! what the client missed from the log, then sends live events. Staff and
-//! devices get every event; anyone else only the public view: numbers and
-//! counters, never an id, a name or a free-text reason.
+//! devices get the staff view of every event; anyone else only the public
+//! view: numbers and counters, never an id or a name ([`views`]).
+
+mod views;
+#[cfg(test)]
+mod views_tests;
 
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::auth::Principal;
@@ -18,6 +21,8 @@ use super::{Hub, HubShared};
 use crate::api::{EventMessage, StreamNotice};
 use crate::domain::event::HallEvent;
 use crate::store::events::StoredEvent;
+
+use self::views::{public_event, staff_event};
 
 /// Events read from the log per round while catching a client up.
 const REPLAY_PAGE: usize = 500;
@@ -29,7 +34,8 @@ pub struct WireEvent {
     pub seq: i64,
     stored: StoredEvent,
     event: HallEvent,
-    full: OnceLock<String>,
+    /// None inside for events with no staff view.
+    staff: OnceLock<Option<String>>,
     /// None inside for events the public never sees.
     public: OnceLock<Option<String>>,
 }
@@ -40,12 +46,12 @@ impl WireEvent {
             seq: stored.seq,
             stored,
             event,
-            full: OnceLock::new(),
+            staff: OnceLock::new(),
             public: OnceLock::new(),
         }
     }
 
-    fn message(&self, actor: Option<String>, event: Value) -> String {
+    fn message<E: Serialize>(&self, actor: Option<String>, event: E) -> String {
         serde_json::to_string(&EventMessage {
             seq: self.stored.seq,
             at: self.stored.at,
@@ -57,118 +63,16 @@ impl WireEvent {
 
     fn text_for(&self, privileged: bool) -> Option<&str> {
         if privileged {
-            Some(self.full.get_or_init(|| {
-                self.message(Some(self.stored.actor.clone()), staff_view(&self.event))
-            }))
+            let actor = || Some(self.stored.actor.clone());
+            self.staff
+                .get_or_init(|| staff_event(&self.event).map(|e| self.message(actor(), e)))
+                .as_deref()
         } else {
             self.public
-                .get_or_init(|| public_view(&self.event).map(|v| self.message(None, v)))
+                .get_or_init(|| public_event(&self.event).map(|e| self.message(None, e)))
                 .as_deref()
         }
     }
-}
-
-/// What staff and devices see of an event: everything but an applicant's
-/// full ID number and phone, which only the roles that need them read, case
-/// by case, from the API.
-pub fn staff_view(event: &HallEvent) -> Value {
-    let mut value = serde_json::to_value(event).unwrap_or(Value::Null);
-    if let HallEvent::Case { case, .. } = event {
-        let applicant = &mut value["case"]["applicant"];
-        applicant["id_number"] = Value::from(case.applicant.id_number.masked());
-        applicant["phone"] =
-            Value::from(crate::domain::applicant::mask_phone(&case.applicant.phone));
-    }
-    value
-}
-
-/// What the public may know of an event: enough for a display wall.
-pub fn public_view(event: &HallEvent) -> Option<Value> {
-    use HallEvent as E;
-    let kind = event.kind();
-    Some(match event {
-        E::TicketIssued { ticket } => json!({
-            "kind": kind, "number": ticket.number, "queue": ticket.queue,
-            "priority": ticket.priority, "at": ticket.issued_at,
-        }),
-        E::TicketCalled {
-            number,
-            queue,
-            counter,
-            at,
-            ..
-        } => json!({"kind": kind, "number": number, "queue": queue, "counter": counter, "at": at}),
-        E::TicketRecalled {
-            number,
-            counter,
-            at,
-            recalls,
-            ..
-        } => {
-            json!({"kind": kind, "number": number, "counter": counter, "at": at, "recalls": recalls})
-        }
-        E::TicketNoShow {
-            number,
-            counter,
-            at,
-            ..
-        }
-        | E::TicketStarted {
-            number,
-            counter,
-            at,
-            ..
-        }
-        | E::TicketFinished {
-            number,
-            counter,
-            at,
-            ..
-        } => json!({"kind": kind, "number": number, "counter": counter, "at": at}),
-        E::TicketReactivated { number, at, .. } => {
-            json!({"kind": kind, "number": number, "at": at})
-        }
-        E::TicketTransferred {
-            number,
-            from_counter,
-            to_queue,
-            to_counter,
-            at,
-            ..
-        } => json!({
-            "kind": kind, "number": number, "from_counter": from_counter,
-            "to_queue": to_queue, "to_counter": to_counter, "at": at,
-        }),
-        E::CounterPaused {
-            counter,
-            reason,
-            at,
-        } => {
-            json!({"kind": kind, "counter": counter, "reason": reason, "at": at})
-        }
-        E::CounterResumed { counter, at } => json!({"kind": kind, "counter": counter, "at": at}),
-        E::StaffLoggedIn {
-            counter: Some(counter),
-            at,
-            ..
-        } => json!({"kind": "counter_opened", "counter": counter, "at": at}),
-        E::StaffLoggedOut {
-            counter: Some(counter),
-            at,
-            ..
-        } => json!({"kind": "counter_closed", "counter": counter, "at": at}),
-        E::DayRolledOver { from, to, at, .. } => {
-            json!({"kind": kind, "from": from, "to": to, "at": at})
-        }
-        E::StaffLoggedIn { counter: None, .. }
-        | E::StaffLoggedOut { counter: None, .. }
-        | E::StaffLoginFailed { .. }
-        | E::DeviceAlert { .. }
-        | E::Case { .. }
-        | E::Rated { .. }
-        | E::RectificationOpened { .. }
-        | E::RectificationClosed { .. } => return None,
-    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,8 +116,13 @@ async fn stream(
 ) -> Result<(), axum::Error> {
     // Subscribe before reading the log so that nothing falls between the two.
     let mut live = hub.shared.events.subscribe();
-    let mut last = since;
-    last = catch_up(&hub, &mut socket, last, privileged).await?;
+    let mut last = catch_up(&hub, &mut socket, since, privileged).await?;
+    if last == since && since > 0 {
+        // Nothing after `since`: say where the log ends, which is below
+        // `since` when the hub started over on a new database.
+        let head = hub.readers.last_seq().await.map_err(axum::Error::new)?;
+        last = last.min(head);
+    }
     let caught_up =
         serde_json::to_string(&StreamNotice::CaughtUp { seq: last }).unwrap_or_default();
     socket.send(Message::text(caught_up)).await?;
@@ -251,10 +160,11 @@ async fn catch_up(
     privileged: bool,
 ) -> Result<i64, axum::Error> {
     loop {
-        let page = match hub.readers.events_since(last, REPLAY_PAGE).await {
-            Ok(page) => page,
-            Err(e) => return Err(axum::Error::new(e)),
-        };
+        let page = hub
+            .readers
+            .events_since(last, REPLAY_PAGE)
+            .await
+            .map_err(axum::Error::new)?;
         let done = page.len() < REPLAY_PAGE;
         for stored in page {
             last = stored.seq;

@@ -125,7 +125,7 @@ fn status_view(config: &Config, hall: &Hall, t: &Ticket) -> TicketStatus {
         queue: t.queue.to_string(),
         queue_name: queue_name(hall, t),
         service_name: service_name(config, t),
-        state: t.state,
+        state: t.state.into(),
         ahead: ahead.map(|a| u32::try_from(a).unwrap_or(u32::MAX)),
         estimated_wait_minutes: ahead.map(|a| hall.estimate_wait(t.queue, a)),
         counter: at_counter,

@@ -15,13 +15,11 @@ use serde_json::json;
 use super::model::{self, Citizen, SESSIONS, Secs, Visit};
 use super::report::{CaseFigures, CounterRecord, RatingFigures, TicketRecord};
 use crate::api::{
-    CaseView, IssuedTicket, RatingRecorded, SessionRequest, Supervision, TicketRequest,
-    TicketStatus,
+    Card, CaseState, CaseView, IssuedTicket, RatingRecorded, SessionRequest, Supervision,
+    TicketRequest, TicketStatus,
 };
 use crate::client::{Client, ClientError, CounterAction};
 use crate::config::Config;
-use crate::domain::case::CaseState;
-use crate::domain::deadline::Card;
 use crate::domain::estimate::wait_minutes;
 use crate::domain::ids::{CounterNo, QueuePrefix, Timestamp};
 use crate::domain::setup::{CounterKind, Role};
@@ -644,7 +642,7 @@ impl<'a> Driver<'a> {
                 hub_estimate: held.hub_estimate,
                 naive_estimate: held.naive_estimate,
                 called_at: status.called_at.map(|c| self.secs(c)),
-                state: status.state,
+                state: status.state.into(),
             });
         }
         Ok(Outcome {

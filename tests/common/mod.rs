@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod escpos;
+pub mod public_events;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -129,6 +130,15 @@ impl TestHub {
         let config = self.hub.config.as_ref().clone();
         let addr = self.url.trim_start_matches("http://").parse().unwrap();
         Self::start_at(config, self.clock.clone(), self.dir.clone(), addr).await
+    }
+
+    /// Starts a new hub on a new, empty database at a stopped hub's address
+    /// and clock: the hall's server replaced, its event log starting over.
+    pub async fn start_afresh(&self) -> Self {
+        let config = self.hub.config.as_ref().clone();
+        let addr = self.url.trim_start_matches("http://").parse().unwrap();
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        Self::start_at(config, self.clock.clone(), dir, addr).await
     }
 
     /// The committed hall, as readers see it.

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use crate::api::{
     ApplicantInput, CaseRequest, CaseView, IntakeDecision, MaterialInput, MaterialsRequest,
 };
+use crate::api::{CaseState, Guide};
 use crate::apps::catalogue::Known;
 use crate::domain::applicant::{Applicant, IdNumber};
-use crate::domain::case::{CaseState, MaterialCheck};
+use crate::domain::case::MaterialCheck;
 use crate::domain::case_flow::IntakeChoice;
-use crate::domain::guide::Guide;
 
 /// Services offered for what was typed.
 const RESULTS: usize = 12;
@@ -238,7 +238,7 @@ impl IntakeForm {
 mod tests {
     use super::*;
     use crate::api::Catalogue;
-    use crate::domain::guide::{ItemKind, Material};
+    use crate::api::{ItemKind, Material};
 
     fn form() -> IntakeForm {
         let material = |name: &str, required| Material {

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 pub use self::model::{CounterModel, Dialog, Page};
+use crate::api::CaseState;
 use crate::api::{
     CallTicketRequest, CaseRequest, CaseView, CounterAct, CounterView, IntakeDecision,
     MaterialsRequest, PauseRequest, PickupRequest, QueueInfo, RatingRequest, SessionRequest,
@@ -28,7 +29,6 @@ use crate::client::{Client, ClientError};
 use crate::config::clients::ClientSettings;
 use crate::devices::printer::TicketPrinter;
 use crate::documents::{self, CaseDocument};
-use crate::domain::case::CaseState;
 use crate::ui::{CounterAdapter, CounterDialog, CounterWindow, IntakeAdapter};
 
 type SharedPrinter = Arc<Mutex<Box<dyn TicketPrinter + Send>>>;

@@ -201,9 +201,8 @@ impl CounterModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{CounterKind, Role, TicketState};
     use crate::api::{CurrentTicket, StaffInfo};
-    use crate::domain::setup::{CounterKind, Role};
-    use crate::domain::ticket::TicketState;
 
     fn session() -> SessionInfo {
         SessionInfo {

@@ -7,10 +7,8 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::model::{CounterModel, Dialog, Page};
-use crate::api::{CounterAct, CounterState, CurrentTicket};
+use crate::api::{CounterAct, CounterKind, CounterState, CurrentTicket, TicketState};
 use crate::domain::case_flow::IntakeChoice;
-use crate::domain::setup::CounterKind;
-use crate::domain::ticket::TicketState;
 use crate::ui::{
     CounterAdapter, CounterAllowed, CounterDialog, CounterScreen, CounterWindow, CurrentView,
     IntakeAdapter, MaterialItem, QueueLine, ServiceRow,
@@ -251,7 +249,7 @@ fn show_intake(window: &CounterWindow, m: &CounterModel) {
         f.results()
             .into_iter()
             .map(|g| ServiceRow {
-                code: g.code.0.as_str().into(),
+                code: g.code.as_str().into(),
                 name: g.name.as_str().into(),
                 detail: format!("{} · 承诺 {} 个工作日", g.code, g.promised_days).into(),
             })

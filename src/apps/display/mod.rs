@@ -1,5 +1,6 @@
-//! The display wall: Slint glue around [`WallModel`]. The hub's event stream,
-//! followed with reconnects by [`crate::apps::live`], feeds the board; each
+//! The display wall: Slint glue around [`WallModel`]. The hub's public event
+//! stream, followed with reconnects by [`crate::apps::live`], feeds the
+//! board, as it feeds the web wall at `/display`; each
 //! call made while the wall watches flashes for a few seconds and goes to the
 //! voice thread; the queues' waiting counts are read again after events and
 //! every little while. Nothing here waits for a person: no login, no touch.
@@ -18,6 +19,7 @@ use tokio::task::JoinHandle;
 
 pub use self::model::WallModel;
 pub use self::voice::{Announcer, CommandSpeaker, Speaker};
+use crate::api::PublicEvent;
 use crate::apps::spawn;
 use crate::client::{Client, StreamItem};
 use crate::config::Config;
@@ -62,7 +64,8 @@ pub struct Display {
     window: slint::Weak<DisplayWindow>,
     model: RefCell<WallModel>,
     signage: Signage,
-    /// Presents the wall's device key.
+    /// Presents the wall's device key where one is asked for; the public
+    /// event stream needs none.
     client: Client,
     runtime: tokio::runtime::Handle,
     /// None for a silent wall.
@@ -152,7 +155,8 @@ impl Display {
     /// Follows the event stream until the wall is dropped. Items waiting
     /// together are folded in before the wall is drawn once.
     fn follow(self: &Rc<Self>) {
-        let (task, mut items) = crate::apps::live::follow(self.client.clone(), &self.runtime);
+        let (task, mut items) =
+            crate::apps::live::follow_public(self.client.clone(), &self.runtime);
         *self.stream.borrow_mut() = Some(task);
         let weak = Rc::downgrade(self);
         spawn(async move {
@@ -166,10 +170,7 @@ impl Display {
                 d.read_queues();
             }
             if let Some(d) = weak.upgrade() {
-                tracing::error!(
-                    hub = d.client.base(),
-                    "the hub refused the display's key (display.toml)"
-                );
+                tracing::error!(hub = d.client.base(), "the event stream ended for good");
                 d.model.borrow_mut().lost();
                 d.render();
             }
@@ -177,7 +178,7 @@ impl Display {
     }
 
     /// One item of the stream, or `None` for a lost connection.
-    fn receive(self: &Rc<Self>, item: Option<StreamItem>) {
+    fn receive(self: &Rc<Self>, item: Option<StreamItem<PublicEvent>>) {
         let Some(item) = item else {
             self.flash.stop();
             self.model.borrow_mut().lost();

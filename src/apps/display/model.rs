@@ -1,11 +1,13 @@
-//! What the wall shows: the board folded from the hub's event stream (the
-//! rules are [`DisplayBoard`]'s), the queues' waiting counts, whether the hub
-//! is there, and whether the newest call is flashing.
+//! What the wall shows: the board folded from the hub's public event stream
+//! (the rules are [`DisplayBoard`]'s, fed the stream's events in its own
+//! terms), the
+//! queues' waiting counts, whether the hub is there, and whether the newest
+//! call is flashing.
 
-use crate::api::QueueInfo;
+use crate::api::{PublicEvent, QueueInfo};
 use crate::client::StreamItem;
 use crate::domain::display::{Call, DisplayBoard, DisplayEvent, StreamMessage};
-use crate::domain::ids::CounterNo;
+use crate::domain::ids::{CounterNo, TicketNumber};
 
 #[derive(Debug)]
 pub struct WallModel {
@@ -31,21 +33,14 @@ impl WallModel {
 
     /// Takes one item of the stream; returns the call to announce, which
     /// now flashes, if it is one.
-    pub fn receive(&mut self, item: StreamItem) -> Option<Call> {
-        let message = match item {
-            StreamItem::CaughtUp(seq) => {
-                self.offline = false;
-                StreamMessage::CaughtUp { seq }
-            }
-            StreamItem::Event(message) => StreamMessage::Event {
-                seq: message.seq,
-                // An event the wall cannot read still moves it past its sequence.
-                event: serde_json::from_value(message.event).unwrap_or(DisplayEvent::Other),
-            },
-        };
-        let call = self.board.receive(message)?;
-        self.flashing = true;
-        Some(call)
+    pub fn receive(&mut self, item: StreamItem<PublicEvent>) -> Option<Call> {
+        if matches!(item, StreamItem::CaughtUp(_)) {
+            self.offline = false;
+        }
+        let call = self.board.receive(board_message(&item));
+        // A call flashes; a wall emptied by a new day or a new log does not.
+        self.flashing = call.is_some() || (self.flashing && self.board.newest().is_some());
+        call
     }
 
     /// The stream broke: until it catches up again, what comes is the past.
@@ -61,35 +56,125 @@ impl WallModel {
     }
 }
 
+/// A message of the public stream as the board takes it. An event the wall
+/// cannot read still moves it past its sequence.
+fn board_message(item: &StreamItem<PublicEvent>) -> StreamMessage {
+    match item {
+        StreamItem::CaughtUp(seq) => StreamMessage::CaughtUp { seq: *seq },
+        StreamItem::Event(message) => StreamMessage::Event {
+            seq: message.seq,
+            event: board_event(&message.event).unwrap_or(DisplayEvent::Other),
+        },
+        StreamItem::Unreadable(seq) => StreamMessage::Event {
+            seq: *seq,
+            event: DisplayEvent::Other,
+        },
+    }
+}
+
+/// What the board takes of a public event; `None` for a ticket number that
+/// does not read as one.
+fn board_event(event: &PublicEvent) -> Option<DisplayEvent> {
+    use DisplayEvent as D;
+    use PublicEvent as P;
+    let number = |n: &str| n.parse::<TicketNumber>().ok();
+    Some(match event {
+        P::TicketCalled {
+            number: n,
+            counter,
+            at,
+            ..
+        } => D::TicketCalled {
+            number: number(n)?,
+            counter: *counter,
+            at: *at,
+        },
+        P::TicketRecalled {
+            number: n,
+            counter,
+            at,
+            ..
+        } => D::TicketRecalled {
+            number: number(n)?,
+            counter: *counter,
+            at: *at,
+        },
+        P::TicketStarted {
+            number: n, counter, ..
+        } => D::TicketStarted {
+            number: number(n)?,
+            counter: *counter,
+        },
+        P::TicketFinished {
+            number: n, counter, ..
+        } => D::TicketFinished {
+            number: number(n)?,
+            counter: *counter,
+        },
+        P::TicketNoShow {
+            number: n, counter, ..
+        } => D::TicketNoShow {
+            number: number(n)?,
+            counter: *counter,
+        },
+        P::TicketTransferred {
+            number: n,
+            from_counter,
+            ..
+        } => D::TicketTransferred {
+            number: number(n)?,
+            from_counter: *from_counter,
+        },
+        P::CounterPaused {
+            counter, reason, ..
+        } => D::CounterPaused {
+            counter: *counter,
+            reason: reason.clone(),
+        },
+        P::CounterResumed { counter, .. } => D::CounterResumed { counter: *counter },
+        P::CounterOpened { counter, .. } => D::CounterOpened { counter: *counter },
+        P::CounterClosed { counter, .. } => D::CounterClosed { counter: *counter },
+        P::DayRolledOver { .. } => D::DayRolledOver,
+        P::TicketIssued { .. } | P::TicketReactivated { .. } => D::Other,
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
     use crate::api::EventMessage;
 
-    /// A call as a device sees it on the stream: the staff view, with more
-    /// than the wall needs.
-    fn called(seq: i64, number: &str, counter: u32) -> StreamItem {
+    fn at() -> chrono::DateTime<chrono::Utc> {
+        "2026-03-02T02:00:00Z".parse().unwrap()
+    }
+
+    fn message(seq: i64, event: PublicEvent) -> StreamItem<PublicEvent> {
         StreamItem::Event(EventMessage {
             seq,
-            at: "2026-03-02T02:00:00Z".parse().unwrap(),
-            actor: Some("staff:1001".into()),
-            event: json!({
-                "kind": "ticket_called", "ticket": "t1", "number": number, "queue": "A",
-                "counter": counter, "staff": "1001", "at": "2026-03-02T02:00:00Z",
-                "priority_streak": 0, "out_of_turn": null,
-            }),
+            at: at(),
+            actor: None,
+            event,
         })
     }
 
-    fn issued(seq: i64) -> StreamItem {
-        StreamItem::Event(EventMessage {
-            seq,
-            at: "2026-03-02T02:00:00Z".parse().unwrap(),
-            actor: None,
-            event: json!({"kind": "ticket_issued", "ticket": {"number": "A009"}}),
-        })
+    fn called(seq: i64, number: &str, counter: u32) -> StreamItem<PublicEvent> {
+        let event = PublicEvent::TicketCalled {
+            number: number.into(),
+            queue: "A".into(),
+            counter,
+            at: at(),
+        };
+        message(seq, event)
+    }
+
+    fn issued(seq: i64) -> StreamItem<PublicEvent> {
+        let event = PublicEvent::TicketIssued {
+            number: "A009".into(),
+            queue: "A".into(),
+            priority: false,
+            at: at(),
+        };
+        message(seq, event)
     }
 
     fn wall() -> WallModel {
@@ -131,5 +216,170 @@ mod tests {
             Some("A002")
         );
         assert!(wall.receive(called(3, "A003", 1)).is_some());
+    }
+
+    #[test]
+    fn what_the_wall_cannot_read_still_moves_it_on() {
+        let mut wall = wall();
+        wall.receive(StreamItem::CaughtUp(0));
+        assert_eq!(wall.receive(called(1, "not a number", 1)), None);
+        assert_eq!(wall.receive(StreamItem::Unreadable(2)), None);
+        assert_eq!(wall.board.last_seq(), 2);
+        assert_eq!(wall.board.newest(), None);
+        assert!(wall.receive(called(3, "A001", 1)).is_some());
+    }
+
+    /// Each public event reaches the board as what it says; `number` and
+    /// `counter` stand for A001 and 1.
+    fn reaches_the_board(cases: Vec<(PublicEvent, DisplayEvent)>) {
+        for (event, expected) in cases {
+            let item = message(1, event);
+            let read = board_message(&item);
+            assert_eq!(
+                read,
+                StreamMessage::Event {
+                    seq: 1,
+                    event: expected
+                },
+                "{item:?}"
+            );
+        }
+    }
+
+    fn a001() -> TicketNumber {
+        "A001".parse().unwrap()
+    }
+
+    #[test]
+    fn calls_and_tickets_reach_the_board_as_themselves() {
+        let (n, number) = (|| "A001".to_owned(), a001());
+        reaches_the_board(vec![
+            (
+                PublicEvent::TicketIssued {
+                    number: n(),
+                    queue: "A".into(),
+                    priority: false,
+                    at: at(),
+                },
+                DisplayEvent::Other,
+            ),
+            (
+                PublicEvent::TicketCalled {
+                    number: n(),
+                    queue: "A".into(),
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::TicketCalled {
+                    number,
+                    counter: 1,
+                    at: at(),
+                },
+            ),
+            (
+                PublicEvent::TicketRecalled {
+                    number: n(),
+                    counter: 1,
+                    at: at(),
+                    recalls: 1,
+                },
+                DisplayEvent::TicketRecalled {
+                    number,
+                    counter: 1,
+                    at: at(),
+                },
+            ),
+            (
+                PublicEvent::TicketNoShow {
+                    number: n(),
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::TicketNoShow { number, counter: 1 },
+            ),
+            (
+                PublicEvent::TicketReactivated {
+                    number: n(),
+                    at: at(),
+                },
+                DisplayEvent::Other,
+            ),
+            (
+                PublicEvent::TicketStarted {
+                    number: n(),
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::TicketStarted { number, counter: 1 },
+            ),
+            (
+                PublicEvent::TicketFinished {
+                    number: n(),
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::TicketFinished { number, counter: 1 },
+            ),
+        ]);
+    }
+
+    #[test]
+    fn counters_and_the_day_reach_the_board_as_themselves() {
+        let day = at().date_naive();
+        reaches_the_board(vec![
+            (
+                PublicEvent::TicketTransferred {
+                    number: "A001".into(),
+                    from_counter: 1,
+                    to_queue: "B".into(),
+                    to_counter: None,
+                    at: at(),
+                },
+                DisplayEvent::TicketTransferred {
+                    number: a001(),
+                    from_counter: 1,
+                },
+            ),
+            (
+                PublicEvent::CounterPaused {
+                    counter: 1,
+                    reason: "午休".into(),
+                    at: at(),
+                },
+                DisplayEvent::CounterPaused {
+                    counter: 1,
+                    reason: "午休".into(),
+                },
+            ),
+            (
+                PublicEvent::CounterResumed {
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::CounterResumed { counter: 1 },
+            ),
+            (
+                PublicEvent::CounterOpened {
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::CounterOpened { counter: 1 },
+            ),
+            (
+                PublicEvent::CounterClosed {
+                    counter: 1,
+                    at: at(),
+                },
+                DisplayEvent::CounterClosed { counter: 1 },
+            ),
+            (
+                PublicEvent::DayRolledOver {
+                    from: day,
+                    to: day.succ_opt().unwrap(),
+                    at: at(),
+                },
+                DisplayEvent::DayRolledOver,
+            ),
+        ]);
     }
 }

@@ -361,7 +361,7 @@ fn connect(window: &KioskWindow, kiosk: &Rc<Kiosk>) {
         k.refresh();
     }));
     adapter.on_take_ticket(with(|k| {
-        let code = k.model.borrow().current_guide().map(|g| g.code.0.clone());
+        let code = k.model.borrow().current_guide().map(|g| g.code.clone());
         if let Some(service) = code {
             k.take_ticket(TicketRequest {
                 service: Some(service),

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
+use crate::api::Guide;
 use crate::api::{IssuedTicket, QueueInfo};
 use crate::apps::catalogue::Known;
 use crate::domain::case::{CASE_NUMBER_DIGITS, is_case_number};
-use crate::domain::guide::Guide;
 
 /// Hits shown for a search: a screenful and then some.
 const MAX_RESULTS: usize = 30;

@@ -9,8 +9,8 @@ use slint::{
 
 use super::model::{KioskModel, Screen};
 use super::texts::Lang;
+use crate::api::Guide;
 use crate::config::kiosk::KioskSettings;
-use crate::domain::guide::Guide;
 use crate::ui::{
     DepartmentTile, GuideRow, GuideView, KioskAdapter, KioskScreen, KioskWindow, MaterialRow,
     QueueChoice, Theme, TicketView,
@@ -46,7 +46,7 @@ pub fn show(
             .map_or_else(|| code.to_owned(), |d| d.short_name.clone())
     };
     let row = |g: &Guide| GuideRow {
-        code: g.code.0.as_str().into(),
+        code: g.code.as_str().into(),
         name: g.name.as_str().into(),
         detail: lang.guide_row(g, &department_name(&g.department)).into(),
     };
@@ -72,7 +72,7 @@ pub fn show(
     a.set_queues(model(
         m.queues
             .iter()
-            .filter(|q| q.kind == crate::domain::setup::QueueKind::Service)
+            .filter(|q| q.kind == crate::api::QueueKind::Service)
             .map(|q| QueueChoice {
                 prefix: q.prefix.as_str().into(),
                 name: q.name.as_str().into(),
@@ -84,7 +84,7 @@ pub fn show(
     a.set_pickup_available(
         m.queues
             .iter()
-            .any(|q| q.kind == crate::domain::setup::QueueKind::Pickup),
+            .any(|q| q.kind == crate::api::QueueKind::Pickup),
     );
     a.set_departments(model(
         known
@@ -175,7 +175,7 @@ pub fn show(
 
 fn guide_view(g: &Guide, department: &str, lang: Lang) -> GuideView {
     GuideView {
-        code: g.code.0.as_str().into(),
+        code: g.code.as_str().into(),
         name: g.name.as_str().into(),
         department: department.into(),
         facts: strings(&lang.facts(g)),

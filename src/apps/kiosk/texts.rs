@@ -5,8 +5,8 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
+use crate::api::{Guide, ItemKind, Material};
 use crate::api::{IssuedTicket, QueueInfo};
-use crate::domain::guide::{Guide, ItemKind, Material};
 
 /// Picks the Chinese or the English.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

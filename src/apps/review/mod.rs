@@ -17,11 +17,10 @@ use crate::api::{
     DecisionRequest, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, QueueInfo,
     SessionInfo, SessionRequest, Supervision,
 };
+use crate::api::{Role, Verdict};
 use crate::apps::{callback, spawn};
 use crate::client::{Client, ClientError};
 use crate::domain::policy::{Workplace, workplace};
-use crate::domain::rating::Verdict;
-use crate::domain::setup::Role;
 use crate::ui::{ReviewAdapter, ReviewWindow};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +70,7 @@ impl Default for ReviewModel {
 
 /// Where a role works in the back office, if it does.
 pub fn page_for(role: Role) -> Option<Page> {
-    match workplace(role) {
+    match workplace(role.into()) {
         Workplace::Inbox => Some(Page::Inbox),
         Workplace::Supervision => Some(Page::Supervisor),
         Workplace::Counter => None,

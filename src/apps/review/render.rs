@@ -5,9 +5,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{Page, ReviewModel};
-use crate::api::{CaseAct, CaseView, CounterState};
-use crate::domain::case::CaseState;
-use crate::domain::deadline::Card;
+use crate::api::{Card, CaseAct, CaseState, CaseView, CounterState};
 use crate::domain::rating::score_label;
 use crate::ui::{
     CaseRow, CounterRow, DetailLine, RectRow, ReviewAdapter, ReviewScreen, ReviewWindow,

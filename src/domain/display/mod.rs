@@ -1,16 +1,20 @@
 //! The display wall's rules: what the wall shows after any sequence of public
 //! events, and which calls are new enough to flash and announce.
 //!
-//! [`DisplayBoard`] folds the public event stream (`GET /api/v1/events`) into
-//! what the wall shows: the newest call, the last [`RECENT_CALLS`] calls and
-//! each counter's state. Calls replayed from the log before the stream's
-//! `caught_up` notice, or seen before, update the wall but are never
-//! announced: a display that reconnects after a hub restart or a network loss
-//! shows what it missed without shouting old numbers as new ones.
+//! [`DisplayBoard`] folds the hall's public events, in the order of the
+//! event log, into what the wall shows: the newest call, the last
+//! [`RECENT_CALLS`] calls and each counter's state. Calls replayed from the
+//! log before the stream has caught up, or seen before, update the wall but
+//! are never announced: a display that reconnects after a hub restart or a
+//! network loss shows what it missed without shouting old numbers as new
+//! ones. A log that ends below what the wall has seen was started over (a
+//! new database): the wall starts over with it.
 //!
-//! This is the single reference for the wall's rules: the Slint display app
-//! uses it directly, and the web page at `/display` mirrors it in JavaScript.
-//! [`voice`] holds the words announced and the order they are spoken in.
+//! This is the single reference for the wall's rules. It knows nothing of
+//! the wire: the Slint display app turns the public stream's events into
+//! [`StreamMessage`]s, and the web page at `/display` mirrors these rules in
+//! JavaScript. [`voice`] holds the words announced and the order they are
+//! spoken in.
 
 pub mod voice;
 
@@ -18,8 +22,6 @@ pub mod voice;
 mod tests;
 
 use std::collections::{BTreeMap, VecDeque};
-
-use serde::Deserialize;
 
 use super::ids::{CounterNo, TicketNumber, Timestamp};
 
@@ -30,10 +32,8 @@ pub const RECENT_CALLS: usize = 8;
 /// screen's own clock from when the call arrived.
 pub const FLASH_SECONDS: u32 = 6;
 
-/// An event of the public stream, as far as the wall cares. Kinds the wall
-/// has no use for, and kinds added later, read as [`DisplayEvent::Other`].
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// A public event, as far as the wall cares.
+#[derive(Clone, Debug, PartialEq)]
 pub enum DisplayEvent {
     TicketCalled {
         number: TicketNumber,
@@ -78,7 +78,8 @@ pub enum DisplayEvent {
     },
     /// A new business day: the wall starts empty.
     DayRolledOver,
-    #[serde(other)]
+    /// An event the wall shows nothing of, or cannot read: it still counts
+    /// in the sequence.
     Other,
 }
 
@@ -87,43 +88,8 @@ pub enum DisplayEvent {
 pub enum StreamMessage {
     /// An event of the log, by its sequence number.
     Event { seq: i64, event: DisplayEvent },
-    /// The replay is over: `seq` is the last event replayed, and what follows
-    /// is live.
+    /// The replay is over: the log ends at `seq`, and what follows is live.
     CaughtUp { seq: i64 },
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Wire {
-    Notice {
-        #[serde(rename = "type")]
-        notice: Notice,
-        seq: i64,
-    },
-    Event {
-        seq: i64,
-        event: DisplayEvent,
-    },
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Notice {
-    CaughtUp,
-}
-
-impl StreamMessage {
-    /// Reads one text frame of the stream; `None` for anything else, which
-    /// a display ignores.
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match serde_json::from_str(text).ok()? {
-            Wire::Notice {
-                notice: Notice::CaughtUp,
-                seq,
-            } => StreamMessage::CaughtUp { seq },
-            Wire::Event { seq, event } => StreamMessage::Event { seq, event },
-        })
-    }
 }
 
 /// A call as the wall shows it.
@@ -179,18 +145,15 @@ pub struct DisplayBoard {
 impl DisplayBoard {
     /// An empty wall for a hall with these counters (number, name).
     pub fn new(counters: impl IntoIterator<Item = (CounterNo, String)>) -> Self {
-        let names: BTreeMap<_, _> = counters.into_iter().collect();
-        let counters = names
-            .keys()
-            .map(|&n| (n, CounterStatus::default()))
-            .collect();
-        Self {
-            names,
+        let mut board = Self {
+            names: counters.into_iter().collect(),
             recent: VecDeque::new(),
-            counters,
+            counters: BTreeMap::new(),
             seen: 0,
             live: false,
-        }
+        };
+        board.start_over();
+        board
     }
 
     /// The stream is being opened or reopened: until its `caught_up`
@@ -211,15 +174,32 @@ impl DisplayBoard {
 
     /// Takes one message of the stream; returns the call to flash and
     /// announce, if it is one.
+    ///
+    /// A replay that ends below the last sequence seen comes from a log that
+    /// started over: the wall forgets everything and waits for that log to
+    /// be read again from the start ([`DisplayBoard::last_seq`] is then 0).
     pub fn receive(&mut self, message: StreamMessage) -> Option<Call> {
         match message {
+            StreamMessage::CaughtUp { seq } if seq < self.seen => self.start_over(),
             StreamMessage::CaughtUp { seq } => {
                 self.live = true;
-                self.seen = self.seen.max(seq);
-                None
+                self.seen = seq;
             }
-            StreamMessage::Event { seq, event } => self.apply(seq, &event),
+            StreamMessage::Event { seq, event } => return self.apply(seq, &event),
         }
+        None
+    }
+
+    /// Empties the wall, as new, to read a new log from its start.
+    fn start_over(&mut self) {
+        self.recent.clear();
+        self.counters = self
+            .names
+            .keys()
+            .map(|&n| (n, CounterStatus::default()))
+            .collect();
+        self.seen = 0;
+        self.live = false;
     }
 
     /// Folds one event into the wall. An event at or below the last

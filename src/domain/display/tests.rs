@@ -233,42 +233,55 @@ fn a_new_day_clears_the_wall() {
 }
 
 #[test]
-fn stream_messages_parse_from_the_public_json() {
-    let call = r#"{"seq":7,"at":"2026-03-02T02:00:00Z","event":{"kind":"ticket_called","number":"A001","queue":"A","counter":3,"at":"2026-03-02T02:00:00Z"}}"#;
-    assert_eq!(
-        StreamMessage::parse(call),
-        Some(StreamMessage::Event {
-            seq: 7,
-            event: DisplayEvent::TicketCalled {
-                number: num("A001"),
-                counter: 3,
-                at: at(0)
-            }
-        })
+fn a_log_that_ends_below_what_was_seen_starts_the_wall_over() {
+    let mut b = live_board();
+    b.apply(1, &called("A001", 1)).unwrap();
+    b.apply(2, &DisplayEvent::CounterOpened { counter: 12 });
+    b.apply(
+        3,
+        &DisplayEvent::CounterPaused {
+            counter: 2,
+            reason: "午休".into(),
+        },
     );
+    b.receive(StreamMessage::CaughtUp { seq: 7 });
+
+    // The hub comes back on a new database with two events of its own.
+    b.connecting();
+    assert_eq!(b.receive(StreamMessage::CaughtUp { seq: 2 }), None);
+    assert_eq!(b.newest(), None, "the old log's calls are gone");
+    assert_eq!(b.counters().count(), 3, "and the counters it alone knew");
+    assert!(b.counters().all(|(_, s)| *s == CounterStatus::default()));
+    assert_eq!(b.last_seq(), 0, "the new log is read from its start");
+    assert!(!b.is_live(), "what comes next is its replay");
+
+    assert_eq!(b.apply(1, &called("A001", 2)), None, "replayed, not new");
+    assert_eq!(b.apply(2, &called("A002", 3)), None);
+    b.receive(StreamMessage::CaughtUp { seq: 2 });
+    assert!(b.is_live());
+    let call = b
+        .apply(3, &called("A003", 1))
+        .expect("a live call of the new log");
+    assert_eq!(call.seq, 3);
     assert_eq!(
-        StreamMessage::parse(r#"{"type":"caught_up","seq":12}"#),
-        Some(StreamMessage::CaughtUp { seq: 12 })
+        listed(&b),
+        [
+            ("A003".into(), 1, false),
+            ("A002".into(), 3, false),
+            ("A001".into(), 2, false)
+        ]
     );
-    let issued = r#"{"seq":8,"at":"2026-03-02T02:00:00Z","event":{"kind":"ticket_issued","number":"A002","queue":"A"}}"#;
-    assert_eq!(
-        StreamMessage::parse(issued),
-        Some(StreamMessage::Event {
-            seq: 8,
-            event: DisplayEvent::Other
-        })
-    );
-    let rolled = r#"{"seq":9,"at":"2026-03-02T18:00:00Z","event":{"kind":"day_rolled_over","from":"2026-03-02","to":"2026-03-03","at":"2026-03-02T18:00:00Z"}}"#;
-    assert!(matches!(
-        StreamMessage::parse(rolled),
-        Some(StreamMessage::Event {
-            event: DisplayEvent::DayRolledOver,
-            ..
-        })
-    ));
-    for junk in ["", "[]", r#"{"type":"hello","seq":1}"#, r#"{"seq":1}"#] {
-        assert_eq!(StreamMessage::parse(junk), None, "{junk}");
-    }
+}
+
+#[test]
+fn a_log_that_ends_where_the_wall_is_changes_nothing() {
+    let mut b = live_board();
+    b.apply(1, &called("A001", 1)).unwrap();
+    b.connecting();
+    b.receive(StreamMessage::CaughtUp { seq: 1 });
+    assert_eq!(listed(&b), [("A001".into(), 1, false)]);
+    assert_eq!(b.last_seq(), 1);
+    assert!(b.is_live());
 }
 
 #[test]
