@@ -218,7 +218,7 @@ async fn board_from_the_stream(hub: &TestHub) -> Vec<(String, u32)> {
         hub.url.replace("http://", "ws://")
     );
     let mut socket = tokio_tungstenite::connect_async(url).await.unwrap().0;
-    let counters = hub.hub.config.setup.counters.iter();
+    let counters = hub.hub.config().setup.counters.iter();
     let mut board = DisplayBoard::new(counters.map(|c| (c.number, c.name.clone())));
     board.connecting();
     while !board.is_live() {
@@ -270,7 +270,7 @@ async fn the_wall_shows_calls_live_flashes_recalls_and_survives_a_hub_restart() 
     assert_eq!(wall.number, "A001");
     assert_eq!(wall.recent, [("A001".to_owned(), 1)]);
     assert!(!wall.flashing && wall.flash_seq == 0 && wall.announced.is_none());
-    let config = &hub.hub.config;
+    let config = hub.hub.config();
     assert_eq!(wall.hall, config.setup.name);
     assert!(wall.notice.contains(&config.notices[0]), "{}", wall.notice);
     assert_eq!(wall.waiting_a.as_deref(), Some("3 人"));

@@ -126,7 +126,7 @@ impl TestHub {
 
     /// Starts a stopped hub again on the same database, clock and address.
     pub async fn start_again(&self) -> Self {
-        let config = self.hub.config.as_ref().clone();
+        let config = self.hub.config().clone();
         let addr = self.url.trim_start_matches("http://").parse().unwrap();
         Self::start_at(config, self.clock.clone(), self.dir.clone(), addr).await
     }
