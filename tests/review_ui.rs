@@ -274,7 +274,7 @@ async fn supervisor(
     let clerk = world
         .hub
         .hub
-        .config
+        .config()
         .setup
         .staff
         .iter()
