@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::params;
 use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -266,20 +265,10 @@ pub fn baseline(dir: &Path, time: Duration) -> anyhow::Result<f64> {
         .prefix("yimen-baseline-")
         .suffix(".db")
         .tempfile_in(dir)?;
-    let conn = rusqlite::Connection::open(file.path())?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.execute_batch("CREATE TABLE tickets (id TEXT PRIMARY KEY, number INTEGER NOT NULL, issued_at_ms INTEGER NOT NULL)")?;
-    let started = Instant::now();
-    let mut n: i64 = 0;
-    while started.elapsed() < time {
-        n += 1;
-        conn.execute(
-            "INSERT INTO tickets (id, number, issued_at_ms) VALUES (?1, ?2, ?3)",
-            params![format!("{n:032x}"), n, n],
-        )?;
-    }
-    Ok(n as f64 / started.elapsed().as_secs_f64())
+    Ok(crate::store::baseline::inserts_per_second(
+        file.path(),
+        time,
+    )?)
 }
 
 #[cfg(test)]

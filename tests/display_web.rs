@@ -298,7 +298,7 @@ async fn the_wall_shows_calls_live_flashes_recalls_and_survives_a_hub_restart() 
     assert_eq!(wall.number, "A001");
     assert_eq!(wall.recent, [("A001".to_owned(), 1)]);
     assert!(!wall.flashing && wall.flash_seq == 0 && wall.announced.is_none());
-    let config = &hub.hub.config;
+    let config = hub.hub.config();
     assert_eq!(wall.hall, config.setup.name);
     assert!(wall.notice.contains(&config.notices[0]), "{}", wall.notice);
     assert_eq!(wall.waiting_a.as_deref(), Some("3 人"));

@@ -304,7 +304,7 @@ async fn supervisor(
     let clerk = world
         .hub
         .hub
-        .config
+        .config()
         .setup
         .staff
         .iter()

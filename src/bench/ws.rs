@@ -123,7 +123,7 @@ pub async fn run(config: Config, plan: &WsPlan) -> anyhow::Result<WsReport> {
     let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
     let running = crate::hub::open(config, &dir.path().join("bench.db"), Arc::new(SystemClock))
         .context("cannot start the hub")?;
-    let commits = watch_commits(running.hub().shared.events.subscribe());
+    let commits = watch_commits(running.hub().subscribe());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();

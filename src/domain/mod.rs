@@ -11,7 +11,9 @@
 //! - `alerts`: devices asking for a person;
 //! - `applicant`, `case`, `case_flow`, `deadline`, `timeliness`: cases from
 //!   intake to pickup, on working-day deadlines, and whether they keep them;
-//! - `rating`: 好差评 and the rectification of bad reviews;
+//! - `rating`: 好差评, which ticket a counter's keypad rates, and the
+//!   rectification of bad reviews;
+//! - `counter_display`: what the LED screen above a counter shows;
 //! - `display`: the display wall: what it shows and what it announces;
 //! - `policy`: who may do what now, and see what.
 
@@ -20,6 +22,7 @@ pub mod applicant;
 pub mod calendar;
 pub mod case;
 pub mod case_flow;
+pub mod counter_display;
 pub mod deadline;
 pub mod display;
 pub mod error;

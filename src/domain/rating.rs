@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::hall::Hall;
 use super::ids::{CounterNo, ServiceCode, StaffId, TicketId, Timestamp};
+use super::ticket::TicketState;
 
 /// What was rated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +43,36 @@ pub fn score_label(score: u8) -> &'static str {
     }
 }
 
+/// Why a press on a counter's rating keypad (评价器) rates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeypadRefusal {
+    /// No ticket finished at the counter today waits for a rating.
+    NothingToRate,
+    /// The ticket finished last at the counter has its rating already.
+    AlreadyRated,
+}
+
+/// The ticket a key press at `counter` rates: the one finished there most
+/// recently today, if it has no rating yet. An older ticket is never rated
+/// in its place, so a second press cannot rate the citizen before.
+///
+/// # Errors
+/// [`KeypadRefusal::NothingToRate`] when nothing has finished at the
+/// counter today; [`KeypadRefusal::AlreadyRated`] when the last one has its
+/// rating.
+pub fn ticket_to_rate(hall: &Hall, counter: CounterNo) -> Result<TicketId, KeypadRefusal> {
+    let last = hall
+        .tickets()
+        .filter(|t| t.state == TicketState::Finished && t.counter == Some(counter))
+        .filter(|t| t.day == hall.day())
+        .max_by_key(|t| (t.finished_at, t.order))
+        .ok_or(KeypadRefusal::NothingToRate)?;
+    if last.rated {
+        return Err(KeypadRefusal::AlreadyRated);
+    }
+    Ok(last.id.clone())
+}
+
 /// Scores at or below this open a rectification.
 pub const BAD_REVIEW: u8 = 2;
 
@@ -73,7 +105,7 @@ pub struct Closure {
 /// Longest comment taken, in characters.
 const MAX_COMMENT_CHARS: usize = 200;
 
-impl super::hall::Hall {
+impl Hall {
     /// Records a rating of a finished ticket of today or a finished case;
     /// a bad one opens a rectification for the hall's supervisor.
     ///
@@ -105,7 +137,7 @@ impl super::hall::Hall {
         let (counter, staff, service, department) = match &subject {
             RatingSubject::Ticket(id) => {
                 let t = self.tickets.get(id).ok_or(QueueError::UnknownTicket)?;
-                if t.state != super::ticket::TicketState::Finished {
+                if t.state != TicketState::Finished {
                     return Err(QueueError::NotRateable);
                 }
                 if t.rated {
@@ -205,5 +237,49 @@ impl super::hall::Hall {
 
     pub fn rectifications(&self) -> impl Iterator<Item = &Rectification> {
         self.rectifications.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::test_hall::{act, at, call, call_and_serve, hall, issue, log_in};
+
+    /// Issues a ticket of queue A, serves it at `counter` by `who`, and
+    /// returns its id.
+    fn served(hall: &mut Hall, counter: CounterNo, who: &str, secs: i64) -> TicketId {
+        let id = issue(hall, 'A', false, at(secs));
+        call_and_serve(hall, counter, who, at(secs + 60));
+        id
+    }
+
+    #[test]
+    fn a_key_press_rates_the_ticket_finished_last_at_that_counter() {
+        let mut hall = hall();
+        log_in(&mut hall, "1001", 1, at(0));
+        log_in(&mut hall, "1002", 2, at(0));
+        assert_eq!(ticket_to_rate(&hall, 1), Err(KeypadRefusal::NothingToRate));
+        let first = served(&mut hall, 1, "1001", 600);
+        assert_eq!(ticket_to_rate(&hall, 1), Ok(first.clone()));
+        assert_eq!(ticket_to_rate(&hall, 2), Err(KeypadRefusal::NothingToRate));
+        let at_two = served(&mut hall, 2, "1002", 1200);
+        let second = served(&mut hall, 1, "1001", 1800);
+        assert_eq!(ticket_to_rate(&hall, 1), Ok(second.clone()));
+        assert_eq!(ticket_to_rate(&hall, 2), Ok(at_two));
+        act(&mut hall, |h| {
+            h.rate(RatingSubject::Ticket(second), 5, None, at(2400))
+        });
+        // The first citizen is gone: a second press must not rate them.
+        assert_eq!(ticket_to_rate(&hall, 1), Err(KeypadRefusal::AlreadyRated));
+        assert!(!hall.ticket(&first).unwrap().rated);
+    }
+
+    #[test]
+    fn a_ticket_called_but_not_finished_is_not_rated() {
+        let mut hall = hall();
+        log_in(&mut hall, "1001", 1, at(0));
+        issue(&mut hall, 'A', false, at(60));
+        call(&mut hall, 1, "1001", at(120));
+        assert_eq!(ticket_to_rate(&hall, 1), Err(KeypadRefusal::NothingToRate));
     }
 }

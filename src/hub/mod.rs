@@ -5,7 +5,8 @@
 //! - `catalogue`, `tickets`, `sessions`, `counters`: the routes;
 //! - `stream`: the WebSocket event stream;
 //! - `display`: the display wall as a web page;
-//! - `readers`: read-only database queries;
+//! - `devices`: the counter devices, fed views and answered key presses;
+//! - `readers`: read-only database queries, run off the async workers;
 //! - `openapi`: the API document;
 //! - `clock`: where time comes from.
 //!
@@ -19,6 +20,7 @@ mod cases;
 mod catalogue;
 pub mod clock;
 mod counters;
+mod devices;
 mod display;
 pub mod error;
 mod openapi;
@@ -64,22 +66,42 @@ pub struct HubShared {
     pub events: broadcast::Sender<Arc<WireEvent>>,
 }
 
-/// Everything a request handler needs.
+/// Everything a request handler needs. Its fields are the hub's own; from
+/// outside, a hub is served (see [`Running`]) and looked at through a few
+/// read-only methods, so that nothing but the hub's handlers writes.
 pub struct Hub {
-    pub config: Arc<Config>,
-    pub shared: Arc<HubShared>,
-    pub writer: Writer,
+    /// The hall's configuration, as validated at start-up.
+    config: Arc<Config>,
+    /// The committed hall and the committed events' broadcast.
+    shared: Arc<HubShared>,
+    /// The only way to change the hall.
+    writer: Writer,
+    /// Queries that need the database rather than the committed hall.
     readers: Readers,
-    pub clock: Arc<dyn Clock>,
+    /// Where time comes from: the system's, or a test's.
+    clock: Arc<dyn Clock>,
     device_keys: DeviceKeys,
     /// Turns true when the hub is stopping; event streams end then.
     shutdown: watch::Receiver<bool>,
 }
 
 impl Hub {
-    /// Reads the committed hall.
+    /// The hall as of the last commit: what readers see. Hold the guard
+    /// briefly; the writer waits for it to publish the next commit.
     pub fn hall(&self) -> std::sync::RwLockReadGuard<'_, Hall> {
         self.shared.hall.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The configuration the hub runs, such as a test's to restart with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Every event from the next commit on, as the staff stream sends it:
+    /// for benchmarks and tests that wait for commits. A receiver that
+    /// falls behind is told so and should read the log instead.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<WireEvent>> {
+        self.shared.events.subscribe()
     }
 }
 
@@ -121,6 +143,7 @@ pub fn open(config: Config, db: &Path, clock: Arc<dyn Clock>) -> Result<Running,
 }
 
 impl Running {
+    /// The hub, to look at while it serves.
     pub fn hub(&self) -> Arc<Hub> {
         self.hub.clone()
     }
@@ -138,7 +161,7 @@ impl Running {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let ticker = tokio::spawn(tick(self.hub.clone()));
-        let devices = crate::devices::counter::start(&self.hub);
+        let devices = devices::start(&self.hub);
         let stop = self.stop.clone();
         let served = axum::serve(listener, router(self.hub.clone()))
             .with_graceful_shutdown(async move {

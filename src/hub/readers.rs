@@ -1,11 +1,10 @@
 //! Read-only connections for queries that need the database rather than the
-//! committed hall: the event log and tickets of earlier days. Queries run on
-//! the blocking pool, never on the async workers.
+//! committed hall: the event log and tickets of earlier days. The queries
+//! are the store's; they run on the blocking pool, never on the async
+//! workers.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
-
-use rusqlite::Connection;
 
 use super::error::HubError;
 use crate::api::{CaseHistoryEntry, RatingCount, RatingSummary};
@@ -14,7 +13,7 @@ use crate::domain::ids::TicketId;
 use crate::domain::ticket::Ticket;
 use crate::store::events::StoredEvent;
 use crate::store::ratings::{self, RatedBy};
-use crate::store::{self, StoreError};
+use crate::store::{self, Connection, StoreError};
 
 /// Idle connections kept for reuse.
 const KEEP: usize = 8;
@@ -83,20 +82,16 @@ impl Readers {
     /// Every event of one case, oldest first.
     pub async fn case_history(&self, number: String) -> Result<Vec<CaseHistoryEntry>, HubError> {
         self.with(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT seq, at_ms, actor, kind FROM events
-                 WHERE kind LIKE 'case_%' AND json_extract(payload, '$.case.number') = ?1 ORDER BY seq",
-            )?;
-            let rows = stmt.query_map([&number], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-            })?;
-            rows.map(|row| {
-                let (seq, at_ms, actor, kind) = row?;
-                let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at_ms)
-                    .ok_or_else(|| StoreError::Corrupt(format!("event {seq} has a bad time")))?;
-                Ok(CaseHistoryEntry { seq, at, actor, kind })
-            })
-            .collect()
+            let steps = store::events::case_history(conn, &number)?;
+            Ok(steps
+                .into_iter()
+                .map(|step| CaseHistoryEntry {
+                    seq: step.seq,
+                    at: step.at,
+                    actor: step.actor,
+                    kind: step.kind,
+                })
+                .collect())
         })
         .await
     }

@@ -7,7 +7,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::HubShared;
@@ -18,7 +17,7 @@ use crate::domain::hall::Hall;
 use crate::domain::ids::{Actor, Timestamp};
 use crate::domain::setup::HallSetup;
 use crate::store::events::{self, Chain, StoredEvent};
-use crate::store::{self, StoreError};
+use crate::store::{self, Connection, StoreError};
 
 /// Commands taken into one transaction at most.
 const MAX_BATCH: usize = 512;
@@ -214,7 +213,7 @@ impl Owner {
         let now = self.clock.now();
         let mut recorded = Vec::new();
         let mut replies = Vec::with_capacity(jobs.len() + 1);
-        if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = self.conn.begin() {
             tracing::error!(error = %e, "cannot begin a transaction");
             for job in jobs {
                 job(None).1(Ok(()));
@@ -232,9 +231,9 @@ impl Owner {
             replies.push(self.run_one(job, now, &mut recorded).1);
         }
         let commit = if recorded.is_empty() {
-            self.conn.execute_batch("ROLLBACK")
+            self.conn.rollback()
         } else {
-            self.conn.execute_batch("COMMIT")
+            self.conn.commit()
         };
         match commit {
             Ok(()) => {
@@ -245,7 +244,7 @@ impl Owner {
             }
             Err(e) => {
                 tracing::error!(error = %e, "commit failed; the batch is undone");
-                let _ = self.conn.execute_batch("ROLLBACK");
+                let _ = self.conn.rollback();
                 self.reload();
                 for reply in replies {
                     reply(Err(HubError::Internal(format!("commit failed: {e}"))));
@@ -261,11 +260,7 @@ impl Owner {
         now: Timestamp,
         recorded: &mut Vec<(StoredEvent, HallEvent)>,
     ) -> (bool, Reply) {
-        if let Err(e) = self
-            .conn
-            .prepare_cached("SAVEPOINT command")
-            .and_then(|mut s| s.execute([]))
-        {
+        if let Err(e) = self.conn.savepoint() {
             tracing::error!(error = %e, "cannot open a savepoint");
             return job(None);
         }
@@ -280,18 +275,10 @@ impl Owner {
         };
         let (keep, reply) = job(Some(&mut batch));
         let dirty = batch.dirty;
-        if keep
-            && self
-                .conn
-                .prepare_cached("RELEASE command")
-                .and_then(|mut s| s.execute([]))
-                .is_ok()
-        {
+        if keep && self.conn.keep_savepoint().is_ok() {
             return (true, reply);
         }
-        let _ = self
-            .conn
-            .execute_batch("ROLLBACK TO command; RELEASE command");
+        let _ = self.conn.undo_savepoint();
         self.chain = before.0;
         recorded.truncate(before.1);
         if dirty {

@@ -1,9 +1,8 @@
 //! The hall's report (运行报表) for one business day or a range of days:
-//! read from the database with plain SQL, computed by pure functions, and
-//! written as one self-contained HTML page with SVG charts and a CSV per
-//! table.
+//! read from the database by [`crate::store::period`], computed by pure
+//! functions, and written as one self-contained HTML page with SVG charts
+//! and a CSV per table.
 //!
-//! - `rows`: the period's tickets, ratings and cases as read from the tables;
 //! - `tables`: waits, service times, queues, days and ratings from those rows;
 //! - `cases`: cases per department and deadline compliance;
 //! - `render`: every table as text, for the page and for CSV;
@@ -20,7 +19,6 @@ pub mod cases;
 mod chart;
 mod html;
 mod render;
-pub mod rows;
 pub mod tables;
 
 use std::collections::{BTreeMap, HashMap};
@@ -28,13 +26,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use crate::config::Config;
 use crate::domain::ids::{CounterNo, QueuePrefix, StaffId};
-use crate::store::StoreError;
+use crate::store::period::RatingRow;
+use crate::store::{Connection, StoreError};
 use cases::DepartmentCases;
-use rows::RatingRow;
 use tables::{DaySummary, HourWaits, QueueDay, Spread};
 
 /// The longest period one report covers.
@@ -54,12 +51,6 @@ pub enum ReportError {
         path: PathBuf,
         source: std::io::Error,
     },
-}
-
-impl From<rusqlite::Error> for ReportError {
-    fn from(e: rusqlite::Error) -> Self {
-        ReportError::Store(StoreError::Sqlite(e))
-    }
 }
 
 /// Business days from `from` to `to`, both included.
@@ -218,7 +209,7 @@ impl Report {
     /// The database cannot be read or holds a row that makes no sense.
     pub fn build(conn: &Connection, config: &Config, period: Period) -> Result<Self, ReportError> {
         let setup = &config.setup;
-        let rows = rows::read(conn, &setup.day_rule, period)?;
+        let rows = crate::store::period::read(conn, &setup.day_rule, period.from, period.to)?;
         let departments: Vec<String> = config.departments.iter().map(|d| d.code.clone()).collect();
         let zone = setup.day_rule.zone;
         Ok(Self {

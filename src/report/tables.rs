@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, Timelike};
 use chrono_tz::Tz;
 
-use super::rows::{RatingRow, TicketRow};
 use crate::domain::ids::{QueuePrefix, Timestamp};
 use crate::domain::rating::BAD_REVIEW;
 use crate::domain::ticket::TicketState;
+use crate::store::period::{RatingRow, TicketRow};
 
 /// How a set of durations in minutes spreads.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

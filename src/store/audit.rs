@@ -8,11 +8,10 @@
 
 use std::fmt;
 
-use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
-use super::StoreError;
 use super::events::row_hash;
+use super::{Connection, StoreError};
 
 /// What a broken chain looks like at the first row that breaks it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,7 +116,7 @@ struct Row {
 /// The log cannot be read at all; a row that reads but makes no sense is a
 /// finding, not an error.
 pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.0.prepare(
         "SELECT seq, at_ms, actor, kind, payload, prev_hash, hash FROM events ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;
@@ -278,7 +277,7 @@ mod tests {
                 .to_string()
                 .starts_with("ok: 5 events, chain intact up to seq 5 (hash ")
         );
-        conn.execute("DELETE FROM events", []).unwrap();
+        conn.0.execute("DELETE FROM events", []).unwrap();
         let empty = verify(&conn).unwrap();
         assert_eq!((empty.verified, empty.head, empty.problem), (0, None, None));
     }
@@ -286,7 +285,8 @@ mod tests {
     #[test]
     fn a_changed_payload_is_found_at_its_row() {
         let (_dir, conn) = log();
-        conn.execute("UPDATE events SET payload = '{\"n\":9}' WHERE seq = 3", [])
+        conn.0
+            .execute("UPDATE events SET payload = '{\"n\":9}' WHERE seq = 3", [])
             .unwrap();
         assert_eq!(breach(&conn), (3, Breach::Changed));
         let report = verify(&conn).unwrap();
@@ -301,14 +301,16 @@ mod tests {
     #[test]
     fn an_edited_link_or_a_hash_of_the_wrong_size_is_a_change() {
         let (_dir, conn) = log();
-        conn.execute(
-            "UPDATE events SET prev_hash = zeroblob(32) WHERE seq = 4",
-            [],
-        )
-        .unwrap();
+        conn.0
+            .execute(
+                "UPDATE events SET prev_hash = zeroblob(32) WHERE seq = 4",
+                [],
+            )
+            .unwrap();
         assert_eq!(breach(&conn), (4, Breach::Changed));
         let (_dir, conn) = log();
-        conn.execute("UPDATE events SET hash = x'00' WHERE seq = 2", [])
+        conn.0
+            .execute("UPDATE events SET hash = x'00' WHERE seq = 2", [])
             .unwrap();
         assert_eq!(breach(&conn), (2, Breach::Changed));
     }
@@ -316,11 +318,13 @@ mod tests {
     #[test]
     fn removed_rows_are_found_where_the_gap_begins() {
         let (_dir, conn) = log();
-        conn.execute("DELETE FROM events WHERE seq IN (2, 3)", [])
+        conn.0
+            .execute("DELETE FROM events WHERE seq IN (2, 3)", [])
             .unwrap();
         assert_eq!(breach(&conn), (2, Breach::Removed));
         let (_dir, conn) = log();
-        conn.execute("DELETE FROM events WHERE seq = 1", [])
+        conn.0
+            .execute("DELETE FROM events WHERE seq = 1", [])
             .unwrap();
         assert_eq!(breach(&conn), (1, Breach::Removed));
     }
@@ -331,26 +335,28 @@ mod tests {
         // Rows 2 and 3 trade places, each keeping its own hashes.
         let copy = "SELECT at_ms, actor, kind, payload, prev_hash, hash FROM events WHERE seq = ?1";
         let read = |seq: i64| {
-            conn.query_row(copy, [seq], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Vec<u8>>(4)?,
-                    r.get::<_, Vec<u8>>(5)?,
-                ))
-            })
-            .unwrap()
+            conn.0
+                .query_row(copy, [seq], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Vec<u8>>(4)?,
+                        r.get::<_, Vec<u8>>(5)?,
+                    ))
+                })
+                .unwrap()
         };
         let (two, three) = (read(2), read(3));
         for (seq, row) in [(2, three), (3, two)] {
-            conn.execute(
-                "UPDATE events SET at_ms = ?2, actor = ?3, kind = ?4, payload = ?5,
+            conn.0
+                .execute(
+                    "UPDATE events SET at_ms = ?2, actor = ?3, kind = ?4, payload = ?5,
                    prev_hash = ?6, hash = ?7 WHERE seq = ?1",
-                params![seq, row.0, row.1, row.2, row.3, row.4, row.5],
-            )
-            .unwrap();
+                    params![seq, row.0, row.1, row.2, row.3, row.4, row.5],
+                )
+                .unwrap();
         }
         assert_eq!(breach(&conn), (2, Breach::InsertedOrReordered));
     }

@@ -2,10 +2,10 @@
 //! changed, removed or slipped in later breaks the chain.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::StoreError;
+use super::{Connection, StoreError};
 use crate::domain::ids::{Actor, Timestamp};
 
 /// Where the log ends: the next row's sequence and the last row's hash.
@@ -20,6 +20,7 @@ impl Chain {
     /// The database cannot be read.
     pub fn load(conn: &Connection) -> Result<Self, StoreError> {
         let last = conn
+            .0
             .query_row(
                 "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
                 [],
@@ -90,19 +91,20 @@ pub fn append(
     let at_ms = at.timestamp_millis();
     let actor = actor.to_string();
     let hash = row_hash(&chain.last_hash, seq, at_ms, &actor, kind, payload);
-    conn.prepare_cached(
-        "INSERT INTO events (seq, at_ms, actor, kind, payload, prev_hash, hash)
+    conn.0
+        .prepare_cached(
+            "INSERT INTO events (seq, at_ms, actor, kind, payload, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        seq,
-        at_ms,
-        actor,
-        kind,
-        payload,
-        &chain.last_hash[..],
-        &hash[..]
-    ])?;
+        )?
+        .execute(params![
+            seq,
+            at_ms,
+            actor,
+            kind,
+            payload,
+            &chain.last_hash[..],
+            &hash[..]
+        ])?;
     *chain = Chain {
         next_seq: seq + 1,
         last_hash: hash,
@@ -122,7 +124,7 @@ pub fn append(
 /// # Errors
 /// The database cannot be read.
 pub fn since(conn: &Connection, after: i64, limit: usize) -> Result<Vec<StoredEvent>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.0.prepare_cached(
         "SELECT seq, at_ms, actor, kind, payload, hash FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![after, limit as i64], |r| {
@@ -147,6 +149,47 @@ pub fn since(conn: &Connection, after: i64, limit: usize) -> Result<Vec<StoredEv
             hash: hash
                 .try_into()
                 .map_err(|_| StoreError::Corrupt(format!("event {seq} has a bad hash")))?,
+        })
+    })
+    .collect()
+}
+
+/// One step in a case's history: when, by whom, and what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseStep {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    /// The event's kind, such as `case_opened`.
+    pub kind: String,
+}
+
+/// Every event of the case numbered `number`, oldest first.
+///
+/// # Errors
+/// The database cannot be read, or holds a row that makes no sense.
+pub fn case_history(conn: &Connection, number: &str) -> Result<Vec<CaseStep>, StoreError> {
+    let mut stmt = conn.0.prepare_cached(
+        "SELECT seq, at_ms, actor, kind FROM events
+         WHERE kind LIKE 'case_%' AND json_extract(payload, '$.case.number') = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([number], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (seq, at_ms, actor, kind) = row?;
+        let at = DateTime::<Utc>::from_timestamp_millis(at_ms)
+            .ok_or_else(|| StoreError::Corrupt(format!("event {seq} has a bad time")))?;
+        Ok(CaseStep {
+            seq,
+            at,
+            actor,
+            kind,
         })
     })
     .collect()

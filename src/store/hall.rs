@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 
-use super::StoreError;
+use super::{Connection, StoreError};
 use crate::domain::case::Case;
 use crate::domain::event::HallEvent;
 use crate::domain::hall::{Hall, LoginRecord, Pause, SavedHall, Session};
@@ -42,6 +42,7 @@ fn bad(column: usize, what: &str) -> rusqlite::Error {
 /// # Errors
 /// The database cannot be read.
 pub fn saved_day(conn: &Connection) -> Result<Option<BusinessDay>, StoreError> {
+    let conn = &conn.0;
     let day: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'day'", [], |r| r.get(0))
         .optional()?;
@@ -57,6 +58,10 @@ pub fn saved_day(conn: &Connection) -> Result<Option<BusinessDay>, StoreError> {
 /// # Errors
 /// The row cannot be written.
 pub fn save_day(conn: &Connection, day: BusinessDay) -> Result<(), StoreError> {
+    write_day(&conn.0, day)
+}
+
+fn write_day(conn: &rusqlite::Connection, day: BusinessDay) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('day', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -71,6 +76,7 @@ pub fn save_day(conn: &Connection, day: BusinessDay) -> Result<(), StoreError> {
 /// # Errors
 /// A row cannot be written.
 pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), StoreError> {
+    let conn = &conn.0;
     if let HallEvent::DayRolledOver {
         to, expired, at, ..
     } = event
@@ -176,7 +182,7 @@ pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), Sto
     Ok(())
 }
 
-fn save_case(conn: &Connection, case: &Case) -> Result<(), StoreError> {
+fn save_case(conn: &rusqlite::Connection, case: &Case) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO cases (number, state, department, service, accepted_on, finished_on, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -201,6 +207,7 @@ fn save_case(conn: &Connection, case: &Case) -> Result<(), StoreError> {
 /// `NotFound` for an unknown number; otherwise the database cannot be read.
 pub fn case(conn: &Connection, number: &str) -> Result<Case, StoreError> {
     let data: String = conn
+        .0
         .prepare_cached("SELECT data FROM cases WHERE number = ?1")?
         .query_row([number], |r| r.get(0))
         .optional()?
@@ -209,7 +216,7 @@ pub fn case(conn: &Connection, number: &str) -> Result<Case, StoreError> {
 }
 
 fn roll_over(
-    conn: &Connection,
+    conn: &rusqlite::Connection,
     to: BusinessDay,
     expired: &[TicketId],
     at: Timestamp,
@@ -226,10 +233,10 @@ fn roll_over(
         "UPDATE counters SET paused_reason = NULL, paused_since_ms = NULL, priority_streak = 0",
         [],
     )?;
-    save_day(conn, to)
+    write_day(conn, to)
 }
 
-fn save_ticket(conn: &Connection, t: &Ticket) -> Result<(), StoreError> {
+fn save_ticket(conn: &rusqlite::Connection, t: &Ticket) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO tickets (id, day, origin_queue, seq, width, queue, service, priority,
            issued_at_ms, order_key, target_counter, state, recalls, counter, staff,
@@ -311,12 +318,13 @@ fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
 /// # Errors
 /// `NotFound` for an unknown id; otherwise the database cannot be read.
 pub fn ticket(conn: &Connection, id: &TicketId) -> Result<Ticket, StoreError> {
-    conn.prepare_cached(&format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"
-    ))?
-    .query_row([&id.0], ticket_from_row)
-    .optional()?
-    .ok_or(StoreError::NotFound)
+    conn.0
+        .prepare_cached(&format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"
+        ))?
+        .query_row([&id.0], ticket_from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Rebuilds the hall on `day` from the saved rows; sessions that expired by
@@ -330,6 +338,7 @@ pub fn load(
     day: BusinessDay,
     now: Timestamp,
 ) -> Result<Hall, StoreError> {
+    let conn = &conn.0;
     let mut saved = SavedHall::default();
     let mut stmt = conn.prepare(&format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE day = ?1"

@@ -1,8 +1,6 @@
 //! Counting ratings: per counter, staff member, service and department.
 
-use rusqlite::Connection;
-
-use super::StoreError;
+use super::{Connection, StoreError};
 
 /// What ratings are counted by.
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +29,7 @@ impl RatedBy {
 /// The database cannot be read.
 pub fn counts(conn: &Connection, by: RatedBy) -> Result<Vec<(String, [u32; 5])>, StoreError> {
     let column = by.column();
-    let mut stmt = conn.prepare_cached(&format!(
+    let mut stmt = conn.0.prepare_cached(&format!(
         "SELECT CAST({column} AS TEXT), score, COUNT(*) FROM ratings
          WHERE {column} IS NOT NULL GROUP BY 1, 2 ORDER BY 1"
     ))?;

@@ -127,7 +127,7 @@ impl TestHub {
 
     /// Starts a stopped hub again on the same database, clock and address.
     pub async fn start_again(&self) -> Self {
-        let config = self.hub.config.as_ref().clone();
+        let config = self.hub.config().clone();
         let addr = self.url.trim_start_matches("http://").parse().unwrap();
         Self::start_at(config, self.clock.clone(), self.dir.clone(), addr).await
     }
@@ -135,7 +135,7 @@ impl TestHub {
     /// Starts a new hub on a new, empty database at a stopped hub's address
     /// and clock: the hall's server replaced, its event log starting over.
     pub async fn start_afresh(&self) -> Self {
-        let config = self.hub.config.as_ref().clone();
+        let config = self.hub.config().clone();
         let addr = self.url.trim_start_matches("http://").parse().unwrap();
         let dir = Arc::new(tempfile::tempdir().unwrap());
         Self::start_at(config, self.clock.clone(), dir, addr).await

@@ -10,26 +10,26 @@
 //! - `frame`: the frame, its checksum, and a decoder that survives garbage;
 //! - `protocol`: the messages, the trait, the yimen implementation;
 //! - `settings`: `counter_devices.toml` and its checks;
-//! - `decisions`: what an LED shows and which ticket a key press rates;
 //! - `link`: a thread per device that keeps its port open, reconnecting;
-//! - `tasks`: the hub's task per device, started and stopped with the hub.
+//! - `tasks`: a task per device, fed by the hub through channels.
+//!
+//! What an LED shows and which ticket a key press rates are the hall's
+//! rules, in [`crate::domain::counter_display`] and
+//! [`crate::domain::rating`]; the hub applies them and feeds the devices,
+//! which never see the hub.
 
-mod decisions;
 pub mod frame;
 mod link;
 pub mod protocol;
 mod settings;
 mod tasks;
 
-pub use decisions::{LedView, led_view, ticket_to_rate};
-pub use protocol::{
-    FromDevice, LedContent, LedState, Protocol, Received, Refusal, ToDevice, YimenProtocol,
-};
+pub use protocol::{FromDevice, Protocol, Received, Refusal, ToDevice, YimenProtocol};
 pub use settings::{
     CounterDevice, CounterDevices, CounterDevicesEntry, CounterDevicesFile, DeviceRole, ParityName,
     PortSettings, PortSetup, ProtocolName, SettingsProblem,
 };
-pub use tasks::{RunningDevices, start};
+pub use tasks::{DeviceFeed, KeyPress, RunningDevices, start};
 
 /// A fresh decoder-and-encoder for one device's line.
 pub fn protocol_for(name: ProtocolName) -> Box<dyn Protocol> {

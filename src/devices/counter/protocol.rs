@@ -17,7 +17,8 @@
 //! nothing to rate, `0x02` rated already, `0x03` the hub cannot record it now.
 
 use super::frame::{Frame, FrameDecoder, Garbled};
-use crate::domain::rating::score_label;
+use crate::domain::counter_display::{LedContent, LedState};
+use crate::domain::rating::{KeypadRefusal, score_label};
 
 /// Function codes of the yimen protocol.
 mod function {
@@ -31,41 +32,15 @@ mod function {
 /// Separates the LED's two lines in a show payload.
 const LINE_BREAK: u8 = 0x0A;
 
-/// What a counter's LED window screen is showing, as its state byte says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LedState {
-    /// Staffed and open, nobody called yet.
-    Waiting,
-    /// A number called, the citizen on the way.
-    Calling,
-    /// The citizen at the counter.
-    Serving,
-    Paused,
-    /// Nobody logged in.
-    Closed,
-}
-
-impl LedState {
-    /// The state byte of an LED show payload.
-    pub fn code(self) -> u8 {
-        match self {
-            Self::Waiting => 0x00,
-            Self::Calling => 0x01,
-            Self::Serving => 0x02,
-            Self::Paused => 0x03,
-            Self::Closed => 0x04,
-        }
+/// The state byte of an LED show payload.
+pub fn led_state_code(state: LedState) -> u8 {
+    match state {
+        LedState::Waiting => 0x00,
+        LedState::Calling => 0x01,
+        LedState::Serving => 0x02,
+        LedState::Paused => 0x03,
+        LedState::Closed => 0x04,
     }
-}
-
-/// Two lines of text on an LED window screen, with the counter's state so
-/// that the screen can blink a call or dim when closed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LedContent {
-    pub state: LedState,
-    /// The big line: a ticket number, or what the counter is doing.
-    pub top: String,
-    pub bottom: String,
 }
 
 /// Why a key press did not record a rating, told back to the keypad.
@@ -95,6 +70,15 @@ impl Refusal {
             Self::NothingToRate => "暂无可评价的业务",
             Self::AlreadyRated => "本次业务已评价，谢谢",
             Self::Unavailable => "系统繁忙，请稍后再评",
+        }
+    }
+}
+
+impl From<KeypadRefusal> for Refusal {
+    fn from(refusal: KeypadRefusal) -> Self {
+        match refusal {
+            KeypadRefusal::NothingToRate => Self::NothingToRate,
+            KeypadRefusal::AlreadyRated => Self::AlreadyRated,
         }
     }
 }
@@ -198,7 +182,7 @@ impl Protocol for YimenProtocol {
     fn encode(&self, address: u8, message: &ToDevice) -> Vec<u8> {
         let (function, payload) = match message {
             ToDevice::Show(content) => {
-                let mut payload = vec![content.state.code()];
+                let mut payload = vec![led_state_code(content.state)];
                 payload.extend(gb18030(&content.top));
                 payload.push(LINE_BREAK);
                 payload.extend(gb18030(&content.bottom));

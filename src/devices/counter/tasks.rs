@@ -1,22 +1,41 @@
-//! The hub's side of each counter device: a task per device, started with
-//! the hub and stopped with it. An LED shows its counter as the committed
-//! hall has it, again after every commit that changes it and whenever the
-//! LED comes back; a keypad's press rates the ticket just finished there.
+//! A task per counter device, started with the hub and stopped with it. The
+//! devices never see the hub: it hands them a [`DeviceFeed`], a watch per
+//! LED of what that counter shows now, and a channel for key presses that it
+//! answers. An LED shows its counter's view whenever the view changes and
+//! whenever the LED comes back; a keypad passes each press on and tells the
+//! citizen what became of it.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use super::decisions::{LedView, led_view, ticket_to_rate};
 use super::link::{Link, LinkEvent};
 use super::protocol::{FromDevice, Refusal, ToDevice};
 use super::protocol_for;
-use super::settings::{CounterDevice, DeviceRole};
-use crate::domain::ids::Actor;
-use crate::domain::rating::RatingSubject;
-use crate::hub::Hub;
+use super::settings::{CounterDevice, CounterDevices, DeviceRole};
+use crate::domain::counter_display::LedView;
+use crate::domain::ids::CounterNo;
+
+/// What the hub gives the counter devices when it starts them.
+pub struct DeviceFeed {
+    /// What each counter with an LED shows now, kept current by the hub.
+    pub screens: BTreeMap<CounterNo, watch::Receiver<LedView>>,
+    /// Where the keypads' presses go; the hub answers each one.
+    pub presses: mpsc::Sender<KeyPress>,
+}
+
+/// A rating key pressed on a counter's keypad, for the hub to record.
+#[derive(Debug)]
+pub struct KeyPress {
+    pub counter: CounterNo,
+    /// The keypad's name, such as 1号窗口评价器: who recorded the rating.
+    pub keypad: String,
+    /// The key, 1 (非常不满意) to 5 (非常满意).
+    pub score: u8,
+    /// Recorded, or refused and why: what the keypad answers the citizen.
+    pub answer: oneshot::Sender<Result<(), Refusal>>,
+}
 
 /// The device tasks of a running hub.
 pub struct RunningDevices {
@@ -25,13 +44,22 @@ pub struct RunningDevices {
     stop: watch::Sender<bool>,
 }
 
-/// Starts a task, and a line thread, for every counter device the hub's
-/// configuration lists. A device that is missing is waited for, not an error.
-pub fn start(hub: &Arc<Hub>) -> RunningDevices {
+/// Starts a task, and a line thread, for every counter device `settings`
+/// lists. A device that is missing is waited for, not an error.
+pub fn start(settings: &CounterDevices, feed: DeviceFeed) -> RunningDevices {
     let (stop, stopping) = watch::channel(false);
-    let settings = &hub.config.counter_devices;
     let mut tasks = Vec::new();
     for device in &settings.devices {
+        let screen = match device.role {
+            DeviceRole::Led => match feed.screens.get(&device.counter) {
+                Some(screen) => Some(screen.clone()),
+                None => {
+                    tracing::error!(device = %device.name(), "no view for the LED's counter");
+                    continue;
+                }
+            },
+            DeviceRole::Keypad => None,
+        };
         let protocol = protocol_for(device.protocol);
         let link = match Link::start(device.clone(), settings.reconnect, protocol) {
             Ok(link) => link,
@@ -40,17 +68,18 @@ pub fn start(hub: &Arc<Hub>) -> RunningDevices {
                 continue;
             }
         };
-        let (hub, device, stopping) = (hub.clone(), device.clone(), stopping.clone());
-        tasks.push(match device.role {
-            DeviceRole::Led => tokio::spawn(run_led(hub, device, link, stopping)),
-            DeviceRole::Keypad => tokio::spawn(run_keypad(hub, device, link, stopping)),
+        let (device, stopping) = (device.clone(), stopping.clone());
+        tasks.push(match screen {
+            Some(screen) => tokio::spawn(run_led(device, link, screen, stopping)),
+            None => tokio::spawn(run_keypad(device, link, feed.presses.clone(), stopping)),
         });
     }
     RunningDevices { tasks, stop }
 }
 
 impl RunningDevices {
-    /// Blanks the LEDs, closes every port and waits for the tasks to end.
+    /// Blanks the LEDs, closes every port and waits for the tasks to end;
+    /// a key press being recorded is answered first.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         for task in self.tasks {
@@ -68,27 +97,21 @@ struct Screen {
 }
 
 impl Screen {
-    /// Sends what the hall says the counter shows, if the LED is there and
-    /// shows something else.
-    fn refresh(&mut self, hub: &Hub, device: &CounterDevice, link: &Link) {
-        if !self.connected {
-            return;
-        }
-        let view = led_view(&hub.hall(), device.counter);
-        if self.shown.as_ref() != Some(&view) {
+    /// Sends `view` if the LED is there and shows something else.
+    fn refresh(&mut self, view: &LedView, link: &Link) {
+        if self.connected && self.shown.as_ref() != Some(view) {
             link.send(ToDevice::Show(view.content.clone()));
-            self.shown = Some(view);
+            self.shown = Some(view.clone());
         }
     }
 }
 
 async fn run_led(
-    hub: Arc<Hub>,
     device: CounterDevice,
     mut link: Link,
+    mut view: watch::Receiver<LedView>,
     mut stopping: watch::Receiver<bool>,
 ) {
-    let mut committed = hub.shared.events.subscribe();
     let mut screen = Screen {
         connected: false,
         shown: None,
@@ -100,7 +123,7 @@ async fn run_led(
                 Some(LinkEvent::Connected) => {
                     screen.connected = true;
                     screen.shown = None;
-                    screen.refresh(&hub, &device, &link);
+                    screen.refresh(&view.borrow_and_update(), &link);
                 }
                 Some(LinkEvent::Disconnected) => screen.connected = false,
                 Some(LinkEvent::Message(message)) => {
@@ -108,13 +131,9 @@ async fn run_led(
                 }
                 None => break,
             },
-            event = committed.recv() => match event {
-                Ok(_) | Err(RecvError::Lagged(_)) => {
-                    // One look at the hall covers every event committed so far.
-                    while !matches!(committed.try_recv(), Err(TryRecvError::Empty | TryRecvError::Closed)) {}
-                    screen.refresh(&hub, &device, &link);
-                }
-                Err(RecvError::Closed) => break,
+            changed = view.changed() => match changed {
+                Ok(()) => screen.refresh(&view.borrow_and_update(), &link),
+                Err(_) => break,
             },
         }
     }
@@ -123,9 +142,9 @@ async fn run_led(
 }
 
 async fn run_keypad(
-    hub: Arc<Hub>,
     device: CounterDevice,
     mut link: Link,
+    presses: mpsc::Sender<KeyPress>,
     mut stopping: watch::Receiver<bool>,
 ) {
     loop {
@@ -133,7 +152,7 @@ async fn run_keypad(
             _ = stopping.changed() => break,
             event = link.events.recv() => match event {
                 Some(LinkEvent::Message(FromDevice::KeyPress(score))) => {
-                    link.send(rate(&hub, &device, score).await);
+                    link.send(press(&presses, &device, score).await);
                 }
                 Some(LinkEvent::Connected | LinkEvent::Disconnected) => {}
                 None => break,
@@ -143,39 +162,22 @@ async fn run_keypad(
     link.close().await;
 }
 
-/// Records `score` for the ticket just finished at the keypad's counter,
-/// and says what to answer the keypad.
-async fn rate(hub: &Hub, device: &CounterDevice, score: u8) -> ToDevice {
-    let counter = device.counter;
-    let actor = Actor::Device(device.name());
-    let outcome = hub
-        .writer
-        .submit(move |batch| {
-            let ticket = match ticket_to_rate(batch.hall(), counter) {
-                Ok(ticket) => ticket,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let number = batch.hall().ticket(&ticket).map(|t| t.number);
-            let subject = RatingSubject::Ticket(ticket);
-            let events = batch.hall().rate(subject, score, None, batch.now())?;
-            batch.record(&actor, events)?;
-            Ok(Ok(number))
-        })
-        .await;
-    let name = device.name();
-    match outcome {
-        Ok(Ok(number)) => {
-            let number = number.map(|n| n.to_string()).unwrap_or_default();
-            tracing::info!(device = %name, %number, score, "rating recorded from a keypad");
-            ToDevice::Recorded(score)
-        }
-        Ok(Err(refusal)) => {
-            tracing::info!(device = %name, score, "key press not recorded: {}", refusal.text());
-            ToDevice::Refused(refusal)
-        }
-        Err(e) => {
-            tracing::warn!(device = %name, score, error = %e, "key press not recorded");
-            ToDevice::Refused(Refusal::Unavailable)
-        }
+/// Passes a press of `score` to the hub and says what to answer the keypad:
+/// the hub gone counts as unavailable.
+async fn press(presses: &mpsc::Sender<KeyPress>, device: &CounterDevice, score: u8) -> ToDevice {
+    let (answer, answered) = oneshot::channel();
+    let press = KeyPress {
+        counter: device.counter,
+        keypad: device.name(),
+        score,
+        answer,
+    };
+    if presses.send(press).await.is_err() {
+        return ToDevice::Refused(Refusal::Unavailable);
+    }
+    match answered.await {
+        Ok(Ok(())) => ToDevice::Recorded(score),
+        Ok(Err(refusal)) => ToDevice::Refused(refusal),
+        Err(_) => ToDevice::Refused(Refusal::Unavailable),
     }
 }

@@ -1,16 +1,22 @@
-//! The period's rows, read with plain SQL: tickets by business day, ratings
-//! by the business day of their time, and every case that could have had a
-//! step in the period.
+//! The rows a report over business days is computed from: tickets by
+//! business day, ratings by the business day of their time, and every case
+//! that could have had a step in the period.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
-use super::Period;
+use super::{Connection, StoreError};
 use crate::domain::case::Case;
 use crate::domain::ids::{CounterNo, DayRule, QueuePrefix, StaffId, TicketNumber, Timestamp};
 use crate::domain::rating::Rectification;
 use crate::domain::ticket::TicketState;
-use crate::store::StoreError;
+
+/// Business days from `from` to `to`, both included.
+#[derive(Clone, Copy, Debug)]
+struct Days {
+    from: NaiveDate,
+    to: NaiveDate,
+}
 
 /// A ticket as the report needs it.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,15 +69,17 @@ fn time(ms: i64) -> Result<Timestamp, StoreError> {
     DateTime::<Utc>::from_timestamp_millis(ms).ok_or_else(|| corrupt(format!("bad time {ms}")))
 }
 
-/// Reads the period's rows.
+/// Reads the rows of the business days `from` to `to`, both included.
 ///
 /// # Errors
 /// The database cannot be read, or holds a row that makes no sense.
 pub fn read(
     conn: &Connection,
     day_rule: &DayRule,
-    period: Period,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<PeriodRows, StoreError> {
+    let (conn, period) = (&conn.0, Days { from, to });
     Ok(PeriodRows {
         tickets: tickets(conn, period)?,
         ratings: ratings(conn, day_rule, period)?,
@@ -79,7 +87,7 @@ pub fn read(
     })
 }
 
-fn tickets(conn: &Connection, period: Period) -> Result<Vec<TicketRow>, StoreError> {
+fn tickets(conn: &rusqlite::Connection, period: Days) -> Result<Vec<TicketRow>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT day, queue, state, issued_at_ms, called_at_ms, finished_at_ms, counter, staff
          FROM tickets WHERE day BETWEEN ?1 AND ?2 ORDER BY day, issued_at_ms",
@@ -109,9 +117,9 @@ fn tickets(conn: &Connection, period: Period) -> Result<Vec<TicketRow>, StoreErr
 }
 
 fn ratings(
-    conn: &Connection,
+    conn: &rusqlite::Connection,
     day_rule: &DayRule,
-    period: Period,
+    period: Days,
 ) -> Result<Vec<RatingRow>, StoreError> {
     // The period's first moment is when the business day before it ends.
     let start = day_rule.next_rollover(period.from - Duration::days(1));
@@ -161,7 +169,7 @@ fn ratings(
     Ok(ratings)
 }
 
-fn cases(conn: &Connection, period: Period) -> Result<Vec<Case>, StoreError> {
+fn cases(conn: &rusqlite::Connection, period: Days) -> Result<Vec<Case>, StoreError> {
     // Every step of a case happens on or before the day it finishes.
     let mut stmt = conn.prepare(
         "SELECT data FROM cases WHERE finished_on IS NULL OR finished_on >= ?1 ORDER BY number",
