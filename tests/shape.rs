@@ -73,7 +73,6 @@ const ALLOWED: &[Allowed] = &[
     allowed("config", "src/config/validate.rs", "load_calendar"),
     allowed("config", "src/config/validate.rs", "HallCheck::queues"),
     allowed("domain", "src/domain/event.rs", "HallEvent::touched"),
-    allowed("domain", "src/domain/hall.rs", "Hall::apply"),
     allowed("domain", "src/domain/rating.rs", "Hall::rate"),
     allowed("loadgen", "src/loadgen.rs", "run"),
     allowed("main", "src/main.rs", "run"),
