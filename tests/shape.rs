@@ -75,7 +75,6 @@ const ALLOWED: &[Allowed] = &[
     allowed("domain", "src/domain/event.rs", "HallEvent::touched"),
     allowed("domain", "src/domain/rating.rs", "Hall::rate"),
     allowed("loadgen", "src/loadgen.rs", "run"),
-    allowed("main", "src/main.rs", "run"),
     allowed("report", "src/report/chart.rs", "draw"),
     allowed("report", "src/report/chart.rs", "charts"),
     allowed("simulate", "src/simulate/mod.rs", "run"),
