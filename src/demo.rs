@@ -129,12 +129,11 @@ fn open_windows(
 ) -> anyhow::Result<()> {
     use slint::ComponentHandle;
 
-    use crate::apps::{counter, display, kiosk};
+    use crate::apps::{counter, kiosk};
     use crate::config::clients::ClientSettings;
-    use crate::config::display::DisplaySettings;
     use crate::config::kiosk::KioskSettings;
     use crate::devices::printer;
-    use crate::ui::{CounterAdapter, CounterWindow, DisplayWindow, KioskWindow};
+    use crate::ui::{CounterAdapter, CounterWindow, KioskWindow};
 
     let handle = runtime.handle().clone();
     let mut kiosk_settings = KioskSettings::load(config_dir)?;
@@ -158,25 +157,7 @@ fn open_windows(
         handle.clone(),
     );
 
-    let mut display_settings = DisplaySettings::load(config_dir)?;
-    display_settings.hub = url.to_owned();
-    let display_window = DisplayWindow::new()?;
-    let announcer = if display_settings.voice.enabled {
-        let speaker = display::CommandSpeaker::new(display_settings.voice.clone())?;
-        Some(display::Announcer::start(
-            speaker,
-            display_settings.voice.repeats,
-        )?)
-    } else {
-        None
-    };
-    let _display = display::Display::start(
-        &display_window,
-        &display_settings,
-        display::Signage::from_config(config),
-        announcer,
-        handle,
-    );
+    let (display_window, _display) = display_wall(config_dir, config, url, handle)?;
 
     // Side by side on a 1920×1080 screen: the kiosk on the left, the counter
     // beside it, the wall below the counter.
@@ -202,4 +183,37 @@ fn open_windows(
     });
     slint::run_event_loop()?;
     Ok(())
+}
+
+/// The display wall, with voice if its settings ask for it.
+#[cfg(feature = "gui")]
+fn display_wall(
+    config_dir: &Path,
+    config: &Config,
+    url: &str,
+    handle: tokio::runtime::Handle,
+) -> anyhow::Result<(
+    crate::ui::DisplayWindow,
+    std::rc::Rc<crate::apps::display::Display>,
+)> {
+    use crate::apps::display;
+    use crate::config::display::DisplaySettings;
+
+    let mut settings = DisplaySettings::load(config_dir)?;
+    settings.hub = url.to_owned();
+    let window = crate::ui::DisplayWindow::new()?;
+    let announcer = if settings.voice.enabled {
+        let speaker = display::CommandSpeaker::new(settings.voice.clone())?;
+        Some(display::Announcer::start(speaker, settings.voice.repeats)?)
+    } else {
+        None
+    };
+    let wall = display::Display::start(
+        &window,
+        &settings,
+        display::Signage::from_config(config),
+        announcer,
+        handle,
+    );
+    Ok((window, wall))
 }

@@ -60,7 +60,6 @@ const ALLOWED: &[Allowed] = &[
     allowed("apps", "src/apps/scene.rs", "office_morning"),
     allowed("apps", "src/apps/screenshot.rs", "tour"),
     allowed("apps", "src/apps/screenshot.rs", "counter_tour"),
-    allowed("domain", "src/domain/search/build.rs", "Builder::finish"),
     allowed("hub", "src/hub/cases.rs", "case_view"),
     allowed(
         "hub",
@@ -69,16 +68,6 @@ const ALLOWED: &[Allowed] = &[
     ),
     allowed("hub", "src/hub/stream.rs", "public_view"),
     allowed("store", "src/store/hall.rs", "save"),
-    allowed("bench", "src/bench/ws.rs", "connect_all"),
-    allowed("config", "src/config/validate.rs", "load_calendar"),
-    allowed("config", "src/config/validate.rs", "HallCheck::queues"),
-    allowed("domain", "src/domain/event.rs", "HallEvent::touched"),
-    allowed("domain", "src/domain/rating.rs", "Hall::rate"),
-    allowed("loadgen", "src/loadgen.rs", "run"),
-    allowed("report", "src/report/chart.rs", "draw"),
-    allowed("report", "src/report/chart.rs", "charts"),
-    allowed("simulate", "src/simulate/mod.rs", "run"),
-    allowed("simulate", "src/simulate/report.rs", "Report::fmt"),
 ];
 
 /// One function's measure.

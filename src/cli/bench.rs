@@ -3,9 +3,11 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use yimen::bench::SearchPlan;
 use yimen::bench::ws::WsPlan;
+use yimen::hub::clock::SystemClock;
 
 use super::{load_config, print_json, runtime};
 
@@ -44,7 +46,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             calls: args.calls,
             ..Default::default()
         };
-        let report = runtime()?.block_on(yimen::bench::ws::run(config, &plan))?;
+        let report =
+            runtime()?.block_on(yimen::bench::ws::run(config, &plan, Arc::new(SystemClock)))?;
         print!("{report}");
         print_json(&report, args.json)?;
     } else {
