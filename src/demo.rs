@@ -2,7 +2,9 @@
 //! runs on a local SQLite file with the configured hall; where there is a
 //! screen, the kiosk, a counter terminal and the display wall open beside it
 //! as windows of this process. With no screen the hub runs alone with its
-//! web display wall, and the addresses to open are printed.
+//! web display wall, and the addresses to open are printed. Either way it
+//! stops on the stop signal it is given: the windows close first, then the
+//! hub finishes what it has in flight.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -12,7 +14,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::config::Config;
-use crate::hub::clock::SystemClock;
+use crate::hub::clock::Clock;
 
 /// What the demo runs on.
 pub struct DemoPlan {
@@ -22,6 +24,8 @@ pub struct DemoPlan {
     pub listen: SocketAddr,
     /// Open no windows even where there is a screen.
     pub headless: bool,
+    /// The hub's time: the machine's clock for a real demo.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// Whether this process can open windows: an X11 or Wayland display is set.
@@ -43,7 +47,9 @@ pub fn welcome(hall: &str, url: &str, windows: bool) -> String {
         "  审批 / 监督 review:    2001 (市场监管) / 9001，密码 123456".to_owned(),
     ];
     if windows {
-        lines.push("取号机、1 号窗口与大厅显示屏已在窗口中打开；关闭全部窗口即退出。".into());
+        lines.push(
+            "取号机、1 号窗口与大厅显示屏已在窗口中打开；关闭全部窗口或 Ctrl-C 即退出。".into(),
+        );
     } else {
         lines.push(
             "没有图形显示（DISPLAY / WAYLAND_DISPLAY 未设置）：只运行服务端与网页显示屏，Ctrl-C 退出。"
@@ -53,8 +59,8 @@ pub fn welcome(hall: &str, url: &str, windows: bool) -> String {
     lines.join("\n")
 }
 
-/// Runs the demo until the windows are closed, or until `stop` completes
-/// when there are none.
+/// Runs the demo until the windows are closed, or until `stop` completes:
+/// then the windows close and the hub stops gracefully.
 ///
 /// # Errors
 /// The configuration, the database, the address or a window fails.
@@ -68,27 +74,30 @@ pub fn run(
         .build()
         .context("cannot start the async runtime")?;
     let hall = config.setup.name.clone();
-    let running = crate::hub::open(config, &plan.db, Arc::new(SystemClock))
+    let windows = !plan.headless && cfg!(feature = "gui") && has_screen();
+    let shown_config = windows.then(|| config.clone());
+    let running = crate::hub::open(config, &plan.db, plan.clock.clone())
         .with_context(|| format!("cannot open the database {}", plan.db.display()))?;
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(plan.listen))
         .with_context(|| format!("cannot listen on {}", plan.listen))?;
     let url = format!("http://{}", listener.local_addr()?);
-    let windows = !plan.headless && cfg!(feature = "gui") && has_screen();
     println!("{}", welcome(&hall, &url, windows));
-    if !windows {
+    let Some(config) = shown_config else {
         return runtime
             .block_on(running.serve(listener, stop))
             .context("the hub failed");
-    }
+    };
     let (closed, on_close) = tokio::sync::oneshot::channel::<()>();
     let hub = runtime.spawn(running.serve(listener, async move {
-        tokio::select! {
-            () = stop => {}
-            _ = on_close => {}
-        }
+        let _ = on_close.await;
     }));
-    let shown = open_windows(&plan.config_dir, &url, &runtime);
+    let (stopping, on_stop) = tokio::sync::oneshot::channel::<()>();
+    runtime.spawn(async move {
+        stop.await;
+        let _ = stopping.send(());
+    });
+    let shown = open_windows(&plan.config_dir, &config, &url, &runtime, on_stop);
     let _ = closed.send(());
     runtime
         .block_on(hub)
@@ -98,26 +107,33 @@ pub fn run(
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_windows(_: &Path, _: &str, _: &tokio::runtime::Runtime) -> anyhow::Result<()> {
+fn open_windows(
+    _: &Path,
+    _: &Config,
+    _: &str,
+    _: &tokio::runtime::Runtime,
+    _: tokio::sync::oneshot::Receiver<()>,
+) -> anyhow::Result<()> {
     anyhow::bail!("this build has no windows (the `gui` feature is off)")
 }
 
 /// The kiosk, counter 1's terminal and the display wall, each pointed at the
-/// demo's hub, until the last window closes.
+/// demo's hub, until the last window closes or `on_stop` fires.
 #[cfg(feature = "gui")]
 fn open_windows(
     config_dir: &Path,
+    config: &Config,
     url: &str,
     runtime: &tokio::runtime::Runtime,
+    on_stop: tokio::sync::oneshot::Receiver<()>,
 ) -> anyhow::Result<()> {
     use slint::ComponentHandle;
 
-    use crate::apps::{counter, display, kiosk};
+    use crate::apps::{counter, kiosk};
     use crate::config::clients::ClientSettings;
-    use crate::config::display::DisplaySettings;
     use crate::config::kiosk::KioskSettings;
     use crate::devices::printer;
-    use crate::ui::{CounterAdapter, CounterWindow, DisplayWindow, KioskWindow};
+    use crate::ui::{CounterAdapter, CounterWindow, KioskWindow};
 
     let handle = runtime.handle().clone();
     let mut kiosk_settings = KioskSettings::load(config_dir)?;
@@ -141,26 +157,7 @@ fn open_windows(
         handle.clone(),
     );
 
-    let mut display_settings = DisplaySettings::load(config_dir)?;
-    display_settings.hub = url.to_owned();
-    let config = Config::load(config_dir, chrono::Utc::now().date_naive())?.0;
-    let display_window = DisplayWindow::new()?;
-    let announcer = if display_settings.voice.enabled {
-        let speaker = display::CommandSpeaker::new(display_settings.voice.clone())?;
-        Some(display::Announcer::start(
-            speaker,
-            display_settings.voice.repeats,
-        )?)
-    } else {
-        None
-    };
-    let _display = display::Display::start(
-        &display_window,
-        &display_settings,
-        display::Signage::from_config(&config),
-        announcer,
-        handle,
-    );
+    let (display_window, _display) = display_wall(config_dir, config, url, handle)?;
 
     // Side by side on a 1920×1080 screen: the kiosk on the left, the counter
     // beside it, the wall below the counter.
@@ -174,6 +171,49 @@ fn open_windows(
     kiosk_window.show()?;
     counter_window.show()?;
     display_window.show()?;
+    // The event loop exists now, so a stop that came early is not lost: the
+    // quit waits in its queue.
+    runtime.spawn(async move {
+        if on_stop.await.is_ok() {
+            tracing::info!("closing the windows");
+            let _ = slint::invoke_from_event_loop(|| {
+                let _ = slint::quit_event_loop();
+            });
+        }
+    });
     slint::run_event_loop()?;
     Ok(())
+}
+
+/// The display wall, with voice if its settings ask for it.
+#[cfg(feature = "gui")]
+fn display_wall(
+    config_dir: &Path,
+    config: &Config,
+    url: &str,
+    handle: tokio::runtime::Handle,
+) -> anyhow::Result<(
+    crate::ui::DisplayWindow,
+    std::rc::Rc<crate::apps::display::Display>,
+)> {
+    use crate::apps::display;
+    use crate::config::display::DisplaySettings;
+
+    let mut settings = DisplaySettings::load(config_dir)?;
+    settings.hub = url.to_owned();
+    let window = crate::ui::DisplayWindow::new()?;
+    let announcer = if settings.voice.enabled {
+        let speaker = display::CommandSpeaker::new(settings.voice.clone())?;
+        Some(display::Announcer::start(speaker, settings.voice.repeats)?)
+    } else {
+        None
+    };
+    let wall = display::Display::start(
+        &window,
+        &settings,
+        display::Signage::from_config(config),
+        announcer,
+        handle,
+    );
+    Ok((window, wall))
 }

@@ -70,70 +70,17 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// # Errors
 /// A caller cannot log in, or the baseline database cannot be written.
 pub async fn run(plan: Plan) -> anyhow::Result<Report> {
-    let base = Client::new(&plan.hub);
-    let mut counters = Vec::new();
-    for c in &plan.callers {
-        let session = base
-            .log_in(&SessionRequest {
-                staff: c.staff.clone(),
-                pin: c.pin.clone(),
-                counter: Some(c.counter),
-            })
-            .await?;
-        let token = session.token.unwrap_or_default();
-        counters.push((base.with_credential(token), c.counter));
-    }
+    let counters = log_in_callers(&plan).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let calling: Vec<_> = counters
         .into_iter()
         .map(|(client, n)| tokio::spawn(call_loop(client, n, stopped.clone())))
         .collect();
 
-    let address = plan
-        .hub
-        .strip_prefix("http://")
-        .ok_or_else(|| anyhow::anyhow!("the hub's address must start with http://"))?
-        .trim_end_matches('/')
-        .to_owned();
-    let body = serde_json::to_string(&plan.ticket)?;
-    let request: Arc<[u8]> = format!(
-        "POST /api/v1/tickets HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        plan.key,
-        body.len()
-    )
-    .into_bytes()
-    .into();
+    let (address, request) = ticket_request(&plan)?;
     let started = Instant::now();
     let workers: Vec<_> = (0..plan.clients)
-        .map(|_| {
-            let (address, request) = (address.clone(), request.clone());
-            let n = plan.requests;
-            tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(n);
-                let mut errors = 0;
-                let mut conn = None;
-                for _ in 0..n {
-                    let t = Instant::now();
-                    let sent = match conn.as_mut() {
-                        Some(c) => Connection::send(c, &request).await,
-                        None => match Connection::open(&address).await {
-                            Ok(c) => Connection::send(conn.insert(c), &request).await,
-                            Err(e) => Err(e),
-                        },
-                    };
-                    match sent {
-                        Ok(201) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
-                        Ok(_) => errors += 1,
-                        Err(_) => {
-                            errors += 1;
-                            conn = None;
-                        }
-                    }
-                }
-                (latencies, errors)
-            })
-        })
+        .map(|_| tokio::spawn(issue_loop(address.clone(), request.clone(), plan.requests)))
         .collect();
     let mut latencies = Vec::new();
     let mut errors = 0;
@@ -168,6 +115,72 @@ pub async fn run(plan: Plan) -> anyhow::Result<Report> {
         baseline_inserts_per_s: baseline,
         ratio_to_baseline: baseline.map(|b| requests_per_s / b),
     })
+}
+
+/// A client logged in at its counter for each caller of the plan.
+async fn log_in_callers(plan: &Plan) -> anyhow::Result<Vec<(Client, CounterNo)>> {
+    let base = Client::new(&plan.hub);
+    let mut counters = Vec::new();
+    for c in &plan.callers {
+        let session = base
+            .log_in(&SessionRequest {
+                staff: c.staff.clone(),
+                pin: c.pin.clone(),
+                counter: Some(c.counter),
+            })
+            .await?;
+        let token = session.token.unwrap_or_default();
+        counters.push((base.with_credential(token), c.counter));
+    }
+    Ok(counters)
+}
+
+/// The hub's `host:port` and the raw HTTP request that issues one ticket,
+/// written once and sent by every worker.
+fn ticket_request(plan: &Plan) -> anyhow::Result<(String, Arc<[u8]>)> {
+    let address = plan
+        .hub
+        .strip_prefix("http://")
+        .ok_or_else(|| anyhow::anyhow!("the hub's address must start with http://"))?
+        .trim_end_matches('/')
+        .to_owned();
+    let body = serde_json::to_string(&plan.ticket)?;
+    let request: Arc<[u8]> = format!(
+        "POST /api/v1/tickets HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        plan.key,
+        body.len()
+    )
+    .into_bytes()
+    .into();
+    Ok((address, request))
+}
+
+/// One worker: `n` tickets over one keep-alive connection, opened again
+/// after a failure. The milliseconds of each ticket issued, and the errors.
+async fn issue_loop(address: String, request: Arc<[u8]>, n: usize) -> (Vec<f64>, usize) {
+    let mut latencies = Vec::with_capacity(n);
+    let mut errors = 0;
+    let mut conn = None;
+    for _ in 0..n {
+        let t = Instant::now();
+        let sent = match conn.as_mut() {
+            Some(c) => Connection::send(c, &request).await,
+            None => match Connection::open(&address).await {
+                Ok(c) => Connection::send(conn.insert(c), &request).await,
+                Err(e) => Err(e),
+            },
+        };
+        match sent {
+            Ok(201) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
+            Ok(_) => errors += 1,
+            Err(_) => {
+                errors += 1;
+                conn = None;
+            }
+        }
+    }
+    (latencies, errors)
 }
 
 /// One keep-alive HTTP/1.1 connection sending the same request over and

@@ -1,12 +1,16 @@
-//! `yimen demo` on a machine with no screen: the real binary starts the hub
-//! on a fresh SQLite file with the sample hall, says why it opens no windows,
-//! prints the addresses, serves the web display wall and the API, and stops
-//! cleanly on SIGTERM.
+//! `yimen demo`, the real binary. On a machine with no screen it starts the
+//! hub on a fresh SQLite file with the sample hall, says why it opens no
+//! windows, prints the addresses, serves the web display wall and the API,
+//! and stops cleanly on SIGTERM. On a screen (a virtual X server, `Xvfb`,
+//! installed by `.ci/run` with `xwininfo`) it opens its three windows and
+//! closes them all on SIGTERM.
 
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+#[cfg(feature = "gui")]
+use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn the_demo_without_a_screen_serves_the_hub_and_the_web_wall() {
@@ -65,12 +69,119 @@ async fn the_demo_without_a_screen_serves_the_hub_and_the_web_wall() {
         .unwrap();
     assert_eq!(ticket["number"], "A001", "a fresh hall");
 
+    terminate(&child);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a clean stop: {status}");
+    assert!(db.exists(), "the hall is kept on its SQLite file");
+}
+
+/// Sends SIGTERM to a child.
+fn terminate(child: &Child) {
     let term = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(term.success());
-    let status = child.wait().unwrap();
+}
+
+/// A virtual X server on a display number it chose, stopped when dropped.
+#[cfg(feature = "gui")]
+struct VirtualScreen {
+    server: Child,
+    display: String,
+}
+
+#[cfg(feature = "gui")]
+impl VirtualScreen {
+    fn start() -> Self {
+        let mut server = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1920x1080x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the windowed demo test needs Xvfb (apt-get install xvfb)");
+        let mut number = String::new();
+        BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut number)
+            .unwrap();
+        let display = format!(":{}", number.trim());
+        Self { server, display }
+    }
+
+    /// The titles of the top-level windows on the screen.
+    fn window_titles(&self) -> String {
+        let out = Command::new("xwininfo")
+            .args(["-root", "-tree"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("the windowed demo test needs xwininfo (apt-get install x11-utils)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+#[cfg(feature = "gui")]
+impl Drop for VirtualScreen {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+#[cfg(feature = "gui")]
+#[test]
+fn the_demo_on_a_screen_closes_its_windows_on_sigterm() {
+    const WINDOWS: [&str; 3] = ["一门 · 自助取号", "一门 · 窗口叫号", "一门 · 叫号显示屏"];
+    let screen = VirtualScreen::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yimen"))
+        .args(["demo", "--listen", "127.0.0.1:0", "--config"])
+        .arg(common::sample_dir())
+        .arg("--db")
+        .arg(dir.path().join("demo.db"))
+        .env("DISPLAY", &screen.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    let opened = Instant::now();
+    let shown = loop {
+        let titles = screen.window_titles();
+        if WINDOWS.iter().all(|w| titles.contains(w)) {
+            break true;
+        }
+        if opened.elapsed() > Duration::from_secs(60) || child.try_wait().unwrap().is_some() {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    if !shown {
+        let _ = child.kill();
+        panic!("the demo's three windows open:\n{}", screen.window_titles());
+    }
+
+    terminate(&child);
+    let asked = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if asked.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("the demo still runs 20 s after SIGTERM, its windows open");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert!(status.success(), "a clean stop: {status}");
-    assert!(db.exists(), "the hall is kept on its SQLite file");
+    let titles = screen.window_titles();
+    assert!(WINDOWS.iter().all(|w| !titles.contains(w)), "{titles}");
 }

@@ -23,7 +23,7 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::api::{EventMessage, PublicEvent, SessionRequest, StreamNotice, TicketRequest};
 use crate::client::{Client, CounterAction};
 use crate::config::Config;
-use crate::hub::clock::SystemClock;
+use crate::hub::clock::Clock;
 use crate::hub::stream::WireEvent;
 use crate::loadgen::{Caller, quantile};
 
@@ -118,10 +118,10 @@ type Receipts = Vec<Vec<(i64, Instant)>>;
 /// # Errors
 /// The hub cannot start, a subscriber cannot connect (too few file
 /// descriptors, say), or the clerk cannot log in or call.
-pub async fn run(config: Config, plan: &WsPlan) -> anyhow::Result<WsReport> {
+pub async fn run(config: Config, plan: &WsPlan, clock: Arc<dyn Clock>) -> anyhow::Result<WsReport> {
     check_open_files(plan.subscribers)?;
     let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
-    let running = crate::hub::open(config, &dir.path().join("bench.db"), Arc::new(SystemClock))
+    let running = crate::hub::open(config, &dir.path().join("bench.db"), clock)
         .context("cannot start the hub")?;
     let commits = watch_commits(running.hub().subscribe());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -252,6 +252,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// One subscriber's end of the public event stream.
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
 /// Connects every subscriber and waits until each has caught up; each then
 /// records the calls it receives, until it has them all or
 /// [`DELIVERY_DEADLINE`] after `finished`.
@@ -262,67 +266,79 @@ async fn connect_all(
 ) -> anyhow::Result<Vec<tokio::task::JoinHandle<Vec<(i64, Instant)>>>> {
     let url = format!("ws://{addr}/api/v1/events?since=0");
     let gate = Arc::new(Semaphore::new(CONNECTING_AT_ONCE));
-    let mut ready = Vec::with_capacity(plan.subscribers);
-    for _ in 0..plan.subscribers {
-        let (url, gate) = (url.clone(), gate.clone());
-        ready.push(tokio::spawn(async move {
-            let _turn = gate.acquire_owned().await?;
-            let (mut socket, _) = tokio_tungstenite::connect_async(url)
-                .await
-                .context("a subscriber cannot connect")?;
-            while let Some(message) = socket.next().await {
-                if let Message::Text(text) = message?
-                    && let Ok(StreamNotice::CaughtUp { .. }) = serde_json::from_str(&text)
-                {
-                    return Ok(socket);
-                }
-            }
-            bail!("the stream closed before catching up")
-        }));
-    }
+    let ready: Vec<_> = (0..plan.subscribers)
+        .map(|_| tokio::spawn(subscribe(url.clone(), gate.clone())))
+        .collect();
     let mut subscribers = Vec::with_capacity(ready.len());
     for socket in ready {
-        let mut socket = socket.await??;
-        let mut finished = finished.clone();
-        let calls = plan.calls;
-        subscribers.push(tokio::spawn(async move {
-            let mut receipts = Vec::with_capacity(calls);
-            // Set once every call is made: the stragglers' last chance.
-            let mut deadline = None;
-            while receipts.len() < calls {
-                let message = match deadline {
-                    None => tokio::select! {
-                        message = socket.next() => message,
-                        _ = finished.wait_for(|f| *f) => {
-                            deadline = Some(tokio::time::Instant::now() + DELIVERY_DEADLINE);
-                            continue;
-                        }
-                    },
-                    Some(at) => match tokio::time::timeout_at(at, socket.next()).await {
-                        Ok(message) => message,
-                        Err(_) => break,
-                    },
-                };
-                let received = Instant::now();
-                let text = match message {
-                    Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(_)) => continue,
-                    None | Some(Err(_)) => break,
-                };
-                if let Ok(EventMessage {
-                    seq,
-                    event: PublicEvent::TicketCalled { .. },
-                    ..
-                }) = serde_json::from_str(&text)
-                {
-                    receipts.push((seq, received));
-                }
-            }
-            let _ = socket.close(None).await;
-            receipts
-        }));
+        let socket = socket.await??;
+        subscribers.push(tokio::spawn(receive_calls(
+            socket,
+            finished.clone(),
+            plan.calls,
+        )));
     }
     Ok(subscribers)
+}
+
+/// Connects, a few at once as `gate` allows, and reads the stream until it
+/// has caught up with the log.
+async fn subscribe(url: String, gate: Arc<Semaphore>) -> anyhow::Result<Socket> {
+    let _turn = gate.acquire_owned().await?;
+    let (mut socket, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .context("a subscriber cannot connect")?;
+    while let Some(message) = socket.next().await {
+        if let Message::Text(text) = message?
+            && let Ok(StreamNotice::CaughtUp { .. }) = serde_json::from_str(&text)
+        {
+            return Ok(socket);
+        }
+    }
+    bail!("the stream closed before catching up")
+}
+
+/// The sequence and time of arrival of each call received, until `calls`
+/// have come or [`DELIVERY_DEADLINE`] after `finished`.
+async fn receive_calls(
+    mut socket: Socket,
+    mut finished: watch::Receiver<bool>,
+    calls: usize,
+) -> Vec<(i64, Instant)> {
+    let mut receipts = Vec::with_capacity(calls);
+    // Set once every call is made: the stragglers' last chance.
+    let mut deadline = None;
+    while receipts.len() < calls {
+        let message = match deadline {
+            None => tokio::select! {
+                message = socket.next() => message,
+                _ = finished.wait_for(|f| *f) => {
+                    deadline = Some(tokio::time::Instant::now() + DELIVERY_DEADLINE);
+                    continue;
+                }
+            },
+            Some(at) => match tokio::time::timeout_at(at, socket.next()).await {
+                Ok(message) => message,
+                Err(_) => break,
+            },
+        };
+        let received = Instant::now();
+        let text = match message {
+            Some(Ok(Message::Text(text))) => text,
+            Some(Ok(_)) => continue,
+            None | Some(Err(_)) => break,
+        };
+        if let Ok(EventMessage {
+            seq,
+            event: PublicEvent::TicketCalled { .. },
+            ..
+        }) = serde_json::from_str(&text)
+        {
+            receipts.push((seq, received));
+        }
+    }
+    let _ = socket.close(None).await;
+    receipts
 }
 
 /// Both ends of every subscriber live in this process: say so plainly

@@ -182,68 +182,79 @@ fn guide_problems(g: &Guide) -> Vec<(&'static str, String)> {
 fn load_calendar(dir: &Path, today: NaiveDate, report: &mut Report) -> WorkingCalendar {
     let mut years = BTreeMap::new();
     for name in files_in(dir, "calendar", report) {
-        let file = format!("calendar/{name}");
-        let Some((source, cal)) = report
-            .take(Source::read(dir, &file).and_then(|s| s.parse::<CalendarFile>().map(|c| (s, c))))
-        else {
-            continue;
-        };
-        if name.trim_end_matches(".toml") != cal.year.to_string() {
-            report.push(source.error(
-                "year",
-                format!("{} does not match the file's name", cal.year),
-            ));
-            continue;
+        if let Some((year, schedule)) = read_year(dir, &name, report) {
+            years.insert(year, schedule);
         }
-        let mut schedule = YearSchedule::default();
-        let date = |field: String, text: &str, report: &mut Report| match NaiveDate::parse_from_str(
-            text, "%Y-%m-%d",
-        ) {
-            Ok(d) if d.year() == cal.year => Some(d),
-            Ok(_) => {
-                report.push(source.error(field, format!("{text} is not in {}", cal.year)));
-                None
-            }
-            Err(_) => {
-                report.push(source.error(field, format!("“{text}” is not a date like 2026-10-01")));
-                None
-            }
-        };
-        for (i, h) in cal.holidays.iter().enumerate() {
-            let from = date(format!("holidays[{i}].from"), &h.from, report);
-            let to = date(format!("holidays[{i}].to"), &h.to, report);
-            let (Some(from), Some(to)) = (from, to) else {
-                continue;
-            };
-            if from > to {
-                report.push(source.error(
-                    format!("holidays[{i}].to"),
-                    format!("{} ends before it begins", h.name),
-                ));
-            }
-            schedule
-                .holidays
-                .extend(from.iter_days().take_while(|d| *d <= to));
-        }
-        for (i, text) in cal.workdays.iter().enumerate() {
-            let field = format!("workdays[{i}]");
-            let Some(d) = date(field.clone(), text, report) else {
-                continue;
-            };
-            if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-                report.push(source.warning(
-                    field.clone(),
-                    format!("{d} is a weekday; a make-up day is usually a weekend day"),
-                ));
-            }
-            if schedule.holidays.contains(&d) {
-                report.push(source.error(field, format!("{d} is also a holiday")));
-            }
-            schedule.workdays.insert(d);
-        }
-        years.insert(cal.year, schedule);
     }
     let calendar = WorkingCalendar::new(years);
+    warn_missing_years(&calendar, today, report);
+    calendar
+}
+
+/// One year's file of calendar/: its holidays and make-up working days.
+fn read_year(dir: &Path, name: &str, report: &mut Report) -> Option<(i32, YearSchedule)> {
+    let file = format!("calendar/{name}");
+    let (source, cal) = report
+        .take(Source::read(dir, &file).and_then(|s| s.parse::<CalendarFile>().map(|c| (s, c))))?;
+    if name.trim_end_matches(".toml") != cal.year.to_string() {
+        report.push(source.error(
+            "year",
+            format!("{} does not match the file's name", cal.year),
+        ));
+        return None;
+    }
+    let mut schedule = YearSchedule::default();
+    let date = |field: String, text: &str, report: &mut Report| match NaiveDate::parse_from_str(
+        text, "%Y-%m-%d",
+    ) {
+        Ok(d) if d.year() == cal.year => Some(d),
+        Ok(_) => {
+            report.push(source.error(field, format!("{text} is not in {}", cal.year)));
+            None
+        }
+        Err(_) => {
+            report.push(source.error(field, format!("“{text}” is not a date like 2026-10-01")));
+            None
+        }
+    };
+    for (i, h) in cal.holidays.iter().enumerate() {
+        let from = date(format!("holidays[{i}].from"), &h.from, report);
+        let to = date(format!("holidays[{i}].to"), &h.to, report);
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if from > to {
+            report.push(source.error(
+                format!("holidays[{i}].to"),
+                format!("{} ends before it begins", h.name),
+            ));
+        }
+        schedule
+            .holidays
+            .extend(from.iter_days().take_while(|d| *d <= to));
+    }
+    for (i, text) in cal.workdays.iter().enumerate() {
+        let field = format!("workdays[{i}]");
+        let Some(d) = date(field.clone(), text, report) else {
+            continue;
+        };
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            report.push(source.warning(
+                field.clone(),
+                format!("{d} is a weekday; a make-up day is usually a weekend day"),
+            ));
+        }
+        if schedule.holidays.contains(&d) {
+            report.push(source.error(field, format!("{d} is also a holiday")));
+        }
+        schedule.workdays.insert(d);
+    }
+    Some((cal.year, schedule))
+}
+
+/// A warning for this year, and for the next in its last weeks, when no
+/// calendar file gives them.
+fn warn_missing_years(calendar: &WorkingCalendar, today: NaiveDate, report: &mut Report) {
     let mut needed = vec![today.year()];
     // Deadlines set in the last weeks of a year run into the next.
     if today.ordinal() + 60 > 365 {
@@ -260,7 +271,6 @@ fn load_calendar(dir: &Path, today: NaiveDate, report: &mut Report) -> WorkingCa
             ),
         });
     }
-    calendar
 }
 
 struct HallCheck<'a> {
@@ -358,48 +368,15 @@ impl HallCheck<'_> {
                     QueueKind::Service
                 }
             };
-            let mut services: Vec<ServiceCode> = Vec::new();
-            for (j, code) in q.services.iter().enumerate() {
-                if self.guides.iter().any(|g| g.code.0 == *code) {
-                    services.push(ServiceCode(code.clone()));
-                } else {
-                    self.error(
-                        format!("queues[{i}].services[{j}]"),
-                        format!("no service item {code} in services/"),
-                    );
-                }
-            }
-            for (j, dept) in q.departments.iter().enumerate() {
-                if !self.departments.iter().any(|d| d.code == *dept) {
-                    self.error(
-                        format!("queues[{i}].departments[{j}]"),
-                        format!("no department {dept} in services/"),
-                    );
-                }
-                let of_dept = self.guides.iter().filter(|g| g.department == *dept);
-                services.extend(of_dept.map(|g| g.code.clone()));
-            }
+            let services = self.queue_services(i, q);
             if kind == QueueKind::Pickup && !services.is_empty() {
                 self.error(
                     at("services"),
                     "a pickup queue serves cases, not service items",
                 );
             }
+            self.check_numbers(i, q);
             let [first, last] = q.numbers;
-            if first > last || last > 999_999 {
-                self.error(
-                    at("numbers"),
-                    "must be [first, last] with first ≤ last ≤ 999999",
-                );
-            } else if q.daily_cap == 0 || q.daily_cap > last - first + 1 {
-                self.error(
-                    at("daily_cap"),
-                    format!("must be 1 to {}, the numbers available", last - first + 1),
-                );
-            }
-            if !(q.service_minutes.is_finite() && q.service_minutes > 0.0) {
-                self.error(at("service_minutes"), "must be more than 0");
-            }
             queues.push(QueueSetup {
                 prefix,
                 name: q.name.clone(),
@@ -411,6 +388,59 @@ impl HallCheck<'_> {
                 default_service_minutes: q.service_minutes,
             });
         }
+        self.warn_unserved(&queues);
+        queues
+    }
+
+    /// The service items a queue serves: those it names, and every item of
+    /// the departments it names.
+    fn queue_services(&mut self, i: usize, q: &QueueEntry) -> Vec<ServiceCode> {
+        let mut services: Vec<ServiceCode> = Vec::new();
+        for (j, code) in q.services.iter().enumerate() {
+            if self.guides.iter().any(|g| g.code.0 == *code) {
+                services.push(ServiceCode(code.clone()));
+            } else {
+                self.error(
+                    format!("queues[{i}].services[{j}]"),
+                    format!("no service item {code} in services/"),
+                );
+            }
+        }
+        for (j, dept) in q.departments.iter().enumerate() {
+            if !self.departments.iter().any(|d| d.code == *dept) {
+                self.error(
+                    format!("queues[{i}].departments[{j}]"),
+                    format!("no department {dept} in services/"),
+                );
+            }
+            let of_dept = self.guides.iter().filter(|g| g.department == *dept);
+            services.extend(of_dept.map(|g| g.code.clone()));
+        }
+        services
+    }
+
+    /// The number range, the daily cap within it, and the service time.
+    fn check_numbers(&mut self, i: usize, q: &QueueEntry) {
+        let at = |field: &str| format!("queues[{i}].{field}");
+        let [first, last] = q.numbers;
+        if first > last || last > 999_999 {
+            self.error(
+                at("numbers"),
+                "must be [first, last] with first ≤ last ≤ 999999",
+            );
+        } else if q.daily_cap == 0 || q.daily_cap > last - first + 1 {
+            self.error(
+                at("daily_cap"),
+                format!("must be 1 to {}, the numbers available", last - first + 1),
+            );
+        }
+        if !(q.service_minutes.is_finite() && q.service_minutes > 0.0) {
+            self.error(at("service_minutes"), "must be more than 0");
+        }
+    }
+
+    /// A warning for each service item no queue serves.
+    fn warn_unserved(&mut self, queues: &[QueueSetup]) {
         for g in self.guides {
             if !queues.iter().any(|q| q.services.contains(&g.code)) {
                 let d = self.source.warning(
@@ -423,7 +453,6 @@ impl HallCheck<'_> {
                 self.report.push(d);
             }
         }
-        queues
     }
 
     fn counters(&mut self, file: &HallFile, queues: &[QueueSetup]) -> Vec<CounterSetup> {

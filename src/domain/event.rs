@@ -138,7 +138,7 @@ pub enum HallEvent {
 }
 
 /// The things one event changed, so that the store saves just those.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Touched<'a> {
     pub ticket: Option<&'a TicketId>,
     pub counter: Option<CounterNo>,
@@ -179,14 +179,15 @@ impl HallEvent {
 
     pub fn touched(&self) -> Touched<'_> {
         use HallEvent as E;
+        let none = Touched::default();
         match self {
             E::TicketIssued { ticket } => Touched {
                 ticket: Some(&ticket.id),
-                ..Touched::default()
+                ..none
             },
             E::TicketReactivated { ticket, .. } => Touched {
                 ticket: Some(ticket),
-                ..Touched::default()
+                ..none
             },
             E::TicketCalled {
                 ticket, counter, ..
@@ -210,11 +211,11 @@ impl HallEvent {
             } => Touched {
                 ticket: Some(ticket),
                 counter: Some(*counter),
-                ..Touched::default()
+                ..none
             },
             E::CounterPaused { counter, .. } | E::CounterResumed { counter, .. } => Touched {
                 counter: Some(*counter),
-                ..Touched::default()
+                ..none
             },
             E::StaffLoggedIn {
                 session,
@@ -231,33 +232,38 @@ impl HallEvent {
                 session: Some(session),
                 counter: *counter,
                 staff_login: Some(staff),
-                ..Touched::default()
+                ..none
             },
             E::StaffLoginFailed { staff, .. } => Touched {
                 staff_login: Some(staff),
-                ..Touched::default()
+                ..none
             },
             E::Case { case, .. } => Touched {
                 case: Some(&case.number),
-                ..Touched::default()
+                ..none
             },
-            E::Rated { rating } => match &rating.subject {
-                RatingSubject::Ticket(ticket) => Touched {
-                    ticket: Some(ticket),
-                    rating: Some(rating),
-                    ..Touched::default()
-                },
-                RatingSubject::Case(number) => Touched {
-                    case: Some(number),
-                    rating: Some(rating),
-                    ..Touched::default()
-                },
-            },
+            E::Rated { rating } => Touched::rating(rating),
             E::RectificationOpened { item } | E::RectificationClosed { item } => Touched {
                 rectification: Some(item.id),
-                ..Touched::default()
+                ..none
             },
-            E::DeviceAlert { .. } | E::DayRolledOver { .. } => Touched::default(),
+            E::DeviceAlert { .. } | E::DayRolledOver { .. } => none,
+        }
+    }
+}
+
+impl<'a> Touched<'a> {
+    /// A new rating and what it rates: a ticket or a case.
+    fn rating(rating: &'a Rating) -> Self {
+        let (ticket, case) = match &rating.subject {
+            RatingSubject::Ticket(ticket) => (Some(ticket), None),
+            RatingSubject::Case(number) => (None, Some(number.as_str())),
+        };
+        Touched {
+            ticket,
+            case,
+            rating: Some(rating),
+            ..Touched::default()
         }
     }
 }

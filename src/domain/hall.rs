@@ -1,5 +1,7 @@
-//! The state of the hall for the current business day, and how each event
-//! changes it. Decisions live in `queue` and `staff`; this file only folds.
+//! The state of the hall for the current business day; `fold` says how each
+//! event changes it. Decisions live in `queue` and `staff`.
+
+mod fold;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -7,11 +9,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::case::Case;
-use super::event::HallEvent;
 use super::ids::{
     BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
 };
-use super::rating::{RatingSubject, Rectification};
+use super::rating::Rectification;
 use super::setup::HallSetup;
 use super::ticket::{Ticket, TicketState};
 
@@ -387,210 +388,6 @@ impl Hall {
     fn leave_counter(&mut self, counter: CounterNo) {
         if let Some(c) = self.counters.get_mut(&counter) {
             c.current = None;
-        }
-    }
-
-    /// Folds one event into the state. Events come from this hall's own
-    /// decisions or from the log, so they are trusted as they are.
-    pub fn apply(&mut self, event: &HallEvent) {
-        use HallEvent as E;
-        match event {
-            E::TicketIssued { ticket } => {
-                let q = self.queues.entry(ticket.number.prefix).or_default();
-                q.last_seq = Some(ticket.number.seq);
-                q.issued += 1;
-                self.last_order = self.last_order.max(ticket.order);
-                self.line_mut(ticket).insert(ticket);
-                self.tickets.insert(ticket.id.clone(), ticket.clone());
-            }
-            E::TicketCalled {
-                ticket,
-                counter,
-                staff,
-                at,
-                priority_streak,
-                ..
-            } => {
-                if let Some(t) = self.take_from_line(ticket) {
-                    t.state = TicketState::Called;
-                    t.counter = Some(*counter);
-                    t.staff = Some(staff.clone());
-                    t.called_at = Some(*at);
-                    t.started_at = None;
-                    t.recalls = 0;
-                    t.target_counter = None;
-                }
-                if let Some(c) = self.counters.get_mut(counter) {
-                    c.current = Some(ticket.clone());
-                    c.priority_streak = *priority_streak;
-                }
-            }
-            E::TicketRecalled {
-                ticket, recalls, ..
-            } => {
-                if let Some(t) = self.tickets.get_mut(ticket) {
-                    t.recalls = *recalls;
-                }
-            }
-            E::TicketNoShow {
-                ticket,
-                counter,
-                at,
-                ..
-            } => {
-                if let Some(t) = self.tickets.get_mut(ticket) {
-                    t.state = TicketState::NoShow;
-                    t.no_show_at = Some(*at);
-                }
-                self.leave_counter(*counter);
-            }
-            E::TicketReactivated { ticket, order, .. } => {
-                if let Some(t) = self.tickets.get_mut(ticket) {
-                    t.state = TicketState::Waiting;
-                    t.order = *order;
-                    t.no_show_at = None;
-                    self.last_order = self.last_order.max(*order);
-                    let t = t.clone();
-                    self.line_mut(&t).insert(&t);
-                }
-            }
-            E::TicketStarted { ticket, at, .. } => {
-                if let Some(t) = self.tickets.get_mut(ticket) {
-                    t.state = TicketState::Serving;
-                    t.started_at = Some(*at);
-                }
-            }
-            E::TicketFinished {
-                ticket,
-                counter,
-                at,
-                ..
-            } => {
-                if let Some(t) = self.tickets.get_mut(ticket) {
-                    t.state = TicketState::Finished;
-                    t.finished_at = Some(*at);
-                    let t = t.clone();
-                    self.record_service(&t);
-                }
-                self.leave_counter(*counter);
-            }
-            E::TicketTransferred {
-                ticket,
-                from_counter,
-                to_queue,
-                to_counter,
-                ..
-            } => {
-                if let Some(t) = self.tickets.get_mut(ticket) {
-                    t.state = TicketState::Waiting;
-                    t.queue = *to_queue;
-                    t.target_counter = *to_counter;
-                    t.recalls = 0;
-                    let t = t.clone();
-                    self.line_mut(&t).insert(&t);
-                }
-                self.leave_counter(*from_counter);
-            }
-            E::CounterPaused {
-                counter,
-                reason,
-                at,
-            } => {
-                if let Some(c) = self.counters.get_mut(counter) {
-                    c.pause = Some(Pause {
-                        reason: reason.clone(),
-                        since: *at,
-                    });
-                }
-            }
-            E::CounterResumed { counter, .. } => {
-                if let Some(c) = self.counters.get_mut(counter) {
-                    c.pause = None;
-                }
-            }
-            E::StaffLoggedIn {
-                session,
-                staff,
-                counter,
-                at,
-                expires_at,
-            } => {
-                self.logins.remove(staff);
-                self.attach_session(Session {
-                    id: session.clone(),
-                    staff: staff.clone(),
-                    counter: *counter,
-                    opened_at: *at,
-                    expires_at: *expires_at,
-                });
-            }
-            E::StaffLoggedOut {
-                session, counter, ..
-            } => {
-                self.sessions.remove(session);
-                if let Some(c) = counter.and_then(|n| self.counters.get_mut(&n)) {
-                    c.session = None;
-                    c.staff = None;
-                    c.pause = None;
-                }
-            }
-            E::StaffLoginFailed {
-                staff,
-                failures,
-                locked_until,
-                ..
-            } => {
-                self.logins.insert(
-                    staff.clone(),
-                    LoginRecord {
-                        failures: *failures,
-                        locked_until: *locked_until,
-                    },
-                );
-            }
-            E::Case { case, .. } => {
-                self.note_case_number(&case.number);
-                self.cases
-                    .insert(case.number.clone(), case.as_ref().clone());
-            }
-            E::Rated { rating } => {
-                self.next_rating = self.next_rating.max(rating.id + 1);
-                match &rating.subject {
-                    RatingSubject::Ticket(id) => {
-                        if let Some(t) = self.tickets.get_mut(id) {
-                            t.rated = true;
-                        }
-                    }
-                    RatingSubject::Case(number) => {
-                        if let Some(c) = self.cases.get_mut(number) {
-                            c.rated = true;
-                        }
-                    }
-                }
-            }
-            E::RectificationOpened { item } => {
-                self.next_rectification = self.next_rectification.max(item.id + 1);
-                self.rectifications.insert(item.id, item.clone());
-            }
-            E::RectificationClosed { item } => {
-                self.rectifications.remove(&item.id);
-            }
-            // Recorded for supervision; the hall itself is unchanged.
-            E::DeviceAlert { .. } => {}
-            E::DayRolledOver { to, .. } => {
-                let mut fresh = Self::new(self.setup.clone(), *to);
-                let keep = self.setup.cases.keep_closed_days;
-                fresh.logins = std::mem::take(&mut self.logins);
-                fresh.cases = std::mem::take(&mut self.cases);
-                fresh
-                    .cases
-                    .retain(|_, c| c.finished_on.is_none_or(|d| (*to - d).num_days() <= keep));
-                fresh.case_seq = self.case_seq;
-                fresh.rectifications = std::mem::take(&mut self.rectifications);
-                fresh.next_rating = self.next_rating;
-                fresh.next_rectification = self.next_rectification;
-                *self = fresh;
-            }
         }
     }
 }

@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::error::QueueError;
+use super::event::HallEvent;
 use super::hall::Hall;
 use super::ids::{CounterNo, ServiceCode, StaffId, TicketId, Timestamp};
 use super::ticket::TicketState;
@@ -105,6 +107,24 @@ pub struct Closure {
 /// Longest comment taken, in characters.
 const MAX_COMMENT_CHARS: usize = 200;
 
+/// Who served what, as a rating records it.
+struct Served {
+    counter: Option<CounterNo>,
+    staff: Option<StaffId>,
+    service: Option<ServiceCode>,
+    department: Option<String>,
+}
+
+/// A rating's comment, trimmed; none if blank.
+fn rating_comment(comment: Option<&str>) -> Result<Option<String>, QueueError> {
+    match comment.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) if c.chars().count() > MAX_COMMENT_CHARS || c.chars().any(char::is_control) => {
+            Err(QueueError::ReasonTooLong(MAX_COMMENT_CHARS))
+        }
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
 impl Hall {
     /// Records a rating of a finished ticket of today or a finished case;
     /// a bad one opens a rectification for the hall's supervisor.
@@ -118,23 +138,35 @@ impl Hall {
         score: u8,
         comment: Option<&str>,
         now: Timestamp,
-    ) -> Result<Vec<super::event::HallEvent>, super::error::QueueError> {
-        use super::error::QueueError;
+    ) -> Result<Vec<HallEvent>, QueueError> {
         if !(1..=5).contains(&score) {
             return Err(QueueError::InvalidRating);
         }
-        let comment = match comment.map(str::trim).filter(|c| !c.is_empty()) {
-            Some(c) if c.chars().count() > MAX_COMMENT_CHARS || c.chars().any(char::is_control) => {
-                return Err(QueueError::ReasonTooLong(MAX_COMMENT_CHARS));
-            }
-            other => other.map(str::to_owned),
+        let comment = rating_comment(comment)?;
+        let served = self.served(&subject)?;
+        let rating = Rating {
+            id: self.next_rating,
+            subject,
+            score,
+            comment,
+            at: now,
+            counter: served.counter,
+            staff: served.staff,
+            service: served.service,
+            department: served.department,
         };
-        let department_of = |service: &Option<ServiceCode>| {
-            service
-                .as_ref()
-                .and_then(|s| self.setup.departments_by_service.get(s).cloned())
-        };
-        let (counter, staff, service, department) = match &subject {
+        let mut events = vec![HallEvent::Rated {
+            rating: rating.clone(),
+        }];
+        if score <= BAD_REVIEW {
+            events.push(self.rectification_of(rating, now));
+        }
+        Ok(events)
+    }
+
+    /// Who served what, for a subject that may be rated now.
+    fn served(&self, subject: &RatingSubject) -> Result<Served, QueueError> {
+        match subject {
             RatingSubject::Ticket(id) => {
                 let t = self.tickets.get(id).ok_or(QueueError::UnknownTicket)?;
                 if t.state != TicketState::Finished {
@@ -143,12 +175,14 @@ impl Hall {
                 if t.rated {
                     return Err(QueueError::AlreadyRated);
                 }
-                (
-                    t.counter,
-                    t.staff.clone(),
-                    t.service.clone(),
-                    department_of(&t.service),
-                )
+                let department = (t.service.as_ref())
+                    .and_then(|s| self.setup.departments_by_service.get(s).cloned());
+                Ok(Served {
+                    counter: t.counter,
+                    staff: t.staff.clone(),
+                    service: t.service.clone(),
+                    department,
+                })
             }
             RatingSubject::Case(number) => {
                 let c = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
@@ -158,52 +192,40 @@ impl Hall {
                 if c.rated {
                     return Err(QueueError::AlreadyRated);
                 }
-                (
-                    Some(c.opened.counter),
-                    Some(c.opened.staff.clone()),
-                    Some(c.service.clone()),
-                    Some(c.department.clone()),
-                )
+                Ok(Served {
+                    counter: Some(c.opened.counter),
+                    staff: Some(c.opened.staff.clone()),
+                    service: Some(c.service.clone()),
+                    department: Some(c.department.clone()),
+                })
             }
-        };
-        let rating = Rating {
-            id: self.next_rating,
-            subject,
-            score,
-            comment,
-            at: now,
-            counter,
-            staff,
-            service,
-            department,
-        };
-        let mut events = vec![super::event::HallEvent::Rated {
-            rating: rating.clone(),
-        }];
-        if score <= BAD_REVIEW {
-            let today = self.setup.day_rule.day_of(now);
-            let due = self
-                .setup
-                .calendar
-                .add_working_days(today, self.setup.cases.rectify_days)
-                .value;
-            let assigned_to = self
-                .setup
-                .staff
-                .iter()
-                .find(|s| s.role == super::setup::Role::Supervisor)
-                .map(|s| s.id.clone());
-            events.push(super::event::HallEvent::RectificationOpened {
-                item: Rectification {
-                    id: self.next_rectification,
-                    rating,
-                    assigned_to,
-                    due,
-                    closed: None,
-                },
-            });
         }
-        Ok(events)
+    }
+
+    /// The rectification a bad review opens: for the hall's supervisor, due
+    /// in the configured working days.
+    fn rectification_of(&self, rating: Rating, now: Timestamp) -> HallEvent {
+        let today = self.setup.day_rule.day_of(now);
+        let due = self
+            .setup
+            .calendar
+            .add_working_days(today, self.setup.cases.rectify_days)
+            .value;
+        let assigned_to = self
+            .setup
+            .staff
+            .iter()
+            .find(|s| s.role == super::setup::Role::Supervisor)
+            .map(|s| s.id.clone());
+        HallEvent::RectificationOpened {
+            item: Rectification {
+                id: self.next_rectification,
+                rating,
+                assigned_to,
+                due,
+                closed: None,
+            },
+        }
     }
 
     /// A supervisor closes a rectification with a note and the citizen's verdict.
@@ -217,8 +239,7 @@ impl Hall {
         note: &str,
         verdict: Verdict,
         now: Timestamp,
-    ) -> Result<Vec<super::event::HallEvent>, super::error::QueueError> {
-        use super::error::QueueError;
+    ) -> Result<Vec<HallEvent>, QueueError> {
         super::policy::may_close_rectification(self.member(staff)?)?;
         let item = self
             .rectifications
@@ -232,7 +253,7 @@ impl Hall {
             by: staff.clone(),
             at: now,
         });
-        Ok(vec![super::event::HallEvent::RectificationClosed { item }])
+        Ok(vec![HallEvent::RectificationClosed { item }])
     }
 
     pub fn rectifications(&self) -> impl Iterator<Item = &Rectification> {

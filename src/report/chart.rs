@@ -3,7 +3,8 @@
 //! browser lays them out in its own CJK font, so no font files are needed
 //! here.
 
-use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
+use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordu32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -91,6 +92,10 @@ fn headroom(bars: &Bars) -> f64 {
     }
 }
 
+/// The chart's plotting area: segments along, values up.
+type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordu32>, RangedCoordf64>>;
+
 fn draw(root: &Area<'_>, bars: &Bars) -> Result<(), ReportError> {
     if bars.values.is_empty() {
         return empty(root, bars);
@@ -101,7 +106,6 @@ fn draw(root: &Area<'_>, bars: &Bars) -> Result<(), ReportError> {
         1 => (1, 3),
         n => (0, n),
     };
-    let slot = |i: usize| u32::try_from(i + offset).unwrap_or(u32::MAX);
     let top = headroom(bars);
     let last = u32::try_from(slots - 1).unwrap_or(u32::MAX);
     let mut chart = drawn(
@@ -112,6 +116,27 @@ fn draw(root: &Area<'_>, bars: &Bars) -> Result<(), ReportError> {
             .y_label_area_size(60)
             .build_cartesian_2d((0..last).into_segmented(), 0.0..top),
     )?;
+    draw_mesh(&mut chart, bars, offset, slots, top)?;
+    draw_series(&mut chart, bars, offset)?;
+    drawn(
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font((FONT, 15).into_font().color(&INK))
+            .background_style(WHITE.mix(0.9))
+            .border_style(INK.mix(0.3))
+            .draw(),
+    )
+}
+
+/// The axes: a label under each bar, the unit, light horizontal lines.
+fn draw_mesh(
+    chart: &mut Chart<'_, '_>,
+    bars: &Bars,
+    offset: usize,
+    slots: usize,
+    top: f64,
+) -> Result<(), ReportError> {
     let name_of = |v: &SegmentValue<u32>| match v {
         SegmentValue::CenterOf(i) => (*i as usize)
             .checked_sub(offset)
@@ -135,7 +160,12 @@ fn draw(root: &Area<'_>, bars: &Bars) -> Result<(), ReportError> {
         mesh.y_labels((top as usize + 1).min(11))
             .y_label_formatter(&whole);
     }
-    drawn(mesh.draw())?;
+    drawn(mesh.draw())
+}
+
+/// The bars with their values above them, and the line if there is one.
+fn draw_series(chart: &mut Chart<'_, '_>, bars: &Bars, offset: usize) -> Result<(), ReportError> {
+    let slot = |i: usize| u32::try_from(i + offset).unwrap_or(u32::MAX);
     let at = |i: usize| SegmentValue::Exact(slot(i));
     let centre = |i: usize| SegmentValue::CenterOf(slot(i));
     drawn(
@@ -165,15 +195,7 @@ fn draw(root: &Area<'_>, bars: &Bars) -> Result<(), ReportError> {
             .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], LINE.stroke_width(2)));
         drawn(chart.draw_series(series.map(|p| Circle::new(p, 3, LINE.filled()))))?;
     }
-    drawn(
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, 15).into_font().color(&INK))
-            .background_style(WHITE.mix(0.9))
-            .border_style(INK.mix(0.3))
-            .draw(),
-    )
+    Ok(())
 }
 
 /// The page's charts, each by the file name of the table it goes with.
@@ -183,25 +205,42 @@ fn draw(root: &Area<'_>, bars: &Bars) -> Result<(), ReportError> {
 pub fn charts(r: &Report) -> Result<Vec<(&'static str, String)>, ReportError> {
     let mut charts = Vec::new();
     if r.days.len() > 1 {
-        let days = Bars {
-            title: "每日取号与办结",
-            unit: "张",
-            series: "取号",
-            labels: r
-                .days
-                .iter()
-                .map(|d| d.day.format("%m-%d").to_string())
-                .collect(),
-            values: r.days.iter().map(|d| f64::from(d.issued)).collect(),
-            line: Some((
-                "办结",
-                r.days.iter().map(|d| f64::from(d.finished)).collect(),
-            )),
-            counts: true,
-        };
-        charts.push(("days", svg(&days)?));
+        charts.push(("days", svg(&days(r))?));
     }
-    let waits = Bars {
+    let each = [
+        ("waits-by-hour", waits_by_hour(r)),
+        ("service-by-counter", service_by_counter(r)),
+        ("queues", no_shows_by_queue(r)),
+        ("ratings", ratings(r)),
+        ("cases", on_time_by_department(r)),
+    ];
+    for (name, bars) in each {
+        charts.push((name, svg(&bars)?));
+    }
+    Ok(charts)
+}
+
+fn days(r: &Report) -> Bars {
+    Bars {
+        title: "每日取号与办结",
+        unit: "张",
+        series: "取号",
+        labels: r
+            .days
+            .iter()
+            .map(|d| d.day.format("%m-%d").to_string())
+            .collect(),
+        values: r.days.iter().map(|d| f64::from(d.issued)).collect(),
+        line: Some((
+            "办结",
+            r.days.iter().map(|d| f64::from(d.finished)).collect(),
+        )),
+        counts: true,
+    }
+}
+
+fn waits_by_hour(r: &Report) -> Bars {
+    Bars {
         title: "分时段平均等候",
         unit: "分钟",
         series: "平均等候",
@@ -223,9 +262,11 @@ pub fn charts(r: &Report) -> Result<Vec<(&'static str, String)>, ReportError> {
                 .collect(),
         )),
         counts: false,
-    };
-    charts.push(("waits-by-hour", svg(&waits)?));
-    let counters = Bars {
+    }
+}
+
+fn service_by_counter(r: &Report) -> Bars {
+    Bars {
         title: "窗口平均办理时长",
         unit: "分钟",
         series: "平均办理",
@@ -241,9 +282,11 @@ pub fn charts(r: &Report) -> Result<Vec<(&'static str, String)>, ReportError> {
             .collect(),
         line: None,
         counts: false,
-    };
-    charts.push(("service-by-counter", svg(&counters)?));
-    let queues = Bars {
+    }
+}
+
+fn no_shows_by_queue(r: &Report) -> Bars {
+    Bars {
         title: "各队列过号",
         unit: "张",
         series: "过号",
@@ -251,9 +294,11 @@ pub fn charts(r: &Report) -> Result<Vec<(&'static str, String)>, ReportError> {
         values: r.queues.iter().map(|q| f64::from(q.no_shows)).collect(),
         line: None,
         counts: true,
-    };
-    charts.push(("queues", svg(&queues)?));
-    let ratings = Bars {
+    }
+}
+
+fn ratings(r: &Report) -> Bars {
+    Bars {
         title: "好差评分布",
         unit: "条",
         series: "评价",
@@ -264,14 +309,17 @@ pub fn charts(r: &Report) -> Result<Vec<(&'static str, String)>, ReportError> {
         values: r.scores.iter().rev().map(|n| f64::from(*n)).collect(),
         line: None,
         counts: true,
-    };
-    charts.push(("ratings", svg(&ratings)?));
+    }
+}
+
+/// 按期办结率 of each department with decided cases.
+fn on_time_by_department(r: &Report) -> Bars {
     let decided: Vec<_> = r
         .cases
         .iter()
         .filter(|c| c.compliance().is_some())
         .collect();
-    let cases = Bars {
+    Bars {
         title: "部门按期办结率",
         unit: "%",
         series: "按期办结率",
@@ -285,9 +333,7 @@ pub fn charts(r: &Report) -> Result<Vec<(&'static str, String)>, ReportError> {
             .collect(),
         line: None,
         counts: false,
-    };
-    charts.push(("cases", svg(&cases)?));
-    Ok(charts)
+    }
 }
 
 #[cfg(test)]

@@ -100,22 +100,7 @@ fn counters_open(config: &Config, front_desk: usize) -> Vec<CounterNo> {
 /// A bad plan (no arrivals, no counters, a day the hall is closed), the
 /// hub cannot start, or it refuses a step the simulation expects to work.
 pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
-    ensure!(
-        plan.rate.is_finite() && plan.rate > 0.0,
-        "the arrival rate must be a positive number"
-    );
-    ensure!(plan.counters > 0, "at least one counter must be open");
-    let calendar = &config.setup.calendar;
-    ensure!(
-        calendar.is_working_day(plan.date).value,
-        "{} is not a working day of the hall",
-        plan.date
-    );
-    let next_day = (1..=30)
-        .map(|d| plan.date + Duration::days(d))
-        .find(|d| calendar.is_working_day(*d).value)
-        .context("no working day in the month after")?;
-
+    let next_day = check(&config, plan)?;
     let pickup_secs = config
         .setup
         .queues
@@ -126,21 +111,7 @@ pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
     let citizens = model::citizens(&demand, pickup_secs, plan.rate, plan.seed);
 
     let (pin, key) = (fresh_secret()?, fresh_secret()?);
-    let mut config = config;
-    let pin_hash = secret::hash(&pin)?;
-    config.pins = config
-        .setup
-        .staff
-        .iter()
-        .map(|s| (s.id.clone(), pin_hash.clone()))
-        .collect();
-    config.devices = vec![DeviceKey {
-        name: "模拟取号机".into(),
-        kind: DeviceKind::Kiosk,
-        key_hash: secret::hash(&key)?,
-    }];
-    config.counter_devices = CounterDevices::default();
-
+    let config = with_secrets(config, &pin, &key)?;
     let midnight = local(&config, plan.date, NaiveTime::MIN);
     let next_morning = local(
         &config,
@@ -180,19 +151,60 @@ pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
     .await;
     let _ = stop.send(());
     server.await.context("the hub stopped abnormally")??;
-    let outcome = outcome?;
+    Ok(report(&config, plan, citizens.len(), outcome?))
+}
 
+/// Checks the plan against the hall, and finds the working day after it,
+/// when the day's end is read.
+fn check(config: &Config, plan: &Plan) -> anyhow::Result<NaiveDate> {
+    ensure!(
+        plan.rate.is_finite() && plan.rate > 0.0,
+        "the arrival rate must be a positive number"
+    );
+    ensure!(plan.counters > 0, "at least one counter must be open");
+    let calendar = &config.setup.calendar;
+    ensure!(
+        calendar.is_working_day(plan.date).value,
+        "{} is not a working day of the hall",
+        plan.date
+    );
+    (1..=30)
+        .map(|d| plan.date + Duration::days(d))
+        .find(|d| calendar.is_working_day(*d).value)
+        .context("no working day in the month after")
+}
+
+/// The hall with the day's own PIN for every staff member and one kiosk key,
+/// and no counter devices.
+fn with_secrets(mut config: Config, pin: &str, key: &str) -> anyhow::Result<Config> {
+    let pin_hash = secret::hash(pin)?;
+    config.pins = config
+        .setup
+        .staff
+        .iter()
+        .map(|s| (s.id.clone(), pin_hash.clone()))
+        .collect();
+    config.devices = vec![DeviceKey {
+        name: "模拟取号机".into(),
+        kind: DeviceKind::Kiosk,
+        key_hash: secret::hash(key)?,
+    }];
+    config.counter_devices = CounterDevices::default();
+    Ok(config)
+}
+
+fn report(config: &Config, plan: &Plan, arrivals: usize, outcome: driver::Outcome) -> Report {
     let queue_names = config
         .setup
         .queues
         .iter()
         .map(|q| (q.prefix.to_string(), q.name.clone()))
         .collect();
-    Ok(Report::build(Records {
+    Report::build(Records {
         date: plan.date,
         seed: plan.seed,
         rate: plan.rate,
-        arrivals: citizens.len() as u32,
+        arrivals: arrivals as u32,
         pickups: outcome.pickups,
         turned_away: outcome.turned_away,
         queue_names,
@@ -200,5 +212,5 @@ pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
         counters: outcome.counters,
         cases: outcome.cases,
         ratings: outcome.ratings,
-    }))
+    })
 }

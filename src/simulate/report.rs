@@ -264,6 +264,18 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_day(f)?;
+        writeln!(f)?;
+        self.write_queues(f)?;
+        writeln!(f)?;
+        self.write_estimates(f)?;
+        writeln!(f)?;
+        self.write_cases(f)
+    }
+}
+
+impl Report {
+    fn write_day(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let counters: Vec<String> = self.counters_open.iter().map(ToString::to_string).collect();
         writeln!(
             f,
@@ -283,8 +295,10 @@ impl fmt::Display for Report {
             self.served,
             self.no_shows,
             self.expired
-        )?;
-        writeln!(f)?;
+        )
+    }
+
+    fn write_queues(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
             "queue            tickets served no-show expired  wait: mean   p90   estimate MAE: hub  naive"
@@ -305,8 +319,13 @@ impl fmt::Display for Report {
                 width = 16 - label.chars().filter(|c| !c.is_ascii()).count(),
             )?;
         }
+        Ok(())
+    }
+
+    /// The printed estimates against the real waits, and how busy each
+    /// counter was.
+    fn write_estimates(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = &self.estimate;
-        writeln!(f)?;
         writeln!(
             f,
             "wait printed on the ticket vs real wait, over {} called tickets (minutes):",
@@ -327,7 +346,10 @@ impl fmt::Display for Report {
         for c in &self.counters {
             write!(f, " {}: {:.0}%", c.counter, c.utilisation * 100.0)?;
         }
-        writeln!(f)?;
+        Ok(())
+    }
+
+    fn write_cases(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.cases;
         writeln!(
             f,

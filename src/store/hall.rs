@@ -10,7 +10,8 @@ use crate::domain::case::Case;
 use crate::domain::event::HallEvent;
 use crate::domain::hall::{Hall, LoginRecord, Pause, SavedHall, Session};
 use crate::domain::ids::{
-    BusinessDay, QueuePrefix, ServiceCode, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
+    BusinessDay, CounterNo, QueuePrefix, ServiceCode, SessionId, StaffId, TicketId, TicketNumber,
+    Timestamp,
 };
 use crate::domain::rating::RatingSubject;
 use crate::domain::setup::HallSetup;
@@ -339,16 +340,45 @@ pub fn load(
     now: Timestamp,
 ) -> Result<Hall, StoreError> {
     let conn = &conn.0;
-    let mut saved = SavedHall::default();
+    let kept_since = day - chrono::Duration::days(setup.cases.keep_closed_days);
+    let saved = SavedHall {
+        tickets: load_tickets(conn, day)?,
+        counters: load_counters(conn)?,
+        sessions: load_sessions(conn, now)?,
+        cases: load_json(
+            conn,
+            "SELECT data FROM cases WHERE finished_on IS NULL OR finished_on >= ?1",
+            [kept_since.to_string()],
+        )?,
+        rectifications: load_json(conn, "SELECT data FROM rectifications WHERE closed = 0", [])?,
+        last_rating: conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM ratings", [], |r| r.get(0))?,
+        last_rectification: conn.query_row(
+            "SELECT COALESCE(MAX(id), 0) FROM rectifications",
+            [],
+            |r| r.get(0),
+        )?,
+        logins: load_logins(conn)?,
+    };
+    Ok(Hall::restore(setup, day, saved))
+}
+
+fn load_tickets(conn: &rusqlite::Connection, day: BusinessDay) -> Result<Vec<Ticket>, StoreError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE day = ?1"
     ))?;
-    saved.tickets = stmt
+    let tickets = stmt
         .query_map([day.to_string()], ticket_from_row)?
         .collect::<Result<_, _>>()?;
+    Ok(tickets)
+}
+
+fn load_counters(
+    conn: &rusqlite::Connection,
+) -> Result<Vec<(CounterNo, Option<Pause>, u32)>, StoreError> {
     let mut stmt = conn
         .prepare("SELECT number, paused_reason, paused_since_ms, priority_streak FROM counters")?;
-    saved.counters = stmt
+    let counters = stmt
         .query_map([], |r| {
             let pause = match (r.get::<_, Option<String>>(1)?, r.get::<_, Option<i64>>(2)?) {
                 (Some(reason), Some(since)) => Some(Pause {
@@ -360,11 +390,15 @@ pub fn load(
             Ok((r.get(0)?, pause, r.get(3)?))
         })?
         .collect::<Result<_, _>>()?;
+    Ok(counters)
+}
+
+fn load_sessions(conn: &rusqlite::Connection, now: Timestamp) -> Result<Vec<Session>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT id, staff, counter, opened_at_ms, expires_at_ms FROM sessions
          WHERE closed_at_ms IS NULL AND expires_at_ms > ?1",
     )?;
-    saved.sessions = stmt
+    let sessions = stmt
         .query_map([ms(now)], |r| {
             Ok(Session {
                 id: SessionId(r.get(0)?),
@@ -375,32 +409,12 @@ pub fn load(
             })
         })?
         .collect::<Result<_, _>>()?;
-    let kept_since = (day - chrono::Duration::days(setup.cases.keep_closed_days)).to_string();
-    let mut stmt =
-        conn.prepare("SELECT data FROM cases WHERE finished_on IS NULL OR finished_on >= ?1")?;
-    let cases: Vec<String> = stmt
-        .query_map([kept_since], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    saved.cases = cases
-        .iter()
-        .map(|c| serde_json::from_str(c))
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare("SELECT data FROM rectifications WHERE closed = 0")?;
-    let items: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    saved.rectifications = items
-        .iter()
-        .map(|c| serde_json::from_str(c))
-        .collect::<Result<_, _>>()?;
-    saved.last_rating =
-        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM ratings", [], |r| r.get(0))?;
-    saved.last_rectification =
-        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM rectifications", [], |r| {
-            r.get(0)
-        })?;
+    Ok(sessions)
+}
+
+fn load_logins(conn: &rusqlite::Connection) -> Result<Vec<(StaffId, LoginRecord)>, StoreError> {
     let mut stmt = conn.prepare("SELECT staff, failures, locked_until_ms FROM logins")?;
-    saved.logins = stmt
+    let logins = stmt
         .query_map([], |r| {
             Ok((
                 StaffId(r.get(0)?),
@@ -411,5 +425,21 @@ pub fn load(
             ))
         })?
         .collect::<Result<_, _>>()?;
-    Ok(Hall::restore(setup, day, saved))
+    Ok(logins)
+}
+
+/// Rows of one JSON column, each read back into `T`.
+fn load_json<T: serde::de::DeserializeOwned>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows: Vec<String> = stmt
+        .query_map(params, |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows
+        .iter()
+        .map(|row| serde_json::from_str(row))
+        .collect::<Result<_, _>>()?)
 }

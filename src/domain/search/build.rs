@@ -99,59 +99,72 @@ impl Builder {
     /// Files every place under the keys a query looks up, each list in the
     /// order its places would rank.
     fn finish(mut self) -> SearchIndex {
-        let mut by_char = Vec::new();
-        let mut by_char_pair = Vec::new();
-        let mut by_syllable = Vec::new();
-        let mut by_syllables = Vec::new();
-        let mut by_syllables3 = Vec::new();
-        let mut by_initials = Vec::new();
-        let index = &self.index;
-        for (f, field) in index.fields.iter().enumerate() {
-            let range = field.start as usize..(field.start + field.len) as usize;
-            let chars = &index.chars[range.clone()];
-            let units = &index.units[range];
-            for (p, (c, unit)) in chars.iter().zip(units).enumerate() {
-                let occ = Occ {
-                    field: f as u32,
-                    pos: p as u32,
-                };
-                // Ranked as a match of a query exactly as long as the key.
-                let text_rank =
-                    |len| rank::key(text_tier(*field, occ.pos, len), occ.pos, field.rank);
-                // Every place in a pinyin list would match in the same tier,
-                // so any one tier ranks them alike.
-                let pinyin = rank::key(Match::FullPinyin, occ.pos, field.rank);
-                by_char.push((u64::from(*c), text_rank(1), occ));
-                if let Some(n) = chars.get(p + 1) {
-                    by_char_pair.push((char_pair(*c, *n), text_rank(2), occ));
+        let mut lists = Lists::default();
+        for (f, field) in self.index.fields.iter().enumerate() {
+            lists.file_field(&self.index, f, *field);
+        }
+        self.index.syllables = Syllables::new(&self.spellings);
+        self.index.by_char = Postings::build(lists.by_char);
+        self.index.by_char_pair = Postings::build(lists.by_char_pair);
+        self.index.by_syllable = Postings::build(lists.by_syllable);
+        self.index.by_syllables = Postings::build(lists.by_syllables);
+        self.index.by_syllables3 = Postings::build(lists.by_syllables3);
+        self.index.by_initials = Postings::build(lists.by_initials);
+        self.index
+    }
+}
+
+/// The entries of each list a query looks up, as filed: key, rank, place.
+#[derive(Default)]
+struct Lists {
+    by_char: Vec<(u64, u64, Occ)>,
+    by_char_pair: Vec<(u64, u64, Occ)>,
+    by_syllable: Vec<(u64, u64, Occ)>,
+    by_syllables: Vec<(u64, u64, Occ)>,
+    by_syllables3: Vec<(u64, u64, Occ)>,
+    by_initials: Vec<(u64, u64, Occ)>,
+}
+
+impl Lists {
+    /// Files every place of one name or alias (field `f` of the index).
+    fn file_field(&mut self, index: &SearchIndex, f: usize, field: Field) {
+        let range = field.start as usize..(field.start + field.len) as usize;
+        let chars = &index.chars[range.clone()];
+        let units = &index.units[range];
+        for (p, (c, unit)) in chars.iter().zip(units).enumerate() {
+            let occ = Occ {
+                field: f as u32,
+                pos: p as u32,
+            };
+            // Ranked as a match of a query exactly as long as the key.
+            let text_rank = |len| rank::key(text_tier(field, occ.pos, len), occ.pos, field.rank);
+            // Every place in a pinyin list would match in the same tier,
+            // so any one tier ranks them alike.
+            let pinyin = rank::key(Match::FullPinyin, occ.pos, field.rank);
+            self.by_char.push((u64::from(*c), text_rank(1), occ));
+            if let Some(n) = chars.get(p + 1) {
+                self.by_char_pair
+                    .push((char_pair(*c, *n), text_rank(2), occ));
+            }
+            let next = units.get(p + 1);
+            for first in letters(unit.initials) {
+                for second in letters(next.map_or(0, |n| n.initials)) {
+                    self.by_initials
+                        .push((letter_pair(first, second), pinyin, occ));
                 }
-                let next = units.get(p + 1);
-                for first in letters(unit.initials) {
-                    for second in letters(next.map_or(0, |n| n.initials)) {
-                        by_initials.push((letter_pair(first, second), pinyin, occ));
-                    }
-                }
-                let readings =
-                    |at: usize| units.get(at).map_or(&[][..], |u| index.unit_readings(u));
-                for a in readings(p) {
-                    by_syllable.push((u64::from(*a), pinyin, occ));
-                    for b in readings(p + 1) {
-                        by_syllables.push((syllable_pair(*a, *b), pinyin, occ));
-                        for c in readings(p + 2) {
-                            by_syllables3.push((syllable_triple(*a, *b, *c), pinyin, occ));
-                        }
+            }
+            let readings = |at: usize| units.get(at).map_or(&[][..], |u| index.unit_readings(u));
+            for a in readings(p) {
+                self.by_syllable.push((u64::from(*a), pinyin, occ));
+                for b in readings(p + 1) {
+                    self.by_syllables.push((syllable_pair(*a, *b), pinyin, occ));
+                    for c in readings(p + 2) {
+                        self.by_syllables3
+                            .push((syllable_triple(*a, *b, *c), pinyin, occ));
                     }
                 }
             }
         }
-        self.index.syllables = Syllables::new(&self.spellings);
-        self.index.by_char = Postings::build(by_char);
-        self.index.by_char_pair = Postings::build(by_char_pair);
-        self.index.by_syllable = Postings::build(by_syllable);
-        self.index.by_syllables = Postings::build(by_syllables);
-        self.index.by_syllables3 = Postings::build(by_syllables3);
-        self.index.by_initials = Postings::build(by_initials);
-        self.index
     }
 }
 

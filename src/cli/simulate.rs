@@ -1,0 +1,48 @@
+//! `yimen simulate`: a whole hall day on a virtual clock against a hub
+//! started here, with its figures printed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use yimen::simulate::Plan;
+
+use super::{load_config, print_json, runtime};
+
+/// The arguments, as typed.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The business day, a working day such as 2026-03-02.
+    #[arg(long, default_value_t = Plan::default().date)]
+    date: NaiveDate,
+    /// Arrivals as a multiple of an ordinary day's (about 270 citizens).
+    #[arg(long, default_value_t = Plan::default().rate)]
+    rate: f64,
+    /// Front-desk counters open, lowest-numbered first; the pickup
+    /// window opens besides.
+    #[arg(long, default_value_t = Plan::default().counters)]
+    counters: usize,
+    /// The same seed gives the same day.
+    #[arg(long, default_value_t = Plan::default().seed)]
+    seed: u64,
+    /// The configuration folder: the hall simulated.
+    #[arg(long, default_value = "kiosk-config")]
+    config: PathBuf,
+    /// End with one JSON object of the figures.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let plan = Plan {
+        date: args.date,
+        rate: args.rate,
+        counters: args.counters,
+        seed: args.seed,
+    };
+    let config = load_config(&args.config)?;
+    let report = runtime()?.block_on(yimen::simulate::run(config, &plan))?;
+    print!("{report}");
+    print_json(&report, args.json)?;
+    Ok(ExitCode::SUCCESS)
+}

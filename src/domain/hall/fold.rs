@@ -1,0 +1,277 @@
+//! How each event changes the hall: one function per event kind. Events come
+//! from this hall's own decisions or from the log, so they are trusted as
+//! they are.
+
+use super::{Hall, LoginRecord, Pause, Session};
+use crate::domain::case::Case;
+use crate::domain::event::HallEvent;
+use crate::domain::ids::{
+    BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, Timestamp,
+};
+use crate::domain::rating::{Rating, RatingSubject, Rectification};
+use crate::domain::ticket::{Ticket, TicketState};
+
+impl Hall {
+    /// Folds one event into the state.
+    pub fn apply(&mut self, event: &HallEvent) {
+        use HallEvent as E;
+        match event {
+            E::TicketIssued { ticket } => self.ticket_issued(ticket),
+            E::TicketCalled {
+                ticket,
+                counter,
+                staff,
+                at,
+                priority_streak,
+                ..
+            } => self.ticket_called(ticket, *counter, staff, *at, *priority_streak),
+            E::TicketRecalled {
+                ticket, recalls, ..
+            } => self.ticket_recalled(ticket, *recalls),
+            E::TicketNoShow {
+                ticket,
+                counter,
+                at,
+                ..
+            } => self.ticket_no_show(ticket, *counter, *at),
+            E::TicketReactivated { ticket, order, .. } => self.ticket_reactivated(ticket, *order),
+            E::TicketStarted { ticket, at, .. } => self.ticket_started(ticket, *at),
+            E::TicketFinished {
+                ticket,
+                counter,
+                at,
+                ..
+            } => self.ticket_finished(ticket, *counter, *at),
+            E::TicketTransferred {
+                ticket,
+                from_counter,
+                to_queue,
+                to_counter,
+                ..
+            } => self.ticket_transferred(ticket, *from_counter, *to_queue, *to_counter),
+            E::CounterPaused {
+                counter,
+                reason,
+                at,
+            } => self.counter_paused(*counter, reason, *at),
+            E::CounterResumed { counter, .. } => self.counter_resumed(*counter),
+            E::StaffLoggedIn {
+                session,
+                staff,
+                counter,
+                at,
+                expires_at,
+            } => self.staff_logged_in(session, staff, *counter, *at, *expires_at),
+            E::StaffLoggedOut {
+                session, counter, ..
+            } => self.staff_logged_out(session, *counter),
+            E::StaffLoginFailed {
+                staff,
+                failures,
+                locked_until,
+                ..
+            } => self.staff_login_failed(staff, *failures, *locked_until),
+            E::Case { case, .. } => self.case_changed(case),
+            E::Rated { rating } => self.rated(rating),
+            E::RectificationOpened { item } => self.rectification_opened(item),
+            E::RectificationClosed { item } => {
+                self.rectifications.remove(&item.id);
+            }
+            // Recorded for supervision; the hall itself is unchanged.
+            E::DeviceAlert { .. } => {}
+            E::DayRolledOver { to, .. } => self.day_rolled_over(*to),
+        }
+    }
+
+    fn ticket_issued(&mut self, ticket: &Ticket) {
+        let q = self.queues.entry(ticket.number.prefix).or_default();
+        q.last_seq = Some(ticket.number.seq);
+        q.issued += 1;
+        self.last_order = self.last_order.max(ticket.order);
+        self.line_mut(ticket).insert(ticket);
+        self.tickets.insert(ticket.id.clone(), ticket.clone());
+    }
+
+    fn ticket_called(
+        &mut self,
+        ticket: &TicketId,
+        counter: CounterNo,
+        staff: &StaffId,
+        at: Timestamp,
+        priority_streak: u32,
+    ) {
+        if let Some(t) = self.take_from_line(ticket) {
+            t.state = TicketState::Called;
+            t.counter = Some(counter);
+            t.staff = Some(staff.clone());
+            t.called_at = Some(at);
+            t.started_at = None;
+            t.recalls = 0;
+            t.target_counter = None;
+        }
+        if let Some(c) = self.counters.get_mut(&counter) {
+            c.current = Some(ticket.clone());
+            c.priority_streak = priority_streak;
+        }
+    }
+
+    fn ticket_recalled(&mut self, ticket: &TicketId, recalls: u32) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.recalls = recalls;
+        }
+    }
+
+    fn ticket_no_show(&mut self, ticket: &TicketId, counter: CounterNo, at: Timestamp) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.state = TicketState::NoShow;
+            t.no_show_at = Some(at);
+        }
+        self.leave_counter(counter);
+    }
+
+    fn ticket_reactivated(&mut self, ticket: &TicketId, order: i64) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.state = TicketState::Waiting;
+            t.order = order;
+            t.no_show_at = None;
+            self.last_order = self.last_order.max(order);
+            let t = t.clone();
+            self.line_mut(&t).insert(&t);
+        }
+    }
+
+    fn ticket_started(&mut self, ticket: &TicketId, at: Timestamp) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.state = TicketState::Serving;
+            t.started_at = Some(at);
+        }
+    }
+
+    fn ticket_finished(&mut self, ticket: &TicketId, counter: CounterNo, at: Timestamp) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.state = TicketState::Finished;
+            t.finished_at = Some(at);
+            let t = t.clone();
+            self.record_service(&t);
+        }
+        self.leave_counter(counter);
+    }
+
+    fn ticket_transferred(
+        &mut self,
+        ticket: &TicketId,
+        from_counter: CounterNo,
+        to_queue: QueuePrefix,
+        to_counter: Option<CounterNo>,
+    ) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.state = TicketState::Waiting;
+            t.queue = to_queue;
+            t.target_counter = to_counter;
+            t.recalls = 0;
+            let t = t.clone();
+            self.line_mut(&t).insert(&t);
+        }
+        self.leave_counter(from_counter);
+    }
+
+    fn counter_paused(&mut self, counter: CounterNo, reason: &str, at: Timestamp) {
+        if let Some(c) = self.counters.get_mut(&counter) {
+            c.pause = Some(Pause {
+                reason: reason.to_owned(),
+                since: at,
+            });
+        }
+    }
+
+    fn counter_resumed(&mut self, counter: CounterNo) {
+        if let Some(c) = self.counters.get_mut(&counter) {
+            c.pause = None;
+        }
+    }
+
+    /// A session opens, and the staff member's wrong PINs are forgotten.
+    fn staff_logged_in(
+        &mut self,
+        session: &SessionId,
+        staff: &StaffId,
+        counter: Option<CounterNo>,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) {
+        self.logins.remove(staff);
+        self.attach_session(Session {
+            id: session.clone(),
+            staff: staff.clone(),
+            counter,
+            opened_at: at,
+            expires_at,
+        });
+    }
+
+    fn staff_logged_out(&mut self, session: &SessionId, counter: Option<CounterNo>) {
+        self.sessions.remove(session);
+        if let Some(c) = counter.and_then(|n| self.counters.get_mut(&n)) {
+            c.session = None;
+            c.staff = None;
+            c.pause = None;
+        }
+    }
+
+    fn staff_login_failed(
+        &mut self,
+        staff: &StaffId,
+        failures: u32,
+        locked_until: Option<Timestamp>,
+    ) {
+        let record = LoginRecord {
+            failures,
+            locked_until,
+        };
+        self.logins.insert(staff.clone(), record);
+    }
+
+    fn case_changed(&mut self, case: &Case) {
+        self.note_case_number(&case.number);
+        self.cases.insert(case.number.clone(), case.clone());
+    }
+
+    fn rated(&mut self, rating: &Rating) {
+        self.next_rating = self.next_rating.max(rating.id + 1);
+        match &rating.subject {
+            RatingSubject::Ticket(id) => {
+                if let Some(t) = self.tickets.get_mut(id) {
+                    t.rated = true;
+                }
+            }
+            RatingSubject::Case(number) => {
+                if let Some(c) = self.cases.get_mut(number) {
+                    c.rated = true;
+                }
+            }
+        }
+    }
+
+    fn rectification_opened(&mut self, item: &Rectification) {
+        self.next_rectification = self.next_rectification.max(item.id + 1);
+        self.rectifications.insert(item.id, item.clone());
+    }
+
+    /// A new business day: tickets, lines and counters start afresh; logins,
+    /// cases (final ones for `keep_closed_days`), rectifications and the
+    /// numbering of cases, ratings and rectifications carry over.
+    fn day_rolled_over(&mut self, to: BusinessDay) {
+        let mut fresh = Self::new(self.setup.clone(), to);
+        let keep = self.setup.cases.keep_closed_days;
+        fresh.logins = std::mem::take(&mut self.logins);
+        fresh.cases = std::mem::take(&mut self.cases);
+        fresh
+            .cases
+            .retain(|_, c| c.finished_on.is_none_or(|d| (to - d).num_days() <= keep));
+        fresh.case_seq = self.case_seq;
+        fresh.rectifications = std::mem::take(&mut self.rectifications);
+        fresh.next_rating = self.next_rating;
+        fresh.next_rectification = self.next_rectification;
+        *self = fresh;
+    }
+}

@@ -1,0 +1,141 @@
+//! The day's two ends: staff log in before the doors open, and the next
+//! morning the hub ends the day and the figures are read back.
+
+use std::collections::VecDeque;
+
+use anyhow::Context;
+
+use super::{Desk, DeskState, Driver, LOG_IN_AT, Outcome, Reviewer};
+use crate::api::Card;
+use crate::api::CaseState;
+use crate::api::{CaseView, Supervision, TicketStatus};
+use crate::domain::ids::{CounterNo, Timestamp};
+use crate::domain::setup::{CounterKind, Role};
+use crate::simulate::model::SESSIONS;
+use crate::simulate::report::{CounterRecord, TicketRecord};
+
+impl Driver<'_> {
+    /// Staffs `counters` (and every pickup window) and each department's
+    /// review desk, before the doors open.
+    pub async fn open(&mut self, counters: &[CounterNo]) -> anyhow::Result<()> {
+        self.clock.set(self.at(LOG_IN_AT));
+        let setup = self.config.setup.clone();
+        for c in setup
+            .counters
+            .iter()
+            .filter(|c| counters.contains(&c.number))
+        {
+            let Some(staff) = setup.staff.iter().find(|s| {
+                s.counter == Some(c.number)
+                    && matches!(
+                        (s.role, c.kind),
+                        (Role::Pickup, CounterKind::Pickup)
+                            | (Role::Intake, CounterKind::Intake | CounterKind::Dedicated)
+                    )
+            }) else {
+                tracing::warn!(counter = c.number, "nobody to staff the counter");
+                continue;
+            };
+            let client = self.log_in(&staff.id.0, Some(c.number)).await?;
+            let desk = Desk {
+                client,
+                queues: c.queues.clone(),
+                state: DeskState::Idle(SESSIONS[0].0),
+                current: None,
+                called_at: 0,
+                open_since: Some(SESSIONS[0].0),
+                record: CounterRecord {
+                    number: c.number,
+                    ..CounterRecord::default()
+                },
+            };
+            self.desks.insert(c.number, desk);
+        }
+        for s in setup.staff.iter().filter(|s| s.role == Role::Reviewer) {
+            let Some(department) = s.department.clone() else {
+                continue;
+            };
+            if self.reviewers.contains_key(&department) {
+                continue;
+            }
+            let client = self.log_in(&s.id.0, None).await?;
+            let reviewer = Reviewer {
+                client,
+                inbox: VecDeque::new(),
+                busy: false,
+            };
+            self.reviewers.insert(department, reviewer);
+        }
+        Ok(())
+    }
+
+    /// Moves to the next working morning, lets the hub end the day and raise
+    /// its cards, and reads back every ticket's end and the cases' cards.
+    pub async fn finish_day(mut self, next_morning: Timestamp) -> anyhow::Result<Outcome> {
+        self.clock.set(next_morning);
+        self.hub.tick().await.context("ending the day")?;
+        let supervisor = self
+            .config
+            .setup
+            .staff
+            .iter()
+            .find(|s| s.role == Role::Supervisor)
+            .context("the hall has no supervisor to read the cards")?;
+        let supervisor = self.log_in(&supervisor.id.0, None).await?;
+        let watch: Supervision = supervisor
+            .get("/api/v1/supervision")
+            .await
+            .context("reading supervision")?;
+        let f = &mut self.case_figures;
+        f.overdue = watch
+            .cards
+            .iter()
+            .filter(|c| c.card == Some(Card::Red))
+            .count() as u32;
+        f.yellow_cards = watch
+            .cards
+            .iter()
+            .filter(|c| c.card == Some(Card::Yellow))
+            .count() as u32;
+        f.steps_overdue = watch.steps_overdue.len() as u32;
+        for case in &self.cases {
+            let view: CaseView = supervisor
+                .get(&format!("/api/v1/cases/{}", case.number))
+                .await
+                .context("reading a case's end")?;
+            match view.state {
+                CaseState::Accepted | CaseState::InReview | CaseState::Correction => {
+                    f.undecided += 1
+                }
+                CaseState::Approved => f.awaiting_pickup += 1,
+                CaseState::Closed if view.tracking_number.is_some() => f.mailed += 1,
+                CaseState::Closed => f.handed_over += 1,
+                CaseState::AwaitingMaterials | CaseState::Refused | CaseState::Rejected => {}
+            }
+        }
+        let mut tickets = Vec::with_capacity(self.tickets.len());
+        for held in &self.tickets {
+            let status: TicketStatus = self
+                .base
+                .get(&format!("/api/v1/tickets/{}", held.id))
+                .await
+                .context("reading a ticket's end")?;
+            tickets.push(TicketRecord {
+                queue: status.queue,
+                issued_at: held.issued_at,
+                hub_estimate: held.hub_estimate,
+                naive_estimate: held.naive_estimate,
+                called_at: status.called_at.map(|c| self.secs(c)),
+                state: status.state.into(),
+            });
+        }
+        Ok(Outcome {
+            tickets,
+            counters: self.desks.into_values().map(|d| d.record).collect(),
+            cases: self.case_figures,
+            ratings: self.ratings,
+            pickups: self.pickups,
+            turned_away: self.turned_away,
+        })
+    }
+}
