@@ -139,6 +139,9 @@ enum Command {
         out: PathBuf,
         #[arg(long, default_value = "kiosk-config")]
         config: PathBuf,
+        /// The window's size, such as 540x960; by default the screen's design size.
+        #[arg(long)]
+        size: Option<yimen::apps::screenshot::WindowSize>,
     },
     /// Times guide search on a generated catalogue (`yimen bench search`), or
     /// a call's way to many display walls' event streams (`yimen bench ws`).
@@ -347,12 +350,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "gui")]
-        Command::Screenshot { app, out, config } => {
+        Command::Screenshot {
+            app,
+            out,
+            config,
+            size,
+        } => {
             let files = match app.as_str() {
-                "counter" => yimen::apps::screenshot::counter(&config, &out)?,
-                "review" => yimen::apps::screenshot::review(&config, &out)?,
-                "display" => yimen::apps::display::screenshot::display(&config, &out)?,
-                _ => yimen::apps::screenshot::kiosk(&config, &out)?,
+                "counter" => yimen::apps::screenshot::counter(&config, &out, size)?,
+                "review" => yimen::apps::screenshot::review(&config, &out, size)?,
+                "display" => yimen::apps::display::screenshot::display(&config, &out, size)?,
+                _ => yimen::apps::screenshot::kiosk(&config, &out, size)?,
             };
             for file in files {
                 println!("{}", file.display());
