@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Lists every @tr("...") string in ui/**/*.slint with its context (the
-component it is in, as Slint's translations expect) and checks that the
-English catalogue ui/translations/en/LC_MESSAGES/yimen.po translates each.
-Run from the repository root; exits 1 and lists what is missing."""
+"""Checks the English catalogue ui/translations/en/LC_MESSAGES/yimen.po
+against every @tr("...") string in ui/**/*.slint, with its context (the
+component it is in, as Slint's translations expect).
+
+Lists what is missing, ready to paste into the catalogue, and what the
+catalogue still translates but no screen shows any more. Run from the
+repository root; exits 1 if anything is missing or left over, 0 otherwise.
+`cargo test --test translations` runs it."""
 import glob
 import re
 import sys
 
+CATALOGUE = "ui/translations/en/LC_MESSAGES/yimen.po"
 COMPONENT = re.compile(r'^\s*(?:export\s+)?component\s+([A-Za-z][\w-]*)', re.M)
-TR = re.compile(r'@tr\("((?:[^"\\]|\\.)*)"\)')
+# @tr("text") and @tr("text {}", argument, ...).
+TR = re.compile(r'@tr\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]')
 
 
 def strings():
@@ -36,9 +42,21 @@ def catalogue(path):
     return entries
 
 
-if __name__ == "__main__":
-    have = catalogue("ui/translations/en/LC_MESSAGES/yimen.po")
-    missing = sorted(s for s in strings() if not have.get(s))
+def main():
+    have = catalogue(CATALOGUE)
+    shown = strings()
+    missing = sorted(s for s in shown if not have.get(s))
+    unused = sorted(s for s in have if s not in shown)
+    if missing:
+        print(f"# Missing from {CATALOGUE}:\n")
     for ctx, msgid in missing:
         print(f'msgctxt "{ctx}"\nmsgid "{msgid}"\nmsgstr ""\n')
-    sys.exit(1 if missing else 0)
+    if unused:
+        print(f"# In {CATALOGUE} but on no screen:\n")
+    for ctx, msgid in unused:
+        print(f'msgctxt "{ctx}"\nmsgid "{msgid}"\n')
+    return 1 if missing or unused else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -114,6 +114,14 @@ async fn reviewer(window: &ReviewWindow, review: &Rc<Review>, world: &World) -> 
     log_in(window, review, "2001").await?;
     assert_eq!(review.model().page, Page::Inbox);
     until("the inbox", PATIENCE, || review.model().cases.len() == 2).await?;
+    // The header names the reviewer's department, not its code.
+    until("the department's name", PATIENCE, || {
+        window
+            .global::<ReviewAdapter>()
+            .get_staff_name()
+            .ends_with("市场监督管理局")
+    })
+    .await?;
     let rows: Vec<_> = window
         .global::<ReviewAdapter>()
         .get_cases()

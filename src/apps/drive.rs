@@ -98,6 +98,23 @@ pub fn enabled(window: &impl ComponentHandle, label: &str) -> anyhow::Result<boo
         .unwrap_or(true))
 }
 
+/// Taps the button with this label once it is enabled, as a person waits
+/// for a greyed-out button while the hub answers.
+///
+/// # Errors
+/// The button is not on screen, or not enabled within `limit`.
+pub async fn tap_enabled(
+    window: &impl ComponentHandle,
+    label: &str,
+    limit: Duration,
+) -> anyhow::Result<()> {
+    until(&format!("“{label}” to be enabled"), limit, || {
+        enabled(window, label).unwrap_or(false)
+    })
+    .await?;
+    tap(window, label)
+}
+
 /// The text an element shows, by its label.
 ///
 /// # Errors

@@ -8,12 +8,14 @@
 //! - `catalogue`: the service catalogue an app searches locally;
 //! - `scene`: a morning's work through the API, for screenshots and tests;
 //! - `screenshot`: every screen rendered to PNG without a display;
-//! - `drive`: tapping and waiting without a person, for screenshots and tests.
+//! - `drive`: tapping and waiting without a person, for screenshots and tests;
+//! - `fit`: whether a screen fits its window, for screenshots and tests.
 
 pub mod catalogue;
 pub mod counter;
 pub mod display;
 pub mod drive;
+pub mod fit;
 pub mod kiosk;
 pub mod live;
 pub mod review;

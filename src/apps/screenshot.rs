@@ -1,18 +1,21 @@
-//! `yimen screenshot kiosk|counter|review --out DIR`: renders every screen of
-//! an app (the kiosk's in normal and elder mode) to PNG with the software
-//! renderer and no display, against a real hub started in this process on
-//! the sample hall.
+//! `yimen screenshot kiosk|counter|review --out DIR [--size WxH]`: renders
+//! every screen of an app (the kiosk's in normal and elder mode) to PNG with
+//! the software renderer and no display, against a real hub started in this
+//! process on the sample hall; in a window of its design size or the one
+//! given, and fails if a screen does not fit it.
 
 use std::cell::RefCell;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use slint::ComponentHandle;
 
 use super::counter::{Counter, Page};
-use super::drive::{snapshot, tap, until};
+use super::drive::{snapshot, tap, tap_enabled, until};
 use super::kiosk::{Kiosk, Screen};
 use super::review::{Page as ReviewPage, Review};
 use super::scene::{Scene, office_morning, queue_up};
@@ -29,6 +32,119 @@ use crate::ui::{
 
 /// How long to wait for the hub at each step.
 const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The sizes the screens are designed at, as `ui/theme.slint` has them.
+pub const KIOSK_SIZE: WindowSize = WindowSize::new(1080, 1920);
+pub const DESK_SIZE: WindowSize = WindowSize::new(1280, 800);
+pub const WALL_SIZE: WindowSize = WindowSize::new(1920, 1080);
+
+/// A window's size in pixels, written `540x960`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WindowSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl WindowSize {
+    #[must_use]
+    pub const fn new(width: u32, height: u32) -> Self {
+        Self { width, height }
+    }
+}
+
+impl fmt::Display for WindowSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}x{}", self.width, self.height)
+    }
+}
+
+impl FromStr for WindowSize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("“{s}” is not a window size such as 540x960");
+        let (width, height) = s.split_once(['x', '×']).ok_or_else(bad)?;
+        let side = |n: &str| {
+            n.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=10_000).contains(n))
+        };
+        Ok(Self::new(
+            side(width).ok_or_else(bad)?,
+            side(height).ok_or_else(bad)?,
+        ))
+    }
+}
+
+/// Where the pictures of one window go, and what it is checked against.
+pub(crate) struct Album {
+    out: PathBuf,
+    size: WindowSize,
+    /// `-540x960` when the window is not its design size, else nothing.
+    suffix: String,
+    written: RefCell<Vec<PathBuf>>,
+}
+
+impl Album {
+    /// Pictures for a window of `size` (its `design` size when `None`) in
+    /// `out`, which is made if need be.
+    pub(crate) fn new(
+        out: &Path,
+        size: Option<WindowSize>,
+        design: WindowSize,
+    ) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(out)?;
+        let size = size.unwrap_or(design);
+        Ok(Self {
+            out: out.to_owned(),
+            size,
+            suffix: if size == design {
+                String::new()
+            } else {
+                format!("-{size}")
+            },
+            written: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Gives the window the album's size.
+    pub(crate) fn frame(&self, window: &impl ComponentHandle) {
+        window
+            .window()
+            .set_size(slint::PhysicalSize::new(self.size.width, self.size.height));
+    }
+
+    /// Pictures `window` as `NAME.png` (with the size after the name when
+    /// it is not the design size).
+    ///
+    /// # Errors
+    /// The picture cannot be written, or the screen does not fit the
+    /// window: the picture is written all the same, to look at.
+    pub(crate) fn shoot(&self, window: &impl ComponentHandle, name: &str) -> anyhow::Result<()> {
+        let file = self.out.join(format!("{name}{}.png", self.suffix));
+        snapshot(window, &file)?;
+        self.written.borrow_mut().push(file.clone());
+        let misfits = super::fit::misfits(window);
+        anyhow::ensure!(
+            misfits.is_empty(),
+            "{} does not fit {}:\n  {}",
+            file.display(),
+            self.size,
+            misfits
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        );
+        Ok(())
+    }
+
+    /// The files written so far.
+    pub(crate) fn files(&self) -> Vec<PathBuf> {
+        self.written.borrow().clone()
+    }
+}
 
 /// A hub running on this process's runtime, on a database of its own.
 pub(crate) struct LocalHub {
@@ -62,11 +178,10 @@ impl LocalHub {
     }
 }
 
-/// Slint off screen, the folder for the pictures, a runtime for the hub and
-/// a scratch folder for its database.
-fn headless(out: &Path) -> anyhow::Result<(tokio::runtime::Runtime, tempfile::TempDir)> {
+/// Slint off screen, a runtime for the hub and a scratch folder for its
+/// database.
+fn headless() -> anyhow::Result<(tokio::runtime::Runtime, tempfile::TempDir)> {
     super::drive::init_headless()?;
-    std::fs::create_dir_all(out)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -74,12 +189,19 @@ fn headless(out: &Path) -> anyhow::Result<(tokio::runtime::Runtime, tempfile::Te
     Ok((runtime, tempfile::tempdir()?))
 }
 
-/// Renders the kiosk's screens into `out`; returns the files written.
+/// Renders the kiosk's screens into `out` in a window of `size` (by default
+/// its design size); returns the files written.
 ///
 /// # Errors
-/// The configuration, the hub or the renderer fails, or a screen never shows.
-pub fn kiosk(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let (runtime, work) = headless(out)?;
+/// The configuration, the hub or the renderer fails, a screen never shows
+/// or does not fit the window.
+pub fn kiosk(
+    config_dir: &Path,
+    out: &Path,
+    size: Option<WindowSize>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let album = Rc::new(Album::new(out, size, KIOSK_SIZE)?);
+    let (runtime, work) = headless()?;
     let (config, _) = Config::load(config_dir, chrono::Utc::now().date_naive())?;
     let mut hub = LocalHub::start(&runtime, config, &work.path().join("hall.db"))?;
     let mut settings = KioskSettings::load(config_dir)?;
@@ -89,9 +211,7 @@ pub fn kiosk(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
     runtime.block_on(busy_morning(&hub.url, &settings.key))?;
 
     let window = KioskWindow::new()?;
-    window
-        .window()
-        .set_size(slint::PhysicalSize::new(1080, 1920));
+    album.frame(&window);
     window.show()?;
     let paper = settings.printer.paper;
     let kiosk = Kiosk::start(
@@ -100,27 +220,9 @@ pub fn kiosk(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
         Box::new(MemoryPrinter::new(paper)),
         runtime.handle().clone(),
     );
-    let written = Rc::new(RefCell::new(Vec::new()));
-    let outcome = Rc::new(RefCell::new(None));
-    {
-        let (window, out, written, outcome) = (
-            window.clone_strong(),
-            out.to_owned(),
-            written.clone(),
-            outcome.clone(),
-        );
-        slint::spawn_local(async move {
-            let result = tour(&window, &kiosk, &out, &written, &mut hub).await;
-            *outcome.borrow_mut() = Some(result);
-            let _ = slint::quit_event_loop();
-        })?;
-    }
-    slint::run_event_loop()?;
-    outcome
-        .take()
-        .unwrap_or_else(|| Err(anyhow::anyhow!("the tour never ran")))?;
-    let files = written.take();
-    Ok(files)
+    let (w, a) = (window.clone_strong(), album.clone());
+    on_event_loop(async move { tour(&w, &kiosk, &a, &mut hub).await })?;
+    Ok(album.files())
 }
 
 /// Some citizens already waiting, so the queues show real figures.
@@ -137,8 +239,7 @@ async fn busy_morning(url: &str, key: &str) -> anyhow::Result<()> {
 async fn tour(
     window: &KioskWindow,
     kiosk: &Rc<Kiosk>,
-    out: &Path,
-    written: &RefCell<Vec<PathBuf>>,
+    album: &Album,
     hub: &mut LocalHub,
 ) -> anyhow::Result<()> {
     until("the catalogue and queues", PATIENCE, || {
@@ -146,7 +247,7 @@ async fn tour(
         m.known.is_some() && !m.queues.is_empty()
     })
     .await?;
-    let shot = |name: &str| shoot(window, out, written, name);
+    let shot = |name: &str| album.shoot(window, name);
     for elder in [false, true] {
         let suffix = if elder { "-elder" } else { "" };
         if kiosk.model().elder != elder {
@@ -226,21 +327,8 @@ async fn tour(
     Ok(())
 }
 
-/// Pictures `window` as `out/NAME.png` and notes the file in `written`.
-pub(crate) fn shoot(
-    window: &impl ComponentHandle,
-    out: &Path,
-    written: &RefCell<Vec<PathBuf>>,
-    name: &str,
-) -> anyhow::Result<()> {
-    let file = out.join(format!("{name}.png"));
-    snapshot(window, &file)?;
-    written.borrow_mut().push(file);
-    Ok(())
-}
-
 /// Runs `tour` on the Slint event loop until it ends.
-fn on_event_loop(
+pub(crate) fn on_event_loop(
     tour: impl std::future::Future<Output = anyhow::Result<()>> + 'static,
 ) -> anyhow::Result<()> {
     let outcome = Rc::new(RefCell::new(None));
@@ -270,20 +358,25 @@ fn staff_hub(
     Ok((hub, scene))
 }
 
-/// Renders the counter terminal's screens into `out`: an intake counter's
-/// day and the pickup window's; returns the files written.
+/// Renders the counter terminal's screens into `out` in a window of `size`
+/// (by default its design size): an intake counter's day and the pickup
+/// window's; returns the files written.
 ///
 /// # Errors
-/// The configuration, the hub or the renderer fails, or a screen never shows.
-pub fn counter(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let (runtime, work) = headless(out)?;
+/// The configuration, the hub or the renderer fails, a screen never shows
+/// or does not fit the window.
+pub fn counter(
+    config_dir: &Path,
+    out: &Path,
+    size: Option<WindowSize>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let album = Rc::new(Album::new(out, size, DESK_SIZE)?);
+    let (runtime, work) = headless()?;
     let (mut hub, _) = staff_hub(&runtime, config_dir, work.path())?;
     let mut settings = ClientSettings::load(config_dir)?;
     settings.hub.clone_from(&hub.url);
     let window = CounterWindow::new()?;
-    window
-        .window()
-        .set_size(slint::PhysicalSize::new(1280, 800));
+    album.frame(&window);
     window.show()?;
     let printer = MemoryPrinter::new(PaperWidth::Mm80);
     let counter = Counter::start(
@@ -292,20 +385,18 @@ pub fn counter(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
         Box::new(printer),
         runtime.handle().clone(),
     );
-    let written = Rc::new(RefCell::new(Vec::new()));
-    let (w, o, files) = (window.clone_strong(), out.to_owned(), written.clone());
-    on_event_loop(async move { counter_tour(&w, &counter, &o, &files, &mut hub).await })?;
-    Ok(written.take())
+    let (w, a) = (window.clone_strong(), album.clone());
+    on_event_loop(async move { counter_tour(&w, &counter, &a, &mut hub).await })?;
+    Ok(album.files())
 }
 
 async fn counter_tour(
     window: &CounterWindow,
     counter: &Rc<Counter>,
-    out: &Path,
-    written: &RefCell<Vec<PathBuf>>,
+    album: &Album,
     hub: &mut LocalHub,
 ) -> anyhow::Result<()> {
-    let shot = |name: &str| shoot(window, out, written, name);
+    let shot = |name: &str| album.shoot(window, name);
     let log_in = |staff: &str, pin: &str, counter: &str| -> anyhow::Result<()> {
         let a = window.global::<CounterAdapter>();
         a.set_staff_id(staff.into());
@@ -325,18 +416,18 @@ async fn counter_tour(
     })
     .await?;
     shot("counter-desk")?;
-    tap(window, "叫号")?;
+    tap_enabled(window, "叫号", PATIENCE).await?;
     until("the call", PATIENCE, || {
         counter.model().state() == CounterState::Calling
     })
     .await?;
     shot("counter-calling")?;
-    tap(window, "开始办理")?;
+    tap_enabled(window, "开始办理", PATIENCE).await?;
     until("the service", PATIENCE, || {
         counter.model().state() == CounterState::Serving
     })
     .await?;
-    tap(window, "受理办件")?;
+    tap_enabled(window, "受理办件", PATIENCE).await?;
     let intake = window.global::<IntakeAdapter>();
     intake.set_query("qysl".into());
     intake.invoke_search();
@@ -347,14 +438,14 @@ async fn counter_tour(
     intake.invoke_applicant_edited();
     intake.invoke_toggle_material(0);
     shot("counter-intake")?;
-    tap(window, "一次性告知")?;
+    tap_enabled(window, "一次性告知", PATIENCE).await?;
     until("the notice", PATIENCE, || {
         counter.model().intake.done.is_some()
     })
     .await?;
     shot("counter-notice")?;
     tap(window, "返回窗口")?;
-    tap(window, "办结")?;
+    tap_enabled(window, "办结", PATIENCE).await?;
     until("the rating", PATIENCE, || {
         counter.model().rating_for.is_some()
     })
@@ -365,7 +456,7 @@ async fn counter_tour(
         counter.model().rating_for.is_none()
     })
     .await?;
-    tap(window, "暂停")?;
+    tap_enabled(window, "暂停", PATIENCE).await?;
     window
         .global::<CounterAdapter>()
         .set_dialog_reason("午休".into());
@@ -381,18 +472,18 @@ async fn counter_tour(
         counter.model().page == Page::Desk
     })
     .await?;
-    tap(window, "叫号")?;
+    tap_enabled(window, "叫号", PATIENCE).await?;
     until("the case to hand over", PATIENCE, || {
         counter.model().pickup_case.is_some()
     })
     .await?;
-    tap(window, "开始办理")?;
+    tap_enabled(window, "开始办理", PATIENCE).await?;
     until("the service", PATIENCE, || {
         counter.model().state() == CounterState::Serving
     })
     .await?;
     shot("counter-pickup")?;
-    tap(window, "交付结果")?;
+    tap_enabled(window, "交付结果", PATIENCE).await?;
     window
         .global::<CounterAdapter>()
         .set_dialog_text("本人".into());
@@ -404,34 +495,37 @@ async fn counter_tour(
     Ok(())
 }
 
-/// Renders the back office's screens into `out`: a reviewer's inbox and the
-/// supervisor's hall; returns the files written.
+/// Renders the back office's screens into `out` in a window of `size` (by
+/// default its design size): a reviewer's inbox and the supervisor's hall;
+/// returns the files written.
 ///
 /// # Errors
-/// The configuration, the hub or the renderer fails, or a screen never shows.
-pub fn review(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let (runtime, work) = headless(out)?;
+/// The configuration, the hub or the renderer fails, a screen never shows
+/// or does not fit the window.
+pub fn review(
+    config_dir: &Path,
+    out: &Path,
+    size: Option<WindowSize>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let album = Rc::new(Album::new(out, size, DESK_SIZE)?);
+    let (runtime, work) = headless()?;
     let (hub, scene) = staff_hub(&runtime, config_dir, work.path())?;
     let window = ReviewWindow::new()?;
-    window
-        .window()
-        .set_size(slint::PhysicalSize::new(1280, 800));
+    album.frame(&window);
     window.show()?;
     let review = Review::start(&window, &hub.url, runtime.handle().clone());
-    let written = Rc::new(RefCell::new(Vec::new()));
-    let (w, o, files) = (window.clone_strong(), out.to_owned(), written.clone());
-    on_event_loop(async move { review_tour(&w, &review, &o, &files, &scene).await })?;
-    Ok(written.take())
+    let (w, a) = (window.clone_strong(), album.clone());
+    on_event_loop(async move { review_tour(&w, &review, &a, &scene).await })?;
+    Ok(album.files())
 }
 
 async fn review_tour(
     window: &ReviewWindow,
     review: &Rc<Review>,
-    out: &Path,
-    written: &RefCell<Vec<PathBuf>>,
+    album: &Album,
     scene: &Scene,
 ) -> anyhow::Result<()> {
-    let shot = |name: &str| shoot(window, out, written, name);
+    let shot = |name: &str| album.shoot(window, name);
     let log_in = |staff: &str| -> anyhow::Result<()> {
         let a = window.global::<ReviewAdapter>();
         a.set_staff_id(staff.into());
@@ -459,4 +553,19 @@ async fn review_tour(
     .await?;
     shot("review-supervisor")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_size_reads_as_written() {
+        assert_eq!("540x960".parse(), Ok(WindowSize::new(540, 960)));
+        assert_eq!("640×400".parse(), Ok(WindowSize::new(640, 400)));
+        assert_eq!(WindowSize::new(960, 540).to_string(), "960x540");
+        for bad in ["", "540", "540x", "x960", "0x960", "540x-1", "big x small"] {
+            assert!(bad.parse::<WindowSize>().is_err(), "{bad}");
+        }
+    }
 }

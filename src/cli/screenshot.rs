@@ -15,15 +15,18 @@ pub struct Args {
     out: PathBuf,
     #[arg(long, default_value = "kiosk-config")]
     config: PathBuf,
+    /// The window's size, such as 540x960; by default the screen's design size.
+    #[arg(long)]
+    size: Option<screenshot::WindowSize>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (config, out) = (&args.config, &args.out);
+    let (config, out, size) = (&args.config, &args.out, args.size);
     let files = match args.app.as_str() {
-        "counter" => screenshot::counter(config, out)?,
-        "review" => screenshot::review(config, out)?,
-        "display" => display::screenshot::display(config, out)?,
-        _ => screenshot::kiosk(config, out)?,
+        "counter" => screenshot::counter(config, out, size)?,
+        "review" => screenshot::review(config, out, size)?,
+        "display" => display::screenshot::display(config, out, size)?,
+        _ => screenshot::kiosk(config, out, size)?,
     };
     for file in files {
         println!("{}", file.display());

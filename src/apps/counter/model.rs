@@ -50,6 +50,9 @@ pub struct CounterModel {
     pub busy: bool,
     /// After a finish: the ticket the citizen may rate, and its number.
     pub rating_for: Option<(String, String)>,
+    /// The ticket at the counter when the request on its way was sent: the
+    /// event stream may have cleared the counter before the answer comes.
+    sent_with: Option<(String, String)>,
     pub english: bool,
     pub intake: IntakeForm,
 }
@@ -68,6 +71,7 @@ impl Default for CounterModel {
             offline: false,
             busy: false,
             rating_for: None,
+            sent_with: None,
             english: false,
             intake: IntakeForm::default(),
         }
@@ -89,7 +93,15 @@ impl CounterModel {
             return false;
         }
         self.busy = true;
+        self.sent_with = self.current_ticket();
         true
+    }
+
+    fn current_ticket(&self) -> Option<(String, String)> {
+        self.counter
+            .as_ref()
+            .and_then(|c| c.current.as_ref())
+            .map(|t| (t.id.clone(), t.number.clone()))
     }
 
     pub fn logged_in(&mut self, session: SessionInfo, token: String) {
@@ -120,12 +132,9 @@ impl CounterModel {
         self.busy = false;
         self.offline = false;
         self.dialog = Dialog::None;
+        let sent_with = self.sent_with.take();
         if action == "finish" && ask_rating {
-            self.rating_for = self
-                .counter
-                .as_ref()
-                .and_then(|c| c.current.as_ref())
-                .map(|t| (t.id.clone(), t.number.clone()));
+            self.rating_for = sent_with.or_else(|| self.current_ticket());
         }
         if view.current.as_ref().and_then(|t| t.case.as_ref())
             != self.pickup_case.as_ref().map(|c| &c.number)
@@ -271,6 +280,17 @@ mod tests {
         m.counter_answered(view(Some("A008"), CounterState::Serving), "start", true);
         m.counter_answered(view(None, CounterState::Idle), "finish", false);
         assert_eq!(m.rating_for, None, "a keypad rates instead");
+    }
+
+    #[test]
+    fn the_finished_ticket_is_rated_though_events_cleared_the_counter_first() {
+        let mut m = CounterModel::default();
+        m.logged_in(session(), "t".into());
+        m.counter_answered(view(Some("A007"), CounterState::Serving), "start", true);
+        assert!(m.begin());
+        m.resynced(view(None, CounterState::Idle), Vec::new());
+        m.counter_answered(view(None, CounterState::Idle), "finish", true);
+        assert_eq!(m.rating_for, Some(("id-A007".into(), "A007".into())));
     }
 
     #[test]

@@ -1,9 +1,8 @@
-//! `yimen screenshot display --out DIR`: the display wall at 1920×1080 with
-//! the software renderer and no display, against a real hub started in this
-//! process on the sample hall: a call flashing, the wall at rest, and the
-//! hub away.
+//! `yimen screenshot display --out DIR [--size WxH]`: the display wall (at
+//! 1920×1080 unless another size is given) with the software renderer and
+//! no display, against a real hub started in this process on the sample
+//! hall: a call flashing, the wall at rest, and the hub away.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Duration;
@@ -15,7 +14,7 @@ use super::{Display, Signage};
 use crate::api::SessionRequest;
 use crate::apps::drive::{init_headless, until};
 use crate::apps::scene::queue_up;
-use crate::apps::screenshot::{LocalHub, shoot};
+use crate::apps::screenshot::{Album, LocalHub, WALL_SIZE, WindowSize, on_event_loop};
 use crate::client::{Client, ClientError, CounterAction};
 use crate::config::Config;
 use crate::config::display::DisplaySettings;
@@ -30,14 +29,19 @@ const PATIENCE: Duration = Duration::from_secs(20);
 /// The sample hall's demo PIN, good for every staff id.
 const DEMO_PIN: &str = "123456";
 
-/// Renders the wall into `out`; returns the files written.
+/// Renders the wall into `out` in a window of `size` (by default its design
+/// size); returns the files written.
 ///
 /// # Errors
 /// The configuration, the hub or the renderer fails, or the wall never
-/// shows what it should.
-pub fn display(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// shows what it should or does not fit the window.
+pub fn display(
+    config_dir: &Path,
+    out: &Path,
+    size: Option<WindowSize>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let album = Rc::new(Album::new(out, size, WALL_SIZE)?);
     init_headless()?;
-    std::fs::create_dir_all(out)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -52,33 +56,19 @@ pub fn display(config_dir: &Path, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut settings = DisplaySettings::load(config_dir)?;
     settings.hub.clone_from(&hub.url);
     let window = DisplayWindow::new()?;
-    window
-        .window()
-        .set_size(slint::PhysicalSize::new(1920, 1080));
+    album.frame(&window);
     window.show()?;
     let display = Display::start(&window, &settings, signage, None, runtime.handle().clone());
-    let written = Rc::new(RefCell::new(Vec::new()));
-    let outcome = Rc::new(RefCell::new(None));
-    {
-        let (window, out, written, outcome) = (
-            window.clone_strong(),
-            out.to_owned(),
-            written.clone(),
-            outcome.clone(),
-        );
-        let runtime = runtime.handle().clone();
-        slint::spawn_local(async move {
-            let shot = |name: &str| shoot(&window, &out, &written, name);
-            let result = tour(&display, &desks, &runtime, &mut hub, shot).await;
-            *outcome.borrow_mut() = Some(result);
-            let _ = slint::quit_event_loop();
-        })?;
-    }
-    slint::run_event_loop()?;
-    outcome
-        .take()
-        .unwrap_or_else(|| Err(anyhow::anyhow!("the tour never ran")))?;
-    Ok(written.take())
+    let (w, a, handle) = (
+        window.clone_strong(),
+        album.clone(),
+        runtime.handle().clone(),
+    );
+    on_event_loop(async move {
+        let shot = |name: &str| a.shoot(&w, name);
+        tour(&display, &desks, &handle, &mut hub, shot).await
+    })?;
+    Ok(album.files())
 }
 
 /// A counter with its clerk logged in.

@@ -13,11 +13,8 @@ use crate::api::Guide;
 use crate::config::kiosk::KioskSettings;
 use crate::ui::{
     DepartmentTile, GuideRow, GuideView, KioskAdapter, KioskScreen, KioskWindow, MaterialRow,
-    QueueChoice, Theme, TicketView,
+    QueueChoice, TicketView,
 };
-
-/// How much larger everything is in elder mode.
-const ELDER_SCALE: f32 = 1.35;
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::from(Rc::new(VecModel::from(items)))
@@ -36,9 +33,6 @@ pub fn show(
     countdown: u32,
 ) {
     let a = window.global::<KioskAdapter>();
-    window
-        .global::<Theme>()
-        .set_scale(if m.elder { ELDER_SCALE } else { 1.0 });
     let known = m.known.as_deref();
     let department_name = |code: &str| {
         known

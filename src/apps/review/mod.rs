@@ -14,8 +14,8 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use crate::api::{
     CaseHistoryEntry, CaseView, CloseRectificationRequest, CorrectionRequest, CounterView,
-    DecisionRequest, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, QueueInfo,
-    SessionInfo, SessionRequest, Supervision,
+    DecisionRequest, Department, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest,
+    QueueInfo, SessionInfo, SessionRequest, Supervision,
 };
 use crate::api::{Role, Verdict};
 use crate::apps::{callback, spawn};
@@ -41,6 +41,8 @@ pub struct ReviewModel {
     pub supervision: Option<Supervision>,
     pub counters: Vec<CounterView>,
     pub queues: Vec<QueueInfo>,
+    /// The hall's departments: the session names its department by code.
+    pub departments: Vec<Department>,
     pub message: Option<(String, bool)>,
     pub login_error: Option<String>,
     pub offline: bool,
@@ -59,6 +61,7 @@ impl Default for ReviewModel {
             supervision: None,
             counters: Vec::new(),
             queues: Vec::new(),
+            departments: Vec::new(),
             message: None,
             login_error: None,
             offline: false,
@@ -236,6 +239,7 @@ impl Review {
                         }
                     });
                     r.refresh();
+                    r.read_departments();
                 }
                 Err(ClientError::Refused { message, .. }) => r.change(|m| {
                     m.busy = false;
@@ -245,6 +249,19 @@ impl Review {
                     m.busy = false;
                     m.login_error = Some("无法连接服务器，请稍后再试".into());
                 }),
+            },
+        );
+    }
+
+    /// Reads the departments' names from the catalogue; without them the
+    /// header shows the department's code.
+    fn read_departments(self: &Rc<Self>) {
+        let hub = self.hub.clone();
+        self.ask(
+            async move { hub.catalogue().await },
+            |r, outcome| match outcome {
+                Ok(catalogue) => r.change(|m| m.departments = catalogue.departments),
+                Err(e) => tracing::warn!(error = %e, "no department names"),
             },
         );
     }

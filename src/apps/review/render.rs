@@ -221,7 +221,10 @@ pub fn show(window: &ReviewWindow, m: &ReviewModel) {
             .staff
             .department
             .as_deref()
-            .map(|d| format!(" · {d}"))
+            .map(|code| {
+                let named = m.departments.iter().find(|d| d.code == code);
+                format!(" · {}", named.map_or(code, |d| d.name.as_str()))
+            })
             .unwrap_or_default();
         a.set_staff_name(format!("{} {}{department}", s.staff.id, s.staff.name).into());
     }
