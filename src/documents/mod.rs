@@ -21,7 +21,9 @@ pub use slip::slip;
 use crate::devices::printer::{self, PrinterError, PrinterStatus, TicketPrinter};
 
 /// Which document: each has its own title, wording and fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// 一次性告知书: what the citizen still has to bring, all at once, so
@@ -45,7 +47,7 @@ impl DocumentKind {
 }
 
 /// Everything printed on a case document, already formatted.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct CaseDocument {
     /// Which document this is.
     pub kind: DocumentKind,
@@ -90,7 +92,7 @@ pub struct CaseDocument {
 }
 
 /// One material on a document.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct DocumentLine {
     /// The material's name, such as 营业执照.
     pub name: String,

@@ -15,9 +15,8 @@ use crate::api::{AlertRequest, Recorded};
     post, path = "/api/v1/alerts", tag = "hall", request_body = AlertRequest,
     security(("bearer" = [])),
     responses(
-        (status = 201, body = Recorded),
-        (status = 401, body = crate::api::ErrorBody),
-        (status = 422, body = crate::api::ErrorBody),
+        (status = 201, body = Recorded, description = "recorded in the log"),
+        (status = 422, body = crate::api::ErrorBody, description = "an over-long part or problem, or a malformed request"),
     )
 )]
 pub async fn report(

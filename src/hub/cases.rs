@@ -210,10 +210,11 @@ fn desk(principal: &Principal) -> Result<(StaffId, u32), HubError> {
 #[utoipa::path(
     post, path = "/api/v1/cases", tag = "cases", request_body = CaseRequest, security(("bearer" = [])),
     responses(
-        (status = 201, body = CaseView),
-        (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
+        (status = 201, body = CaseView, description = "the case, as its clerk may see it"),
+        (status = 403, body = crate::api::ErrorBody, description = "not a clerk logged in at an intake counter"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such service"),
         (status = 409, body = crate::api::ErrorBody, description = "materials missing, nothing missing, or nobody being served"),
-        (status = 422, body = crate::api::ErrorBody, description = "a wrong ID number, phone or material"),
+        (status = 422, body = crate::api::ErrorBody, description = "a wrong ID number, phone or material, or a malformed request"),
     )
 )]
 pub async fn open(
@@ -282,7 +283,11 @@ pub async fn open(
 #[utoipa::path(
     get, path = "/api/v1/cases/{number}", tag = "cases", security(("bearer" = [])),
     params(("number" = String, Path, description = "the case number")),
-    responses((status = 200, body = CaseView), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = CaseView, description = "the case, masked as the reader's role requires"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, or a reviewer of another department"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such case"),
+    )
 )]
 pub async fn one(
     State(hub): State<Arc<Hub>>,
@@ -316,7 +321,10 @@ pub async fn one(
 /// materials or corrections, everything open for supervisors.
 #[utoipa::path(
     get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])),
-    responses((status = 200, body = Vec<CaseView>), (status = 401, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = Vec<CaseView>, description = "the caller's worklist, by deadline"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, not a staff token"),
+    )
 )]
 pub async fn list(
     State(hub): State<Arc<Hub>>,
@@ -343,9 +351,11 @@ macro_rules! case_route {
             post, path = $path, tag = "cases", security(("bearer" = [])), request_body = $body,
             params(("number" = String, Path, description = "the case number")),
             responses(
-                (status = 200, body = CaseView),
-                (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
-                (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody),
+                (status = 200, body = CaseView, description = "the case after the step"),
+                (status = 403, body = crate::api::ErrorBody, description = "this role, department or reviewer may not take this step"),
+                (status = 404, body = crate::api::ErrorBody, description = "no such case"),
+                (status = 409, body = crate::api::ErrorBody, description = "the case is not in a state that allows this step"),
+                (status = 422, body = crate::api::ErrorBody, description = "a value the step refuses (days, items, materials, reason), or a malformed request"),
             )
         )]
         pub async fn $name(
@@ -453,7 +463,12 @@ case_route!(
 #[utoipa::path(
     post, path = "/api/v1/cases/{number}/claim", tag = "cases", security(("bearer" = [])),
     params(("number" = String, Path, description = "the case number")),
-    responses((status = 200, body = CaseView), (status = 403, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = CaseView, description = "the case, in review by the caller"),
+        (status = 403, body = crate::api::ErrorBody, description = "not a reviewer of the case's department"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such case"),
+        (status = 409, body = crate::api::ErrorBody, description = "the case is not waiting to be claimed"),
+    )
 )]
 pub async fn claim(
     State(hub): State<Arc<Hub>>,
@@ -470,7 +485,12 @@ pub async fn claim(
 #[utoipa::path(
     post, path = "/api/v1/cases/{number}/resubmit", tag = "cases", security(("bearer" = [])),
     params(("number" = String, Path, description = "the case number")),
-    responses((status = 200, body = CaseView), (status = 403, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = CaseView, description = "the case, back in review"),
+        (status = 403, body = crate::api::ErrorBody, description = "not a front-desk clerk"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such case"),
+        (status = 409, body = crate::api::ErrorBody, description = "the case awaits no correction"),
+    )
 )]
 pub async fn resubmit(
     State(hub): State<Arc<Hub>>,
@@ -490,7 +510,10 @@ pub async fn resubmit(
 /// bad reviews to rectify: for supervisors.
 #[utoipa::path(
     get, path = "/api/v1/supervision", tag = "cases", security(("bearer" = [])),
-    responses((status = 200, body = Supervision), (status = 403, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = Supervision, description = "what supervisors watch, as of now"),
+        (status = 403, body = crate::api::ErrorBody, description = "not a supervisor"),
+    )
 )]
 pub async fn supervision(
     State(hub): State<Arc<Hub>>,
@@ -533,6 +556,7 @@ pub async fn supervision(
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Format {
     /// `html` (default) for an A4 page, `json` for the counter to print.
     #[serde(default)]
@@ -627,9 +651,14 @@ fn case_document(
         Format,
     ),
     responses(
-        (status = 200, description = "text/html, or JSON with ?format=json"),
-        (status = 404, body = crate::api::ErrorBody),
+        (
+            status = 200, description = "an A4 page, or with ?format=json the data for the counter's printer",
+            content((String = "text/html"), (CaseDocument = "application/json")),
+        ),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, not a staff token"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such case, or no such kind of document"),
         (status = 409, body = crate::api::ErrorBody, description = "the case has no such document"),
+        (status = 422, body = crate::api::ErrorBody, description = "format is neither html nor json, or a parameter does not parse"),
     )
 )]
 pub async fn document(
@@ -668,7 +697,12 @@ pub async fn document(
 #[utoipa::path(
     get, path = "/api/v1/cases/{number}/history", tag = "cases", security(("bearer" = [])),
     params(("number" = String, Path, description = "the case number")),
-    responses((status = 200, body = Vec<crate::api::CaseHistoryEntry>), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = Vec<crate::api::CaseHistoryEntry>, description = "every step, oldest first"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, or a reviewer of another department"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such case"),
+        (status = 500, body = crate::api::ErrorBody, description = "the audit log could not be read"),
+    )
 )]
 pub async fn history(
     State(hub): State<Arc<Hub>>,

@@ -16,7 +16,10 @@ const MAX_QUERY_CHARS: usize = 50;
 /// Most guides one search returns, best first: a kiosk shows the top of the list.
 const MAX_SEARCH_HITS: usize = 20;
 
-#[utoipa::path(get, path = "/api/v1/health", tag = "hall", responses((status = 200, body = Health)))]
+#[utoipa::path(
+    get, path = "/api/v1/health", tag = "hall",
+    responses((status = 200, body = Health, description = "the hub is up"))
+)]
 pub async fn health() -> axum::Json<Health> {
     axum::Json(Health {
         status: "ok".into(),
@@ -24,7 +27,10 @@ pub async fn health() -> axum::Json<Health> {
 }
 
 /// Every department and service guide.
-#[utoipa::path(get, path = "/api/v1/services", tag = "hall", responses((status = 200, body = Catalogue)))]
+#[utoipa::path(
+    get, path = "/api/v1/services", tag = "hall",
+    responses((status = 200, body = Catalogue, description = "the hall's catalogue"))
+)]
 pub async fn services(State(hub): State<Arc<Hub>>) -> axum::Json<Catalogue> {
     axum::Json(Catalogue {
         hall: hub.config.setup.name.clone(),
@@ -36,8 +42,10 @@ pub async fn services(State(hub): State<Arc<Hub>>) -> axum::Json<Catalogue> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// What the citizen typed.
+    /// What the citizen typed, at most 50 characters.
+    #[param(max_length = 50)]
     q: String,
 }
 
@@ -45,7 +53,10 @@ pub struct SearchQuery {
 /// alias, one wrong letter forgiven), best first.
 #[utoipa::path(
     get, path = "/api/v1/services/search", tag = "hall", params(SearchQuery),
-    responses((status = 200, body = SearchResults), (status = 422, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = SearchResults, description = "the matching guides, best first"),
+        (status = 422, body = crate::api::ErrorBody, description = "`q` is missing or longer than 50 characters"),
+    )
 )]
 pub async fn search(
     State(hub): State<Arc<Hub>>,
@@ -68,7 +79,10 @@ pub async fn search(
 }
 
 /// Each queue with its waiting count and the wait for a ticket taken now.
-#[utoipa::path(get, path = "/api/v1/queues", tag = "hall", responses((status = 200, body = Vec<QueueInfo>)))]
+#[utoipa::path(
+    get, path = "/api/v1/queues", tag = "hall",
+    responses((status = 200, body = Vec<QueueInfo>, description = "every queue, as of now"))
+)]
 pub async fn queues(State(hub): State<Arc<Hub>>) -> axum::Json<Vec<QueueInfo>> {
     axum::Json(queue_infos(&hub.hall()))
 }

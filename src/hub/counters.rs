@@ -117,7 +117,7 @@ fn transfer_choices(hall: &Hall, number: CounterNo) -> (Vec<QueueChoice>, Vec<Co
 /// Every counter and who is at it: for staff and devices.
 #[utoipa::path(
     get, path = "/api/v1/counters", tag = "counters", security(("bearer" = [])),
-    responses((status = 200, body = Vec<CounterView>), (status = 401, body = crate::api::ErrorBody))
+    responses((status = 200, body = Vec<CounterView>, description = "every counter, as of now"))
 )]
 pub async fn list(State(hub): State<Arc<Hub>>, reader: Principal) -> axum::Json<Vec<CounterView>> {
     let hall = hub.hall();
@@ -133,7 +133,10 @@ pub async fn list(State(hub): State<Arc<Hub>>, reader: Principal) -> axum::Json<
 #[utoipa::path(
     get, path = "/api/v1/counters/{n}", tag = "counters", security(("bearer" = [])),
     params(("n" = u32, Path, description = "counter number")),
-    responses((status = 200, body = CounterView), (status = 404, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = CounterView, description = "the counter, as of now"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such counter"),
+    )
 )]
 pub async fn one(
     State(hub): State<Arc<Hub>>,
@@ -180,9 +183,10 @@ macro_rules! counter_action {
             post, path = $path, tag = "counters", security(("bearer" = [])),
             params(("n" = u32, Path, description = "counter number")),
             responses(
-                (status = 200, body = CounterView),
-                (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody),
-                (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
+                (status = 200, body = CounterView, description = "the counter after the action"),
+                (status = 403, body = crate::api::ErrorBody, description = "not the clerk logged in at this counter"),
+                (status = 404, body = crate::api::ErrorBody, description = "no such counter"),
+                (status = 409, body = crate::api::ErrorBody, description = "the counter or its ticket is not in a state that allows this now"),
             )
         )]
         pub async fn $name(
@@ -236,7 +240,13 @@ counter_action!(
 #[utoipa::path(
     post, path = "/api/v1/counters/{n}/call", tag = "counters", security(("bearer" = [])),
     params(("n" = u32, Path, description = "counter number")), request_body = CallTicketRequest,
-    responses((status = 200, body = CounterView), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = CounterView, description = "the counter, calling that number"),
+        (status = 403, body = crate::api::ErrorBody, description = "not the clerk logged in at this counter"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such counter, or no such ticket today"),
+        (status = 409, body = crate::api::ErrorBody, description = "the counter is busy or paused, or the ticket is not waiting here"),
+        (status = 422, body = crate::api::ErrorBody, description = "a malformed number, a missing or over-long reason, or a malformed request"),
+    )
 )]
 pub async fn call(
     State(hub): State<Arc<Hub>>,
@@ -259,7 +269,13 @@ pub async fn call(
 #[utoipa::path(
     post, path = "/api/v1/counters/{n}/transfer", tag = "counters", security(("bearer" = [])),
     params(("n" = u32, Path, description = "counter number")), request_body = TransferRequest,
-    responses((status = 200, body = CounterView), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = CounterView, description = "the counter, its citizen sent on"),
+        (status = 403, body = crate::api::ErrorBody, description = "not the clerk logged in at this counter"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such counter or queue"),
+        (status = 409, body = crate::api::ErrorBody, description = "nobody at the counter, or a transfer to the pickup window"),
+        (status = 422, body = crate::api::ErrorBody, description = "not exactly one of queue and counter, a transfer to this counter, a missing or over-long reason, or a malformed request"),
+    )
 )]
 pub async fn transfer(
     State(hub): State<Arc<Hub>>,
@@ -290,7 +306,13 @@ pub async fn transfer(
 #[utoipa::path(
     post, path = "/api/v1/counters/{n}/pause", tag = "counters", security(("bearer" = [])),
     params(("n" = u32, Path, description = "counter number")), request_body = PauseRequest,
-    responses((status = 200, body = CounterView), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = CounterView, description = "the counter, paused"),
+        (status = 403, body = crate::api::ErrorBody, description = "not the clerk logged in at this counter"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such counter"),
+        (status = 409, body = crate::api::ErrorBody, description = "paused already, or a ticket is still open"),
+        (status = 422, body = crate::api::ErrorBody, description = "a missing or over-long reason, or a malformed request"),
+    )
 )]
 pub async fn pause(
     State(hub): State<Arc<Hub>>,

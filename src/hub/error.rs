@@ -4,6 +4,7 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::{ErrorBody, ErrorDetail};
@@ -28,6 +29,8 @@ pub enum HubError {
     NotJson,
     #[error("此地址不支持该请求方法")]
     MethodNotAllowed,
+    #[error("此地址只接受 WebSocket 连接")]
+    UpgradeRequired,
     #[error("服务正在停止，请稍后重试")]
     Unavailable,
     #[error("服务器内部错误，请联系管理员")]
@@ -59,6 +62,7 @@ impl HubError {
             HubError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             HubError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HubError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            HubError::UpgradeRequired => StatusCode::UPGRADE_REQUIRED,
             HubError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,6 +78,7 @@ impl HubError {
             HubError::TooLarge => "payload_too_large",
             HubError::NotJson => "unsupported_media_type",
             HubError::MethodNotAllowed => "method_not_allowed",
+            HubError::UpgradeRequired => "upgrade_required",
             HubError::Unavailable => "unavailable",
             HubError::Internal(_) => "internal",
         }
@@ -147,3 +152,18 @@ pub struct Path<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(HubError))]
 pub struct Query<T>(pub T);
+
+/// A WebSocket handshake; any other request gets a JSON error rather than
+/// axum's plain-text one.
+pub struct WebSocketUpgrade(pub axum::extract::WebSocketUpgrade);
+
+impl<S: Send + Sync> FromRequestParts<S> for WebSocketUpgrade {
+    type Rejection = HubError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, HubError> {
+        axum::extract::WebSocketUpgrade::from_request_parts(parts, state)
+            .await
+            .map(Self)
+            .map_err(|_| HubError::UpgradeRequired)
+    }
+}

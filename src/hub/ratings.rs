@@ -54,10 +54,11 @@ pub fn rectification_view(
 #[utoipa::path(
     post, path = "/api/v1/ratings", tag = "ratings", request_body = RatingRequest, security(("bearer" = [])),
     responses(
-        (status = 201, body = RatingRecorded),
-        (status = 404, body = crate::api::ErrorBody),
+        (status = 201, body = RatingRecorded, description = "the rating, and the rectification a bad one opened"),
+        (status = 403, body = crate::api::ErrorBody, description = "staff who do not serve citizens cannot rate"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such ticket or case"),
         (status = 409, body = crate::api::ErrorBody, description = "rated already, or not finished"),
-        (status = 422, body = crate::api::ErrorBody),
+        (status = 422, body = crate::api::ErrorBody, description = "not exactly one of ticket and case, a score outside 1 to 5, an over-long comment, or a malformed request"),
     )
 )]
 pub async fn rate(
@@ -113,7 +114,11 @@ pub async fn rate(
 /// Ratings counted per counter, staff member, service and department.
 #[utoipa::path(
     get, path = "/api/v1/ratings/summary", tag = "ratings", security(("bearer" = [])),
-    responses((status = 200, body = RatingSummary), (status = 403, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = RatingSummary, description = "the counts, from the database"),
+        (status = 403, body = crate::api::ErrorBody, description = "not a supervisor"),
+        (status = 500, body = crate::api::ErrorBody, description = "the ratings could not be read"),
+    )
 )]
 pub async fn summary(
     State(hub): State<Arc<Hub>>,
@@ -127,7 +132,12 @@ pub async fn summary(
 #[utoipa::path(
     post, path = "/api/v1/rectifications/{id}/close", tag = "ratings", security(("bearer" = [])),
     params(("id" = i64, Path, description = "the rectification")), request_body = CloseRectificationRequest,
-    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+    responses(
+        (status = 204, description = "closed"),
+        (status = 403, body = crate::api::ErrorBody, description = "not a supervisor"),
+        (status = 404, body = crate::api::ErrorBody, description = "no open rectification has this id"),
+        (status = 422, body = crate::api::ErrorBody, description = "a missing or over-long note, or a malformed request"),
+    )
 )]
 pub async fn close(
     State(hub): State<Arc<Hub>>,

@@ -37,9 +37,10 @@ fn session_info(member: &StaffSetup, session: &Session, token: Option<String>) -
 #[utoipa::path(
     post, path = "/api/v1/sessions", tag = "staff", request_body = SessionRequest,
     responses(
-        (status = 201, body = SessionInfo),
+        (status = 201, body = SessionInfo, description = "logged in; the token is in the answer, once"),
         (status = 401, body = crate::api::ErrorBody, description = "wrong id or PIN"),
         (status = 403, body = crate::api::ErrorBody, description = "this role cannot staff that counter"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such counter"),
         (status = 409, body = crate::api::ErrorBody, description = "someone else is logged in at that counter"),
         (status = 423, body = crate::api::ErrorBody, description = "too many wrong PINs: locked for a while"),
     )
@@ -96,7 +97,10 @@ pub async fn create(
 /// Who the token belongs to: lets a client resume after a restart.
 #[utoipa::path(
     get, path = "/api/v1/sessions/current", tag = "staff", security(("bearer" = [])),
-    responses((status = 200, body = SessionInfo), (status = 401, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = SessionInfo, description = "the session, without its token"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, not a staff token"),
+    )
 )]
 pub async fn current(principal: Principal) -> Result<axum::Json<SessionInfo>, HubError> {
     let (session, member) = principal.staff()?;
@@ -106,7 +110,10 @@ pub async fn current(principal: Principal) -> Result<axum::Json<SessionInfo>, Hu
 /// Logs out; the counter closes.
 #[utoipa::path(
     delete, path = "/api/v1/sessions/current", tag = "staff", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = crate::api::ErrorBody))
+    responses(
+        (status = 204, description = "logged out"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, not a staff token"),
+    )
 )]
 pub async fn delete(
     State(hub): State<Arc<Hub>>,

@@ -10,13 +10,13 @@ mod views_tests;
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::auth::Principal;
-use super::error::{HubError, Query};
+use super::error::{HubError, Query, WebSocketUpgrade};
 use super::{Hub, HubShared};
 use crate::api::{EventMessage, StreamNotice};
 use crate::domain::event::HallEvent;
@@ -84,18 +84,18 @@ pub struct Since {
 
 /// Replays events after `since`, then streams live ones.
 #[utoipa::path(
-    get, path = "/api/v1/events", tag = "events",
-    params(("since" = Option<i64>, Query, description = "the last sequence the client has")),
+    get, path = "/api/v1/events", tag = "events", security((), ("bearer" = [])),
+    params(("since" = Option<i64>, Query, minimum = 0, description = "the last sequence the client has")),
     responses(
-        (status = 101, description = "WebSocket: EventMessage per event, then a caught_up notice after the replay"),
-        (status = 401, body = crate::api::ErrorBody),
+        (status = 101, description = "WebSocket: EventMessage per event, then a caught_up notice after the replay; without a credential, the public view"),
+        (status = 426, body = crate::api::ErrorBody, description = "not a WebSocket handshake"),
     )
 )]
 pub async fn events(
     State(hub): State<Arc<Hub>>,
     principal: Option<Principal>,
     Query(Since { since }): Query<Since>,
-    upgrade: WebSocketUpgrade,
+    WebSocketUpgrade(upgrade): WebSocketUpgrade,
 ) -> Result<Response, HubError> {
     if since < 0 {
         return Err(HubError::invalid("invalid_query", "since 不能为负数"));

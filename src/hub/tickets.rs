@@ -39,11 +39,11 @@ fn is_ticket_id(id: &str) -> bool {
     post, path = "/api/v1/tickets", tag = "tickets", request_body = TicketRequest,
     security(("bearer" = [])),
     responses(
-        (status = 201, body = IssuedTicket),
-        (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody),
-        (status = 404, body = crate::api::ErrorBody, description = "unknown service or queue"),
-        (status = 409, body = crate::api::ErrorBody, description = "daily cap reached"),
-        (status = 422, body = crate::api::ErrorBody),
+        (status = 201, body = IssuedTicket, description = "the ticket, with its place in line"),
+        (status = 403, body = crate::api::ErrorBody, description = "neither a kiosk nor front-desk staff"),
+        (status = 404, body = crate::api::ErrorBody, description = "unknown service, queue or case"),
+        (status = 409, body = crate::api::ErrorBody, description = "the daily cap is reached, the queue is the pickup queue, or the case is not ready or has its ticket"),
+        (status = 422, body = crate::api::ErrorBody, description = "not exactly one of service, queue and case; a malformed queue; or a malformed request"),
     )
 )]
 pub async fn issue(
@@ -142,7 +142,10 @@ fn status_view(config: &Config, hall: &Hall, t: &Ticket) -> TicketStatus {
 #[utoipa::path(
     get, path = "/api/v1/tickets/{id}", tag = "tickets",
     params(("id" = String, Path, description = "the ticket's id")),
-    responses((status = 200, body = TicketStatus), (status = 404, body = crate::api::ErrorBody))
+    responses(
+        (status = 200, body = TicketStatus, description = "the ticket as the public may see it"),
+        (status = 404, body = crate::api::ErrorBody, description = "no ticket has this id"),
+    )
 )]
 pub async fn status(
     State(hub): State<Arc<Hub>>,
@@ -170,9 +173,11 @@ pub async fn status(
     post, path = "/api/v1/tickets/reactivate", tag = "tickets", request_body = ReactivateRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, body = TicketStatus),
-        (status = 404, body = crate::api::ErrorBody),
+        (status = 200, body = TicketStatus, description = "the ticket, back in line"),
+        (status = 403, body = crate::api::ErrorBody, description = "neither a kiosk nor a counter clerk"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such ticket today"),
         (status = 409, body = crate::api::ErrorBody, description = "not a no-show, or the late window has passed"),
+        (status = 422, body = crate::api::ErrorBody, description = "not exactly one of number and id, a malformed number, or a malformed request"),
     )
 )]
 pub async fn reactivate(

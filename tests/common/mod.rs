@@ -1,8 +1,12 @@
 //! One way to start a real hub for a test: the sample hall, a temporary
 //! SQLite file, a listener on 127.0.0.1:0, and a clock the test controls.
+//! `TestHub.url` is a proxy that checks every answer against the hub's
+//! OpenAPI document (`contract`); a test whose requests get an answer the
+//! document does not allow fails.
 
 #![allow(dead_code)]
 
+pub mod contract;
 pub mod escpos;
 pub mod public_events;
 
@@ -50,6 +54,8 @@ pub struct TestHub {
     pub http: reqwest::Client,
     /// Holds the database; dropped with the hub.
     pub dir: Arc<tempfile::TempDir>,
+    /// Stands at `url`, in front of the hub, and checks its answers.
+    proxy: contract::Proxy,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -84,17 +90,19 @@ impl TestHub {
     ) -> Self {
         let running = yimen::hub::open(config, &dir.path().join("hall.db"), clock.clone()).unwrap();
         let hub = running.hub();
-        let socket = tokio::net::TcpSocket::new_v4().unwrap();
-        socket.set_reuseaddr(true).unwrap();
-        socket.bind(addr).unwrap();
-        let listener = socket.listen(128).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let upstream = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(running.serve(listener, async {
             let _ = stopped.await;
         }));
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_reuseaddr(true).unwrap();
+        socket.bind(addr).unwrap();
+        let proxy = contract::Proxy::start(socket.listen(128).unwrap(), upstream).await;
         Self {
-            url,
+            url: proxy.url.clone(),
+            proxy,
             hub,
             clock,
             http: reqwest::Client::new(),
@@ -113,9 +121,22 @@ impl TestHub {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        self.proxy.signal_stop();
         if let Some(task) = self.task.take() {
             task.await.unwrap().unwrap();
         }
+        self.proxy.stop().await;
+    }
+
+    /// Fails the test if an answer since the last check broke the hub's
+    /// OpenAPI document.
+    pub fn assert_contract_kept(&self) {
+        let broken = self.proxy.take_violations();
+        assert!(
+            broken.is_empty(),
+            "the hub's answers break its OpenAPI document:\n{}",
+            broken.join("\n")
+        );
     }
 
     /// Stops the hub and starts a new one on the same database, clock and
@@ -170,6 +191,7 @@ impl TestHub {
         let resp = req.send().await.unwrap();
         let status = resp.status();
         let text = resp.text().await.unwrap();
+        self.assert_contract_kept();
         let value = if text.is_empty() {
             Value::Null
         } else {
@@ -229,6 +251,10 @@ impl Drop for TestHub {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        self.proxy.signal_stop();
+        if !std::thread::panicking() {
+            self.assert_contract_kept();
         }
     }
 }
