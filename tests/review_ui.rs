@@ -211,7 +211,10 @@ async fn reviewer(window: &ReviewWindow, review: &Rc<Review>, world: &World) -> 
         review.model().cases.len() == 1
     })
     .await?;
-    assert!(text_of(window, "操作提示")?.contains("已批准"));
+    until("the answer shown", PATIENCE, || {
+        text_of(window, "操作提示").is_ok_and(|t| t.contains("已批准"))
+    })
+    .await?;
     log_out(window, review).await
 }
 
