@@ -59,8 +59,6 @@ const ALLOWED: &[Allowed] = &[
     allowed("apps", "src/apps/scene.rs", "office_morning"),
     allowed("apps", "src/apps/screenshot.rs", "tour"),
     allowed("apps", "src/apps/screenshot.rs", "counter_tour"),
-    allowed("hub", "src/hub/cases.rs", "case_view"),
-    allowed("store", "src/store/hall.rs", "save"),
 ];
 
 /// One function's measure.

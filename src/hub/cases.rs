@@ -18,7 +18,7 @@ use crate::api::{
 use crate::config::Config;
 use crate::documents::{self, CaseDocument, DocumentKind, DocumentLine};
 use crate::domain::applicant::{Applicant, mask_phone};
-use crate::domain::case::{Case, CaseState, Delivery};
+use crate::domain::case::{Case, CaseState, Delivery, ExcludedTime};
 use crate::domain::case_flow::{CaseInput, Intake, Ticked};
 use crate::domain::deadline::DaySpan;
 use crate::domain::error::QueueError;
@@ -98,24 +98,8 @@ pub fn case_view(
         resubmitted_on: case.correction.as_ref().and_then(|c| c.resubmitted_on),
         extension_days: extension.map(|e| e.days),
         extension_reason: extension.map(|e| e.reason.clone()),
-        extension_state: extension.map(|e| {
-            match e.approved {
-                None => "pending",
-                Some(true) => "approved",
-                Some(false) => "declined",
-            }
-            .to_owned()
-        }),
-        excluded: case
-            .excluded
-            .iter()
-            .map(|e| ExcludedView {
-                kind: e.kind.clone(),
-                from: e.days.from,
-                to: e.days.to,
-                note: e.note.clone(),
-            })
-            .collect(),
+        extension_state: extension.map(|e| extension_state(e.approved).to_owned()),
+        excluded: case.excluded.iter().map(excluded_view).collect(),
         decision_reason: case.decision.as_ref().map(|d| d.reason.clone()),
         decided_at: case.decision.as_ref().map(|d| d.at),
         collected_by: case
@@ -136,6 +120,24 @@ pub fn case_view(
             .into_iter()
             .map(Into::into)
             .collect(),
+    }
+}
+
+/// `pending`, `approved` or `declined`.
+fn extension_state(approved: Option<bool>) -> &'static str {
+    match approved {
+        None => "pending",
+        Some(true) => "approved",
+        Some(false) => "declined",
+    }
+}
+
+fn excluded_view(e: &ExcludedTime) -> ExcludedView {
+    ExcludedView {
+        kind: e.kind.clone(),
+        from: e.days.from,
+        to: e.days.to,
+        note: e.note.clone(),
     }
 }
 

@@ -8,12 +8,12 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Connection, StoreError};
 use crate::domain::case::Case;
 use crate::domain::event::HallEvent;
-use crate::domain::hall::{Hall, LoginRecord, Pause, SavedHall, Session};
+use crate::domain::hall::{Counter, Hall, LoginRecord, Pause, SavedHall, Session};
 use crate::domain::ids::{
     BusinessDay, CounterNo, QueuePrefix, ServiceCode, SessionId, StaffId, TicketId, TicketNumber,
     Timestamp,
 };
-use crate::domain::rating::RatingSubject;
+use crate::domain::rating::{Rating, RatingSubject, Rectification};
 use crate::domain::setup::HallSetup;
 use crate::domain::ticket::{Ticket, TicketState};
 
@@ -89,97 +89,133 @@ pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), Sto
         save_ticket(conn, t)?;
     }
     if let Some(c) = touched.counter.and_then(|n| hall.counter(n)) {
-        conn.prepare_cached(
-            "INSERT INTO counters (number, paused_reason, paused_since_ms, priority_streak)
-             VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (number) DO UPDATE SET paused_reason = excluded.paused_reason,
-               paused_since_ms = excluded.paused_since_ms, priority_streak = excluded.priority_streak",
-        )?
-        .execute(params![
-            c.number,
-            c.pause.as_ref().map(|p| &p.reason),
-            c.pause.as_ref().map(|p| ms(p.since)),
-            c.priority_streak
-        ])?;
+        save_counter(conn, c)?;
     }
     if let Some(id) = touched.session {
-        match (hall.session(id), event) {
-            (Some(s), _) => {
-                conn.prepare_cached(
-                    "INSERT INTO sessions (id, staff, counter, opened_at_ms, expires_at_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![
-                    s.id.0,
-                    s.staff.0,
-                    s.counter,
-                    ms(s.opened_at),
-                    ms(s.expires_at)
-                ])?;
-            }
-            (None, HallEvent::StaffLoggedOut { at, .. }) => {
-                conn.prepare_cached("UPDATE sessions SET closed_at_ms = ?2 WHERE id = ?1")?
-                    .execute(params![id.0, ms(*at)])?;
-            }
-            (None, _) => {}
-        }
+        save_session(conn, hall, id, event)?;
     }
     if let Some(case) = touched.case.and_then(|n| hall.case(n)) {
         save_case(conn, case)?;
     }
     if let Some(r) = touched.rating {
-        let (ticket, case) = match &r.subject {
-            RatingSubject::Ticket(id) => (Some(id.0.as_str()), None),
-            RatingSubject::Case(number) => (None, Some(number.as_str())),
-        };
-        conn.prepare_cached(
-            "INSERT INTO ratings (id, ticket, case_number, score, comment, at_ms, counter, staff, service, department)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
-            r.id,
-            ticket,
-            case,
-            r.score,
-            r.comment,
-            ms(r.at),
-            r.counter,
-            r.staff.as_ref().map(|s| &s.0),
-            r.service.as_ref().map(|s| &s.0),
-            r.department,
-        ])?;
+        save_rating(conn, r)?;
     }
     if let HallEvent::RectificationOpened { item } | HallEvent::RectificationClosed { item } = event
     {
-        conn.prepare_cached(
-            "INSERT INTO rectifications (id, rating, closed, data) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET closed = excluded.closed, data = excluded.data",
-        )?
-        .execute(params![
-            item.id,
-            item.rating.id,
-            item.closed.is_some(),
-            serde_json::to_string(item)?
-        ])?;
+        save_rectification(conn, item)?;
     }
     if let Some(staff) = touched.staff_login {
-        match hall.login_record(staff) {
-            Some(record) => conn
-                .prepare_cached(
-                    "INSERT INTO logins (staff, failures, locked_until_ms) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (staff) DO UPDATE SET failures = excluded.failures,
-                       locked_until_ms = excluded.locked_until_ms",
-                )?
-                .execute(params![
-                    staff.0,
-                    record.failures,
-                    record.locked_until.map(ms)
-                ])?,
-            None => conn
-                .prepare_cached("DELETE FROM logins WHERE staff = ?1")?
-                .execute([&staff.0])?,
-        };
+        save_login(conn, staff, hall.login_record(staff))?;
     }
+    Ok(())
+}
+
+fn save_counter(conn: &rusqlite::Connection, c: &Counter) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO counters (number, paused_reason, paused_since_ms, priority_streak)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (number) DO UPDATE SET paused_reason = excluded.paused_reason,
+           paused_since_ms = excluded.paused_since_ms, priority_streak = excluded.priority_streak",
+    )?
+    .execute(params![
+        c.number,
+        c.pause.as_ref().map(|p| &p.reason),
+        c.pause.as_ref().map(|p| ms(p.since)),
+        c.priority_streak
+    ])?;
+    Ok(())
+}
+
+/// A session opened, or closed by a logout.
+fn save_session(
+    conn: &rusqlite::Connection,
+    hall: &Hall,
+    id: &SessionId,
+    event: &HallEvent,
+) -> Result<(), StoreError> {
+    match (hall.session(id), event) {
+        (Some(s), _) => {
+            conn.prepare_cached(
+                "INSERT INTO sessions (id, staff, counter, opened_at_ms, expires_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                s.id.0,
+                s.staff.0,
+                s.counter,
+                ms(s.opened_at),
+                ms(s.expires_at)
+            ])?;
+        }
+        (None, HallEvent::StaffLoggedOut { at, .. }) => {
+            conn.prepare_cached("UPDATE sessions SET closed_at_ms = ?2 WHERE id = ?1")?
+                .execute(params![id.0, ms(*at)])?;
+        }
+        (None, _) => {}
+    }
+    Ok(())
+}
+
+fn save_rating(conn: &rusqlite::Connection, r: &Rating) -> Result<(), StoreError> {
+    let (ticket, case) = match &r.subject {
+        RatingSubject::Ticket(id) => (Some(id.0.as_str()), None),
+        RatingSubject::Case(number) => (None, Some(number.as_str())),
+    };
+    conn.prepare_cached(
+        "INSERT INTO ratings (id, ticket, case_number, score, comment, at_ms, counter, staff, service, department)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        r.id,
+        ticket,
+        case,
+        r.score,
+        r.comment,
+        ms(r.at),
+        r.counter,
+        r.staff.as_ref().map(|s| &s.0),
+        r.service.as_ref().map(|s| &s.0),
+        r.department,
+    ])?;
+    Ok(())
+}
+
+fn save_rectification(conn: &rusqlite::Connection, item: &Rectification) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO rectifications (id, rating, closed, data) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET closed = excluded.closed, data = excluded.data",
+    )?
+    .execute(params![
+        item.id,
+        item.rating.id,
+        item.closed.is_some(),
+        serde_json::to_string(item)?
+    ])?;
+    Ok(())
+}
+
+/// A staff id's wrong PINs in a row, or none once they are forgotten.
+fn save_login(
+    conn: &rusqlite::Connection,
+    staff: &StaffId,
+    record: Option<&LoginRecord>,
+) -> Result<(), StoreError> {
+    match record {
+        Some(record) => conn
+            .prepare_cached(
+                "INSERT INTO logins (staff, failures, locked_until_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (staff) DO UPDATE SET failures = excluded.failures,
+                   locked_until_ms = excluded.locked_until_ms",
+            )?
+            .execute(params![
+                staff.0,
+                record.failures,
+                record.locked_until.map(ms)
+            ])?,
+        None => conn
+            .prepare_cached("DELETE FROM logins WHERE staff = ?1")?
+            .execute([&staff.0])?,
+    };
     Ok(())
 }
 
