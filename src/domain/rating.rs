@@ -104,6 +104,29 @@ pub struct Closure {
     pub at: Timestamp,
 }
 
+/// How many ratings gave each score, 1 to 5: the figures of 好差评 for a
+/// counter, staff member, service or department.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally(pub [u32; 5]);
+
+impl Tally {
+    pub fn count(&self) -> u32 {
+        self.0.iter().sum()
+    }
+
+    /// The mean score; none without ratings.
+    pub fn average(&self) -> Option<f64> {
+        let total: u32 = self.0.iter().zip(1..).map(|(n, score)| n * score).sum();
+        let count = self.count();
+        (count > 0).then(|| f64::from(total) / f64::from(count))
+    }
+
+    /// Bad reviews (差评): scores up to [`BAD_REVIEW`].
+    pub fn bad(&self) -> u32 {
+        self.0[..usize::from(BAD_REVIEW)].iter().sum()
+    }
+}
+
 /// Longest comment taken, in characters.
 const MAX_COMMENT_CHARS: usize = 200;
 
@@ -302,5 +325,14 @@ mod tests {
         issue(&mut hall, 'A', false, at(60));
         call(&mut hall, 1, "1001", at(120));
         assert_eq!(ticket_to_rate(&hall, 1), Err(KeypadRefusal::NothingToRate));
+    }
+
+    #[test]
+    fn a_tally_counts_averages_and_finds_the_bad_reviews() {
+        let tally = Tally([1, 1, 0, 2, 6]);
+        assert_eq!(tally.count(), 10);
+        assert_eq!(tally.average(), Some(4.1));
+        assert_eq!(tally.bad(), 2, "scores 1 and 2");
+        assert_eq!(Tally::default().average(), None);
     }
 }

@@ -10,6 +10,7 @@ use super::error::HubError;
 use crate::api::{CaseHistoryEntry, RatingCount, RatingSummary};
 use crate::domain::case::Case;
 use crate::domain::ids::TicketId;
+use crate::domain::rating::Tally;
 use crate::domain::ticket::Ticket;
 use crate::store::events::StoredEvent;
 use crate::store::ratings::{self, RatedBy};
@@ -102,17 +103,12 @@ impl Readers {
                 Ok(ratings::counts(conn, by)?
                     .into_iter()
                     .map(|(key, scores)| {
-                        let count: u32 = scores.iter().sum();
-                        let total: u32 = scores.iter().zip(1..).map(|(n, s)| n * s).sum();
+                        let tally = Tally(scores);
                         RatingCount {
                             key,
-                            count,
-                            average: if count == 0 {
-                                0.0
-                            } else {
-                                f64::from(total) / f64::from(count)
-                            },
-                            bad: scores[0] + scores[1],
+                            count: tally.count(),
+                            average: tally.average().unwrap_or(0.0),
+                            bad: tally.bad(),
                             scores,
                         }
                     })
