@@ -182,11 +182,20 @@ async fn killing_the_hub_mid_load_loses_no_acknowledged_ticket() {
     let db = dir.path().join("hall.db");
     let acked = Arc::new(Mutex::new(Vec::new()));
     let cases = Arc::new(Mutex::new(Vec::new()));
-    // Kill after this many acknowledgements in each round: always mid-load.
+    // Kill after this many acknowledgements in each round: always mid-load,
+    // as the load is far longer than the slowest front desk's first case.
+    const CLIENTS: usize = 16;
+    const PER_CLIENT: usize = 100;
     for kill_after in [40, 110, 7, 75] {
         let mut hub = start_hub(&db);
         let count = Arc::new(AtomicUsize::new(0));
-        let loader = tokio::spawn(load(hub.url.clone(), 16, 20, acked.clone(), count.clone()));
+        let loader = tokio::spawn(load(
+            hub.url.clone(),
+            CLIENTS,
+            PER_CLIENT,
+            acked.clone(),
+            count.clone(),
+        ));
         let desk = tokio::spawn(front_desk(hub.url.clone(), cases.clone()));
         // The front desk has a case acknowledged before the first kill, so
         // that cases are checked across the crashes too.
@@ -198,7 +207,7 @@ async fn killing_the_hub_mid_load_loses_no_acknowledged_ticket() {
         loader.await.unwrap();
         desk.await.unwrap();
         assert!(
-            count.load(Ordering::SeqCst) < 16 * 20,
+            count.load(Ordering::SeqCst) < CLIENTS * PER_CLIENT,
             "the kill came before the load ended"
         );
     }
