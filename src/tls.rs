@@ -49,6 +49,8 @@ pub enum TlsError {
     Config(#[from] rustls::Error),
     #[error("服务器证书至少需要一个名称或地址")]
     NoNames,
+    #[error("无法建立 HTTP 客户端：{0}")]
+    Client(String),
 }
 
 /// Where a hall keeps its TLS files: `tls/` in its configuration folder.

@@ -348,3 +348,37 @@ fn off_loopback_the_hub_wants_certificates_or_an_explicit_insecure_lan() {
     insecure.wait().unwrap();
     assert!(warned, "plain HTTP on the LAN is logged loudly");
 }
+
+#[tokio::test]
+async fn the_apps_client_speaks_https_and_wss_with_the_halls_files() {
+    use yimen::api::TicketRequest;
+    use yimen::client::{Client, StreamItem};
+    let hall = Hall::start().await;
+    let kiosk = Client::with_tls(&hall.lan, Some(&hall.files))
+        .unwrap()
+        .with_credential(KIOSK);
+    let request = TicketRequest {
+        service: None,
+        queue: Some("A".into()),
+        case: None,
+        priority: false,
+    };
+    let ticket = kiosk.issue_ticket(&request).await.unwrap();
+    let mut stream = kiosk.subscribe(0).await.unwrap();
+    let Some(StreamItem::Event(first)) = stream.next().await.unwrap() else {
+        panic!("the issued ticket comes first");
+    };
+    assert_eq!(first.seq, 1);
+    let phone = Client::with_tls(&hall.public, Some(&hall.files)).unwrap();
+    assert!(
+        phone.catalogue().await.is_ok(),
+        "the public face serves a client too"
+    );
+
+    let plain = Client::new(&hall.lan).with_credential(KIOSK);
+    assert!(
+        plain.issue_ticket(&request).await.is_err(),
+        "without the hall's CA the hub is not trusted"
+    );
+    assert_eq!(ticket.number, "A001");
+}
