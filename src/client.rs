@@ -1,6 +1,7 @@
 //! The async client every other role uses to talk to the hub.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -11,6 +12,7 @@ use crate::api::{
     QueueInfo, Recorded, SessionInfo, SessionRequest, StaffEvent, StreamNotice, TicketRequest,
 };
 use crate::domain::ids::CounterNo;
+use crate::tls::{TlsError, TlsFiles};
 
 /// A hub on the LAN answers at once or not at all.
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
@@ -145,6 +147,8 @@ pub struct Client {
     base: String,
     /// A staff token or a device key.
     credential: Option<String>,
+    /// The hall's TLS, for `https://` hubs: its CA alone, its certificate.
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -160,16 +164,31 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
+    /// A client of the hub at `base` over plain HTTP: loopback and tests.
+    ///
+    /// # Panics
+    /// Never: plain HTTP needs no files.
     pub fn new(base: &str) -> Self {
-        Self {
-            http: reqwest::Client::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
-                .timeout(REQUEST_TIMEOUT)
-                .build()
-                .unwrap_or_default(),
+        Self::with_tls(base, None).expect("plain HTTP needs no TLS files")
+    }
+
+    /// A client of the hub at `base`, over TLS with the hall's files when
+    /// given: trusting the hall's CA alone, showing the hall's certificate.
+    ///
+    /// # Errors
+    /// The hall's TLS files are missing or invalid.
+    pub fn with_tls(base: &str, tls: Option<&TlsFiles>) -> Result<Self, TlsError> {
+        let http = crate::tls::http_client(tls)?
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| TlsError::Client(e.to_string()))?;
+        Ok(Self {
+            http,
             base: base.trim_end_matches('/').to_owned(),
             credential: None,
-        }
+            tls: tls.map(crate::tls::client_config).transpose()?,
+        })
     }
 
     /// The same client presenting `secret` (a staff token or device key).
@@ -287,9 +306,11 @@ impl Client {
                 .map_err(|_| ClientError::Garbled("a credential that is not a header".into()))?;
             request.headers_mut().insert("authorization", value);
         }
-        let (socket, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .map_err(|e| ClientError::Stream(e.to_string()))?;
+        let connector = self.tls.clone().map(tokio_tungstenite::Connector::Rustls);
+        let (socket, _) =
+            tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector)
+                .await
+                .map_err(|e| ClientError::Stream(e.to_string()))?;
         Ok(EventStream {
             socket,
             view: PhantomData,

@@ -38,6 +38,7 @@ pub mod loadgen;
 pub mod report;
 pub mod simulate;
 pub mod store;
+pub mod tls;
 
 /// The Slint windows and globals compiled from `ui/app.slint`.
 #[cfg(feature = "gui")]

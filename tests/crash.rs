@@ -1,12 +1,14 @@
 //! Crash safety: the real `yimen hub` process is killed with SIGKILL in the
 //! middle of load, several times, and restarted on the same file. Every
 //! acknowledged ticket and case must be there, no number may repeat, and
-//! issuing must carry on.
+//! issuing must carry on. The hall runs as a real one does: over TLS, with
+//! certificates made by `yimen tls init`.
 
 mod common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,18 +16,57 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
+use yimen::tls::TlsFiles;
+
+/// A copy of the sample hall with its own certificates, made as an
+/// installer makes them.
+fn hall_with_certificates(dir: &std::path::Path) -> PathBuf {
+    let hall = dir.join("hall");
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(common::sample_dir())
+        .arg(&hall)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let made = Command::new(env!("CARGO_BIN_EXE_yimen"))
+        .args([
+            "tls",
+            "init",
+            "--name",
+            "localhost",
+            "--ip",
+            "127.0.0.1",
+            "--hall",
+        ])
+        .arg(&hall)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(made.success(), "yimen tls init");
+    hall
+}
+
+/// A hall PC's client, which gives up on a dead hub quickly.
+fn client(tls: &TlsFiles) -> reqwest::Client {
+    yimen::tls::http_client(Some(tls))
+        .unwrap()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
 
 struct Process {
     child: Child,
     url: String,
 }
 
-fn start_hub(db: &std::path::Path) -> Process {
+fn start_hub(hall: &std::path::Path, db: &std::path::Path) -> Process {
     let mut child = Command::new(env!("CARGO_BIN_EXE_yimen"))
         .args(["hub", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
         .arg("--config")
-        .arg(common::sample_dir())
+        .arg(hall)
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -63,16 +104,14 @@ struct Acked {
 /// Issues tickets from `clients` tasks until each has `per_client`, or the
 /// hub dies; records every acknowledged ticket.
 async fn load(
+    tls: TlsFiles,
     url: String,
     clients: usize,
     per_client: usize,
     acked: Arc<Mutex<Vec<Acked>>>,
     count: Arc<AtomicUsize>,
 ) {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
+    let http = client(&tls);
     let tasks: Vec<_> = (0..clients)
         .map(|i| {
             let (http, url, acked, count) =
@@ -110,11 +149,8 @@ async fn load(
 
 /// The front desk at counter 1 opens cases for the citizens it calls, until
 /// the hub dies; records every acknowledged case number.
-async fn front_desk(url: String, cases: Arc<Mutex<Vec<String>>>) {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
+async fn front_desk(tls: TlsFiles, url: String, cases: Arc<Mutex<Vec<String>>>) {
+    let http = client(&tls);
     let post = |path: String, token: Option<String>, body: Value| {
         let mut req = http.post(format!("{url}{path}")).json(&body);
         if let Some(t) = token {
@@ -180,6 +216,8 @@ async fn front_desk(url: String, cases: Arc<Mutex<Vec<String>>>) {
 async fn killing_the_hub_mid_load_loses_no_acknowledged_ticket() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hall.db");
+    let hall = hall_with_certificates(dir.path());
+    let tls = TlsFiles::in_config(&hall);
     let acked = Arc::new(Mutex::new(Vec::new()));
     let cases = Arc::new(Mutex::new(Vec::new()));
     // Kill after this many acknowledgements in each round: always mid-load,
@@ -187,16 +225,18 @@ async fn killing_the_hub_mid_load_loses_no_acknowledged_ticket() {
     const CLIENTS: usize = 16;
     const PER_CLIENT: usize = 100;
     for kill_after in [40, 110, 7, 75] {
-        let mut hub = start_hub(&db);
+        let mut hub = start_hub(&hall, &db);
+        assert!(hub.url.starts_with("https://"), "{}", hub.url);
         let count = Arc::new(AtomicUsize::new(0));
         let loader = tokio::spawn(load(
+            tls.clone(),
             hub.url.clone(),
             CLIENTS,
             PER_CLIENT,
             acked.clone(),
             count.clone(),
         ));
-        let desk = tokio::spawn(front_desk(hub.url.clone(), cases.clone()));
+        let desk = tokio::spawn(front_desk(tls.clone(), hub.url.clone(), cases.clone()));
         // The front desk has a case acknowledged before the first kill, so
         // that cases are checked across the crashes too.
         while count.load(Ordering::SeqCst) < kill_after || cases.lock().unwrap().is_empty() {
@@ -212,8 +252,8 @@ async fn killing_the_hub_mid_load_loses_no_acknowledged_ticket() {
         );
     }
 
-    let mut hub = start_hub(&db);
-    let http = reqwest::Client::new();
+    let mut hub = start_hub(&hall, &db);
+    let http = client(&tls);
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 40 + 110 + 7 + 75);
     let mut seen = HashMap::new();
@@ -251,9 +291,9 @@ async fn killing_the_hub_mid_load_loses_no_acknowledged_ticket() {
             .json()
             .await
             .unwrap();
-        let number = body["number"]
-            .as_str()
-            .expect("a new ticket after the crashes");
+        let Some(number) = body["number"].as_str() else {
+            panic!("no new ticket in {queue} after the crashes: {body}");
+        };
         let day = business_day(body["issued_at"].as_str().unwrap());
         let seq = |n: &str| n[1..].parse::<u32>().unwrap();
         let highest = acked

@@ -49,7 +49,7 @@ async fn the_demo_without_a_screen_serves_the_hub_and_the_web_wall() {
         "{said}"
     );
 
-    let http = reqwest::Client::new();
+    let http = yimen::tls::http_client(None).unwrap().build().unwrap();
     let page = http.get(format!("{url}/display")).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();

@@ -1,4 +1,6 @@
-//! Whole journeys through the real hub over HTTP.
+//! Whole journeys through the real hub, each run twice: over plain HTTP
+//! (through the contract-checking proxy) and over TLS, as a hall PC with the
+//! hall's certificate speaks to it.
 
 mod common;
 
@@ -7,9 +9,7 @@ use common::{KIOSK, TestHub};
 use reqwest::StatusCode;
 use serde_json::json;
 
-#[tokio::test]
-async fn issue_call_start_finish() {
-    let hub = TestHub::start().await;
+async fn issue_call_start_finish(hub: TestHub) {
     let ticket = hub.issue(json!({"service": "SCJG-001"})).await;
     assert_eq!(ticket["number"], "A001");
     assert_eq!(ticket["service_name"], "企业设立登记");
@@ -57,9 +57,7 @@ async fn issue_call_start_finish() {
     );
 }
 
-#[tokio::test]
-async fn recall_no_show_and_late_return() {
-    let hub = TestHub::start().await;
+async fn recall_no_show_and_late_return(hub: TestHub) {
     let late = hub.issue(json!({"queue": "B"})).await;
     for _ in 0..4 {
         hub.issue(json!({"queue": "B"})).await;
@@ -111,9 +109,7 @@ async fn recall_no_show_and_late_return() {
     assert_eq!(order, ["B002", "B003", "B004", "B001", "B005"]);
 }
 
-#[tokio::test]
-async fn a_late_return_after_the_window_needs_a_new_ticket() {
-    let hub = TestHub::start().await;
+async fn a_late_return_after_the_window_needs_a_new_ticket(hub: TestHub) {
     let ticket = hub.issue(json!({"queue": "D"})).await;
     let token = hub.login("1008", Some(8)).await;
     hub.act_ok(&token, 8, "call-next").await;
@@ -132,9 +128,7 @@ async fn a_late_return_after_the_window_needs_a_new_ticket() {
     assert_eq!(body["error"]["code"], "late_window_passed");
 }
 
-#[tokio::test]
-async fn transfer_keeps_the_original_place_in_line() {
-    let hub = TestHub::start().await;
+async fn transfer_keeps_the_original_place_in_line(hub: TestHub) {
     hub.issue(json!({"queue": "A"})).await; // A001, to be transferred to B
     hub.clock.advance(Duration::minutes(1));
     hub.issue(json!({"queue": "B"})).await; // B001, issued after A001
@@ -157,9 +151,7 @@ async fn transfer_keeps_the_original_place_in_line() {
     assert_eq!(called["current"]["queue"], "B");
 }
 
-#[tokio::test]
-async fn transfer_to_a_named_counter_is_called_only_there() {
-    let hub = TestHub::start().await;
+async fn transfer_to_a_named_counter_is_called_only_there(hub: TestHub) {
     hub.issue(json!({"queue": "A"})).await;
     hub.issue(json!({"queue": "A"})).await;
     let one = hub.login("1001", Some(1)).await;
@@ -184,9 +176,7 @@ async fn transfer_to_a_named_counter_is_called_only_there() {
     );
 }
 
-#[tokio::test]
-async fn pause_and_resume() {
-    let hub = TestHub::start().await;
+async fn pause_and_resume(hub: TestHub) {
     hub.issue(json!({"queue": "E"})).await;
     let token = hub.login("1009", Some(9)).await;
     let (status, body) = hub
@@ -217,9 +207,7 @@ async fn pause_and_resume() {
     );
 }
 
-#[tokio::test]
-async fn green_channel_goes_first_within_its_limit() {
-    let hub = TestHub::start().await;
+async fn green_channel_goes_first_within_its_limit(hub: TestHub) {
     for _ in 0..3 {
         hub.issue(json!({"queue": "D"})).await; // D001-D003 ordinary
     }
@@ -241,9 +229,7 @@ async fn green_channel_goes_first_within_its_limit() {
     assert_eq!(order, ["D004", "D005", "D001", "D006", "D002", "D003"]);
 }
 
-#[tokio::test]
-async fn calling_out_of_turn_needs_a_reason_and_is_recorded() {
-    let hub = TestHub::start().await;
+async fn calling_out_of_turn_needs_a_reason_and_is_recorded(hub: TestHub) {
     for _ in 0..3 {
         hub.issue(json!({"queue": "A"})).await;
     }
@@ -277,9 +263,7 @@ async fn calling_out_of_turn_needs_a_reason_and_is_recorded() {
     assert!(payload.contains("预约群众"), "{payload}");
 }
 
-#[tokio::test]
-async fn the_day_rolls_over_and_numbering_restarts() {
-    let hub = TestHub::start().await;
+async fn the_day_rolls_over_and_numbering_restarts(hub: TestHub) {
     let waiting = hub.issue(json!({"queue": "A"})).await;
     hub.issue(json!({"queue": "A"})).await;
     // 02:00 the next day in Beijing.
@@ -296,9 +280,7 @@ async fn the_day_rolls_over_and_numbering_restarts() {
     assert_eq!(hub.hall().day().to_string(), "2026-03-03");
 }
 
-#[tokio::test]
-async fn the_hall_survives_a_restart() {
-    let hub = TestHub::start().await;
+async fn the_hall_survives_a_restart(hub: TestHub) {
     for _ in 0..3 {
         hub.issue(json!({"queue": "C"})).await;
     }
@@ -316,9 +298,7 @@ async fn the_hall_survives_a_restart() {
     assert_eq!(hub.issue(json!({"queue": "C"})).await["number"], "C004");
 }
 
-#[tokio::test]
-async fn logging_out_closes_the_counter() {
-    let hub = TestHub::start().await;
+async fn logging_out_closes_the_counter(hub: TestHub) {
     let token = hub.login("1001", Some(1)).await;
     let (status, _) = hub
         .send(
@@ -335,9 +315,7 @@ async fn logging_out_closes_the_counter() {
     assert_eq!(counters[0]["state"], "closed");
 }
 
-#[tokio::test]
-async fn wrong_pins_lock_the_id_for_a_while() {
-    let hub = TestHub::start().await;
+async fn wrong_pins_lock_the_id_for_a_while(hub: TestHub) {
     let wrong = json!({"staff": "1002", "pin": "000000", "counter": 2});
     for _ in 0..5 {
         let (status, body) = hub.post("/api/v1/sessions", None, wrong.clone()).await;
@@ -383,3 +361,36 @@ async fn the_openapi_document_lists_every_route() {
         assert!(paths.contains_key(path), "{path} missing");
     }
 }
+
+/// Each journey as two tests: `plain::NAME` and `tls::NAME`.
+macro_rules! both_ways {
+    ($($name:ident),* $(,)?) => {
+        mod plain {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::TestHub::start().await).await;
+            })*
+        }
+        mod tls {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::TestHub::start_tls().await).await;
+            })*
+        }
+    };
+}
+
+both_ways!(
+    issue_call_start_finish,
+    recall_no_show_and_late_return,
+    a_late_return_after_the_window_needs_a_new_ticket,
+    transfer_keeps_the_original_place_in_line,
+    transfer_to_a_named_counter_is_called_only_there,
+    pause_and_resume,
+    green_channel_goes_first_within_its_limit,
+    calling_out_of_turn_needs_a_reason_and_is_recorded,
+    the_day_rolls_over_and_numbering_restarts,
+    the_hall_survives_a_restart,
+    logging_out_closes_the_counter,
+    wrong_pins_lock_the_id_for_a_while,
+);

@@ -29,6 +29,7 @@ mod review;
 #[cfg(feature = "gui")]
 mod screenshot;
 mod simulate;
+mod tls;
 
 /// The port the hub listens on unless told otherwise: "yime" on a phone keypad.
 const DEFAULT_LISTEN: &str = "127.0.0.1:9463";
@@ -92,6 +93,11 @@ enum Command {
         #[command(subcommand)]
         action: audit::Action,
     },
+    /// The hall's certificates: `yimen tls init`.
+    Tls {
+        #[command(subcommand)]
+        action: tls::Action,
+    },
 }
 
 /// Runs the subcommand given.
@@ -119,6 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Audit { action } => audit::run(action),
+        Command::Tls { action } => tls::run(action),
     }
 }
 

@@ -5,6 +5,7 @@
 //! - `catalogue`, `tickets`, `sessions`, `counters`: the routes;
 //! - `stream`: the WebSocket event stream;
 //! - `display`: the display wall as a web page;
+//! - `faces`: the listeners, plain or TLS, for the LAN and for phones;
 //! - `devices`: the counter devices, fed views and answered key presses;
 //! - `readers`: read-only database queries, run off the async workers;
 //! - `openapi`: the API document;
@@ -12,7 +13,8 @@
 //!
 //! [`open`] restores the hall from the database and starts the writer;
 //! [`Running::serve`] takes a listener and a shutdown future, so a test can
-//! bind `127.0.0.1:0` and stop the hub when it likes.
+//! bind `127.0.0.1:0` and stop the hub when it likes; [`Running::serve_faces`]
+//! serves the LAN face and the public face for phones together.
 
 mod alerts;
 pub mod auth;
@@ -23,6 +25,7 @@ mod counters;
 mod devices;
 mod display;
 pub mod error;
+pub mod faces;
 mod openapi;
 mod ratings;
 mod readers;
@@ -37,7 +40,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, watch};
@@ -45,6 +48,7 @@ use tokio::sync::{broadcast, watch};
 use self::auth::DeviceKeys;
 use self::clock::Clock;
 use self::error::HubError;
+use self::faces::Listen;
 use self::readers::Readers;
 use self::stream::WireEvent;
 use self::writer::Writer;
@@ -148,10 +152,8 @@ impl Running {
         self.hub.clone()
     }
 
-    /// Serves, and runs the counter devices, until `shutdown` completes;
-    /// then stops taking requests, ends event streams, blanks the LEDs and
-    /// closes the devices' ports, lets the writer answer what it has, and
-    /// returns.
+    /// Serves the LAN face on `listener` until `shutdown` completes: see
+    /// [`Running::serve_faces`].
     ///
     /// # Errors
     /// The listener fails.
@@ -160,16 +162,42 @@ impl Running {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        self.serve_faces(Listen::Plain(listener), None, shutdown)
+            .await
+    }
+
+    /// Serves the LAN face on `lan` and, if given, the public face on
+    /// `public`, and runs the counter devices, until `shutdown` completes;
+    /// then stops taking requests, ends event streams, blanks the LEDs and
+    /// closes the devices' ports, lets the writer answer what it has, and
+    /// returns.
+    ///
+    /// # Errors
+    /// A listener fails.
+    pub async fn serve_faces(
+        self,
+        lan: Listen,
+        public: Option<Listen>,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let ticker = tokio::spawn(tick(self.hub.clone()));
         let devices = devices::start(&self.hub);
         let stop = self.stop.clone();
-        let served = axum::serve(listener, router(self.hub.clone()))
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                let _ = stop.send(true);
-            })
-            .await;
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let stopping = self.stop.subscribe();
+        let phones = public.map(|public| {
+            let app = public_face(self.hub.clone());
+            tokio::spawn(faces::serve(public, app, stopping.clone()))
+        });
+        let served = faces::serve(lan, lan_face(self.hub.clone()), stopping).await;
         let _ = self.stop.send(true);
+        let served = match phones {
+            Some(phones) => served.and(phones.await.unwrap_or(Ok(()))),
+            None => served,
+        };
         ticker.abort();
         devices.stop().await;
         self.hub.writer.close().await;
@@ -207,16 +235,45 @@ impl Hub {
     }
 }
 
-fn router(hub: Arc<Hub>) -> Router {
+/// What a citizen's phone may reach, on either face: the guides, the
+/// queues, a ticket's status by its unguessable id, rating, the public
+/// event stream and the display wall.
+fn public_routes() -> Router<Arc<Hub>> {
     Router::new()
         .route("/api/v1/health", get(catalogue::health))
-        .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/services", get(catalogue::services))
         .route("/api/v1/services/search", get(catalogue::search))
         .route("/api/v1/queues", get(catalogue::queues))
+        .route("/api/v1/tickets/{id}", get(tickets::status))
+        .route("/api/v1/ratings", post(ratings::rate))
+        .route("/api/v1/events", get(stream::events))
+        .route("/display", get(display::page))
+}
+
+/// The face for phones: the public routes only, every credential ignored,
+/// so that nothing on the hall's Wi-Fi can reach a login, a counter or the
+/// staff stream.
+fn public_face(hub: Arc<Hub>) -> Router {
+    let routes = public_routes()
+        .layer(axum::middleware::map_request(without_credentials))
+        // What is not for phones is not there at all, whatever the method.
+        .method_not_allowed_fallback(not_found);
+    finish(routes, hub)
+}
+
+async fn without_credentials(mut request: Request) -> Request {
+    request
+        .headers_mut()
+        .remove(axum::http::header::AUTHORIZATION);
+    request
+}
+
+/// The face for the hall's own PCs: everything.
+fn lan_face(hub: Arc<Hub>) -> Router {
+    let staff = Router::new()
+        .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/tickets", post(tickets::issue))
         .route("/api/v1/tickets/reactivate", post(tickets::reactivate))
-        .route("/api/v1/tickets/{id}", get(tickets::status))
         .route("/api/v1/sessions", post(sessions::create))
         .route(
             "/api/v1/sessions/current",
@@ -233,6 +290,18 @@ fn router(hub: Arc<Hub>) -> Router {
         .route("/api/v1/counters/{n}/transfer", post(counters::transfer))
         .route("/api/v1/counters/{n}/pause", post(counters::pause))
         .route("/api/v1/counters/{n}/resume", post(counters::resume))
+        .merge(case_routes())
+        .route("/api/v1/ratings/summary", get(ratings::summary))
+        .route("/api/v1/rectifications/{id}/close", post(ratings::close))
+        .route("/api/v1/alerts", post(alerts::report));
+    let routes = public_routes()
+        .merge(staff)
+        .method_not_allowed_fallback(|| async { HubError::MethodNotAllowed });
+    finish(routes, hub)
+}
+
+fn case_routes() -> Router<Arc<Hub>> {
+    Router::new()
         .route("/api/v1/cases", get(cases::list).post(cases::open))
         .route("/api/v1/cases/{number}", get(cases::one))
         .route(
@@ -259,14 +328,17 @@ fn router(hub: Arc<Hub>) -> Router {
         )
         .route("/api/v1/cases/{number}/history", get(cases::history))
         .route("/api/v1/supervision", get(cases::supervision))
-        .route("/api/v1/ratings", post(ratings::rate))
-        .route("/api/v1/ratings/summary", get(ratings::summary))
-        .route("/api/v1/rectifications/{id}/close", post(ratings::close))
-        .route("/api/v1/alerts", post(alerts::report))
-        .route("/api/v1/events", get(stream::events))
-        .route("/display", get(display::page))
-        .fallback(|| async { HubError::NotFound("没有这个地址") })
-        .method_not_allowed_fallback(|| async { HubError::MethodNotAllowed })
+}
+
+async fn not_found() -> HubError {
+    HubError::NotFound("没有这个地址")
+}
+
+/// What every face shares: the answer for unknown paths, the body limit,
+/// request tracing, and the hub itself.
+fn finish(routes: Router<Arc<Hub>>, hub: Arc<Hub>) -> Router {
+    routes
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(hub)

@@ -277,7 +277,8 @@ impl Proxy {
     /// Serves on `listener`, forwarding to the hub at `upstream`.
     pub async fn start(listener: TcpListener, upstream: String) -> Self {
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let http = reqwest::Client::builder()
+        let http = yimen::tls::http_client(None)
+            .unwrap()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();

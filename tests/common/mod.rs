@@ -2,7 +2,8 @@
 //! SQLite file, a listener on 127.0.0.1:0, and a clock the test controls.
 //! `TestHub.url` is a proxy that checks every answer against the hub's
 //! OpenAPI document (`contract`); a test whose requests get an answer the
-//! document does not allow fails.
+//! document does not allow fails. `TestHub::start_tls` serves HTTPS with the
+//! hall's own certificates instead, and `http` is a hall PC's client.
 
 #![allow(dead_code)]
 
@@ -21,6 +22,8 @@ use yimen::domain::hall::Hall;
 use yimen::domain::ids::Timestamp;
 use yimen::hub::Hub;
 use yimen::hub::clock::ManualClock;
+use yimen::hub::faces::Listen;
+use yimen::tls::{Clients, TlsFiles};
 
 pub const KIOSK: &str = "demo-kiosk";
 pub const DISPLAY: &str = "demo-display";
@@ -54,8 +57,11 @@ pub struct TestHub {
     pub http: reqwest::Client,
     /// Holds the database; dropped with the hub.
     pub dir: Arc<tempfile::TempDir>,
-    /// Stands at `url`, in front of the hub, and checks its answers.
-    proxy: contract::Proxy,
+    /// Stands at `url`, in front of the hub, and checks its answers; none
+    /// over TLS, where the client speaks to the hub itself.
+    proxy: Option<contract::Proxy>,
+    /// The hall's certificates, when the hub serves TLS.
+    pub tls: Option<TlsFiles>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -79,7 +85,27 @@ impl TestHub {
         clock: Arc<ManualClock>,
         dir: Arc<tempfile::TempDir>,
     ) -> Self {
-        Self::start_at(config, clock, dir, "127.0.0.1:0".parse().unwrap()).await
+        Self::start_at(config, clock, dir, "127.0.0.1:0".parse().unwrap(), None).await
+    }
+
+    /// The sample hall served over TLS only, with certificates made for
+    /// `127.0.0.1` by the hall's own CA; `http` shows the hall PCs'
+    /// certificate and trusts that CA alone.
+    pub async fn start_tls() -> Self {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let files = TlsFiles::in_config(dir.path());
+        let localhost = ["127.0.0.1".parse().unwrap()];
+        yimen::tls::init(
+            &files,
+            "测试大厅",
+            &["localhost".into()],
+            &localhost,
+            monday_morning(),
+        )
+        .unwrap();
+        let clock = Arc::new(ManualClock::new(monday_morning()));
+        let addr = "127.0.0.1:0".parse().unwrap();
+        Self::start_at(sample_config(), clock, dir, addr, Some(files)).await
     }
 
     async fn start_at(
@@ -87,25 +113,41 @@ impl TestHub {
         clock: Arc<ManualClock>,
         dir: Arc<tempfile::TempDir>,
         addr: std::net::SocketAddr,
+        tls: Option<TlsFiles>,
     ) -> Self {
         let running = yimen::hub::open(config, &dir.path().join("hall.db"), clock.clone()).unwrap();
         let hub = running.hub();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let upstream = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(running.serve(listener, async {
+        let stopped = async {
             let _ = stopped.await;
-        }));
+        };
         let socket = tokio::net::TcpSocket::new_v4().unwrap();
         socket.set_reuseaddr(true).unwrap();
         socket.bind(addr).unwrap();
-        let proxy = contract::Proxy::start(socket.listen(128).unwrap(), upstream).await;
+        let outside = socket.listen(128).unwrap();
+        let (url, proxy, http, task) = match &tls {
+            Some(files) => {
+                let config = yimen::tls::server_config(files, Clients::Hall).unwrap();
+                let url = format!("https://{}", outside.local_addr().unwrap());
+                let listen = Listen::tls(outside, config).unwrap();
+                let task = tokio::spawn(running.serve_faces(listen, None, stopped));
+                (url, None, hall_client(files), task)
+            }
+            None => {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let upstream = format!("http://{}", listener.local_addr().unwrap());
+                let task = tokio::spawn(running.serve(listener, stopped));
+                let proxy = contract::Proxy::start(outside, upstream).await;
+                (proxy.url.clone(), Some(proxy), plain_client(), task)
+            }
+        };
         Self {
-            url: proxy.url.clone(),
+            url,
             proxy,
+            tls,
             hub,
             clock,
-            http: reqwest::Client::new(),
+            http,
             dir,
             stop: Some(stop),
             task: Some(task),
@@ -121,17 +163,25 @@ impl TestHub {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        self.proxy.signal_stop();
+        if let Some(proxy) = &self.proxy {
+            proxy.signal_stop();
+        }
         if let Some(task) = self.task.take() {
             task.await.unwrap().unwrap();
         }
-        self.proxy.stop().await;
+        if let Some(proxy) = &mut self.proxy {
+            proxy.stop().await;
+        }
     }
 
     /// Fails the test if an answer since the last check broke the hub's
     /// OpenAPI document.
     pub fn assert_contract_kept(&self) {
-        let broken = self.proxy.take_violations();
+        let broken = self
+            .proxy
+            .as_ref()
+            .map(contract::Proxy::take_violations)
+            .unwrap_or_default();
         assert!(
             broken.is_empty(),
             "the hub's answers break its OpenAPI document:\n{}",
@@ -149,17 +199,29 @@ impl TestHub {
     /// Starts a stopped hub again on the same database, clock and address.
     pub async fn start_again(&self) -> Self {
         let config = self.hub.config().clone();
-        let addr = self.url.trim_start_matches("http://").parse().unwrap();
-        Self::start_at(config, self.clock.clone(), self.dir.clone(), addr).await
+        let (clock, dir, tls) = (self.clock.clone(), self.dir.clone(), self.tls.clone());
+        Self::start_at(config, clock, dir, self.addr(), tls).await
+    }
+
+    /// Where the hub (or its proxy) listens.
+    fn addr(&self) -> std::net::SocketAddr {
+        let authority = self.url.split_once("://").map_or(&*self.url, |(_, a)| a);
+        authority.parse().unwrap()
     }
 
     /// Starts a new hub on a new, empty database at a stopped hub's address
     /// and clock: the hall's server replaced, its event log starting over.
     pub async fn start_afresh(&self) -> Self {
         let config = self.hub.config().clone();
-        let addr = self.url.trim_start_matches("http://").parse().unwrap();
         let dir = Arc::new(tempfile::tempdir().unwrap());
-        Self::start_at(config, self.clock.clone(), dir, addr).await
+        Self::start_at(
+            config,
+            self.clock.clone(),
+            dir,
+            self.addr(),
+            self.tls.clone(),
+        )
+        .await
     }
 
     /// The committed hall, as readers see it.
@@ -247,12 +309,27 @@ impl TestHub {
     }
 }
 
+/// A hall PC's HTTP client: the hall's CA and its client certificate.
+pub fn hall_client(files: &TlsFiles) -> reqwest::Client {
+    yimen::tls::http_client(Some(files))
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
+/// A plain HTTP client, for the hub on loopback.
+pub fn plain_client() -> reqwest::Client {
+    yimen::tls::http_client(None).unwrap().build().unwrap()
+}
+
 impl Drop for TestHub {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        self.proxy.signal_stop();
+        if let Some(proxy) = &self.proxy {
+            proxy.signal_stop();
+        }
         if !std::thread::panicking() {
             self.assert_contract_kept();
         }
