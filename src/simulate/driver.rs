@@ -21,9 +21,9 @@ use super::model::{Citizen, SESSIONS, Secs};
 use super::report::{CaseFigures, CounterRecord, RatingFigures, TicketRecord};
 use crate::api::SessionRequest;
 use crate::client::{Client, ClientError, CounterAction};
+use crate::clock::ManualClock;
 use crate::config::Config;
 use crate::domain::ids::{CounterNo, QueuePrefix, Timestamp};
-use crate::hub::clock::ManualClock;
 
 /// How long after the session's end a counter still calls those waiting.
 const OVERTIME: Secs = 30 * 60;

@@ -14,8 +14,11 @@ use super::{Display, Signage};
 use crate::api::SessionRequest;
 use crate::apps::drive::{init_headless, until};
 use crate::apps::scene::queue_up;
-use crate::apps::screenshot::{Album, LocalHub, WALL_SIZE, WindowSize, on_event_loop};
+use crate::apps::screenshot::{
+    Album, LocalHub, WALL_SIZE, WindowSize, on_event_loop, picture_clock,
+};
 use crate::client::{Client, ClientError, CounterAction};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::config::display::DisplaySettings;
 use crate::config::kiosk::KioskSettings;
@@ -47,9 +50,15 @@ pub fn display(
         .enable_all()
         .build()?;
     let work = tempfile::tempdir()?;
-    let (config, _) = Config::load(config_dir, chrono::Utc::now().date_naive())?;
+    let clock = picture_clock();
+    let (config, _) = Config::load(config_dir, clock.now().date_naive())?;
     let signage = Signage::from_config(&config);
-    let mut hub = LocalHub::start(&runtime, config, &work.path().join("hall.db"))?;
+    let mut hub = LocalHub::start(
+        &runtime,
+        config_dir,
+        &work.path().join("hall.db"),
+        clock.clone(),
+    )?;
     let kiosk_key = KioskSettings::load(config_dir)?.key;
     let desks = runtime.block_on(busy_morning(&hub.url, &kiosk_key))?;
 
@@ -58,7 +67,14 @@ pub fn display(
     let window = DisplayWindow::new()?;
     album.frame(&window);
     window.show()?;
-    let display = Display::start(&window, &settings, signage, None, runtime.handle().clone());
+    let display = Display::start(
+        &window,
+        &settings,
+        signage,
+        None,
+        runtime.handle().clone(),
+        clock,
+    );
     let (w, a, handle) = (
         window.clone_strong(),
         album.clone(),

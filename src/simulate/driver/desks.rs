@@ -2,10 +2,9 @@
 //! no-shows, service and its end, ratings, and the sessions' pauses.
 
 use anyhow::Context;
-use serde_json::json;
 
 use super::{DeskState, Driver, Event, Held, OVERTIME, RECALL_GAP, refused_with};
-use crate::api::{IssuedTicket, RatingRecorded, TicketRequest};
+use crate::api::{IssuedTicket, PauseRequest, RatingRecorded, RatingRequest, TicketRequest};
 use crate::client::CounterAction;
 use crate::domain::estimate::wait_minutes;
 use crate::domain::ids::{CounterNo, QueuePrefix};
@@ -106,7 +105,6 @@ impl Driver<'_> {
     pub(super) async fn rest(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
         let afternoon = model::session_of(t) == 1;
         let reason = if afternoon { "下班" } else { "午休" };
-        let path = format!("/api/v1/counters/{n}/pause");
         let desk = self.desk_mut(n)?;
         if let Some(since) = desk.open_since.take() {
             desk.record.open_secs += t - since;
@@ -117,8 +115,11 @@ impl Driver<'_> {
             DeskState::Paused
         };
         let client = desk.client.clone();
+        let pause = PauseRequest {
+            reason: reason.to_owned(),
+        };
         client
-            .post::<_, crate::api::CounterView>(&path, &json!({ "reason": reason }))
+            .pause(n, &pause)
             .await
             .with_context(|| format!("pausing counter {n}"))?;
         Ok(())
@@ -210,11 +211,16 @@ impl Driver<'_> {
         held: usize,
         score: u8,
     ) -> anyhow::Result<()> {
-        let body = json!({ "ticket": self.tickets[held].id, "score": score });
+        let rating = RatingRequest {
+            ticket: Some(self.tickets[held].id.clone()),
+            case: None,
+            score,
+            comment: None,
+        };
         let recorded: RatingRecorded = self
             .desk(n)?
             .client
-            .post("/api/v1/ratings", &body)
+            .rate(&rating)
             .await
             .context("rating a ticket")?;
         let r = &mut self.ratings;
