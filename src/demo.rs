@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use crate::clock::Clock;
 use crate::config::Config;
-use crate::hub::clock::Clock;
 
 /// What the demo runs on.
 pub struct DemoPlan {

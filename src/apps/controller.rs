@@ -118,6 +118,18 @@ impl<W: ComponentHandle, M> Drop for Core<W, M> {
     }
 }
 
+/// The runtime an app's network and printer work runs on, beside the
+/// window's event loop: two workers are plenty for one screen.
+///
+/// # Errors
+/// The runtime cannot start.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 /// A read that runs one at a time: asked again while on its way, it runs
 /// once more after.
 #[derive(Default)]

@@ -194,10 +194,7 @@ impl LocalHub {
 /// database.
 fn headless() -> anyhow::Result<(tokio::runtime::Runtime, tempfile::TempDir)> {
     super::drive::init_headless()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::apps::controller::runtime()?;
     Ok((runtime, tempfile::tempdir()?))
 }
 

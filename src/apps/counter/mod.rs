@@ -27,11 +27,11 @@ use crate::api::{
     SessionRequest, TransferRequest,
 };
 use crate::apps::catalogue::Known;
-use crate::apps::controller::{App, Core, Failure, SingleFlight};
+use crate::apps::controller::{App, Core, Failure, SingleFlight, runtime};
 use crate::apps::words::{Refused, Say};
 use crate::apps::{callback, callback1, speak};
 use crate::client::{Client, ClientError, CounterAction};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::clients::ClientSettings;
 use crate::devices::printer::TicketPrinter;
 use crate::domain::ids::CounterNo;
@@ -405,25 +405,15 @@ impl Counter {
     }
 }
 
-/// Runs the counter terminal on the machine's clock until its window is
-/// closed.
+/// Runs the counter terminal on `clock` until its window is closed.
 ///
 /// # Errors
 /// The window cannot be created or the event loop fails.
-pub fn run(settings: ClientSettings) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+pub fn run(settings: ClientSettings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let runtime = runtime()?;
     let printer = crate::devices::printer::connect(&settings.printer);
     let window = CounterWindow::new()?;
-    let _counter = Counter::start(
-        &window,
-        settings,
-        printer,
-        runtime.handle().clone(),
-        Arc::new(SystemClock),
-    );
+    let _counter = Counter::start(&window, settings, printer, runtime.handle().clone(), clock);
     window.run()?;
     Ok(())
 }

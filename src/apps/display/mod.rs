@@ -20,11 +20,11 @@ use slint::{ComponentHandle, Timer, TimerMode};
 pub use self::model::WallModel;
 pub use self::voice::{Announcer, CommandSpeaker, Speaker};
 use crate::api::PublicEvent;
-use crate::apps::controller::{App, Core, SingleFlight};
+use crate::apps::controller::{App, Core, SingleFlight, runtime};
 use crate::apps::words::Refused;
 use crate::apps::{spawn, speak};
 use crate::client::{Client, StreamItem};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::config::display::DisplaySettings;
 use crate::domain::display::FLASH_SECONDS;
@@ -210,16 +210,17 @@ impl Display {
     }
 }
 
-/// Runs the wall on the machine's clock, full screen unless told otherwise,
-/// until its window closes.
+/// Runs the wall on `clock`, full screen unless told otherwise, until its
+/// window closes.
 ///
 /// # Errors
 /// The window cannot be created, the voice cannot start, or the event loop fails.
-pub fn run(settings: &DisplaySettings, signage: Signage) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+pub fn run(
+    settings: &DisplaySettings,
+    signage: Signage,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<()> {
+    let runtime = runtime()?;
     let announcer = if settings.voice.enabled {
         let speaker = CommandSpeaker::new(settings.voice.clone())?;
         Some(Announcer::start(speaker, settings.voice.repeats)?)
@@ -234,7 +235,7 @@ pub fn run(settings: &DisplaySettings, signage: Signage) -> anyhow::Result<()> {
         signage,
         announcer,
         runtime.handle().clone(),
-        Arc::new(SystemClock),
+        clock,
     );
     window.run()?;
     Ok(())

@@ -45,10 +45,7 @@ pub fn display(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let album = Rc::new(Album::new(out, size, WALL_SIZE)?);
     init_headless()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::apps::controller::runtime()?;
     let work = tempfile::tempdir()?;
     let clock = picture_clock();
     let (config, _) = Config::load(config_dir, clock.now().date_naive())?;

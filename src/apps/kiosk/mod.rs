@@ -21,11 +21,11 @@ pub use self::model::{KioskModel, Screen};
 use self::render::Frame;
 use crate::api::{AlertRequest, Catalogue, IssuedTicket, TicketRequest};
 use crate::apps::catalogue::Known;
-use crate::apps::controller::{App, Core, Failure, SingleFlight};
+use crate::apps::controller::{App, Core, Failure, SingleFlight, runtime};
 use crate::apps::words::{Refused, Say, printer_problem};
 use crate::apps::{callback, callback1, spawn, speak};
 use crate::client::Client;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::kiosk::KioskSettings;
 use crate::devices::printer::{self, TicketPrinter, TicketSlip};
 use crate::ui::{KioskAdapter, KioskWindow, Saying};
@@ -379,26 +379,16 @@ fn connect(window: &KioskWindow, kiosk: &Rc<Kiosk>) {
     }));
 }
 
-/// Runs the kiosk full screen on the machine's clock until its window is
-/// closed.
+/// Runs the kiosk full screen on `clock` until its window is closed.
 ///
 /// # Errors
 /// The window cannot be created or the event loop fails.
-pub fn run(settings: KioskSettings) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+pub fn run(settings: KioskSettings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let runtime = runtime()?;
     let printer = printer::connect(&settings.printer);
     let window = KioskWindow::new()?;
     window.window().set_fullscreen(true);
-    let _kiosk = Kiosk::start(
-        &window,
-        settings,
-        printer,
-        runtime.handle().clone(),
-        Arc::new(SystemClock),
-    );
+    let _kiosk = Kiosk::start(&window, settings, printer, runtime.handle().clone(), clock);
     window.run()?;
     Ok(())
 }

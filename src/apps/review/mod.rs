@@ -21,11 +21,11 @@ use crate::api::{
     CaseView, CloseRectificationRequest, CorrectionRequest, DecisionRequest, ExcludedTimeRequest,
     ExtensionDecisionRequest, ExtensionRequest, SessionInfo, SessionRequest, Verdict,
 };
-use crate::apps::controller::{App, Core, Failure, SingleFlight};
+use crate::apps::controller::{App, Core, Failure, SingleFlight, runtime};
 use crate::apps::words::{Refused, Say};
 use crate::apps::{callback, callback1, callback2, speak};
 use crate::client::{Client, ClientError};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::ui::{ReviewAdapter, ReviewWindow, Saying};
 
 pub struct Review {
@@ -394,22 +394,14 @@ impl Review {
     }
 }
 
-/// Runs the back office on the machine's clock until its window is closed.
+/// Runs the back office on `clock` until its window is closed.
 ///
 /// # Errors
 /// The window cannot be created or the event loop fails.
-pub fn run(hub: &str) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+pub fn run(hub: &str, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let runtime = runtime()?;
     let window = ReviewWindow::new()?;
-    let _review = Review::start(
-        &window,
-        hub,
-        runtime.handle().clone(),
-        Arc::new(SystemClock),
-    );
+    let _review = Review::start(&window, hub, runtime.handle().clone(), clock);
     window.run()?;
     Ok(())
 }
