@@ -122,33 +122,6 @@ fn read_item<E: DeserializeOwned>(text: &str) -> Result<StreamItem<E>, ClientErr
     }
 }
 
-/// A counter button that needs nothing but the counter: the path segment
-/// the hub takes for it. Calling a number, transferring and pausing carry a
-/// request of their own ([`Client::call_ticket`], [`Client::transfer`],
-/// [`Client::pause`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CounterAction {
-    CallNext,
-    Recall,
-    NoShow,
-    Start,
-    Finish,
-    Resume,
-}
-
-impl CounterAction {
-    fn path(self) -> &'static str {
-        match self {
-            CounterAction::CallNext => "call-next",
-            CounterAction::Recall => "recall",
-            CounterAction::NoShow => "no-show",
-            CounterAction::Start => "start",
-            CounterAction::Finish => "finish",
-            CounterAction::Resume => "resume",
-        }
-    }
-}
-
 /// The path segment of a case's document.
 fn document_path(kind: DocumentKind) -> &'static str {
     match kind {
@@ -427,17 +400,70 @@ impl Client {
         self.get(&format!("/api/v1/counters/{counter}")).await
     }
 
-    /// A counter button; the counter as it is after the hub's commit.
-    ///
-    /// # Errors
-    /// The hub refused (nobody waiting, wrong state, ...) or could not be reached.
-    pub async fn counter_action(
+    /// A counter call that carries nothing but the counter.
+    async fn counter_step(
         &self,
         counter: CounterNo,
-        action: CounterAction,
+        step: &str,
     ) -> Result<CounterView, ClientError> {
-        let path = format!("/api/v1/counters/{counter}/{}", action.path());
+        let path = format!("/api/v1/counters/{counter}/{step}");
         self.call::<(), _>(Method::POST, &path, &[], None).await
+    }
+
+    /// Calls the next ticket in the counter's queues. Answers the counter as it
+    /// is after the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (nobody waiting, a ticket already at the counter,
+    /// paused, ...) or could not be reached.
+    pub async fn call_next(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "call-next").await
+    }
+
+    /// Calls the ticket at the counter once more. Answers the counter as it is
+    /// after the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (nothing called, ...) or could not be reached.
+    pub async fn recall(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "recall").await
+    }
+
+    /// Marks the ticket called as not there, once recalled enough. Answers the
+    /// counter as it is after the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (recalls still due, nothing called, ...) or could not be
+    /// reached.
+    pub async fn no_show(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "no-show").await
+    }
+
+    /// Starts serving the citizen who came. Answers the counter as it is after
+    /// the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (nothing called, ...) or could not be reached.
+    pub async fn start(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "start").await
+    }
+
+    /// Finishes serving the citizen at the counter. Answers the counter as it
+    /// is after the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (nobody served, ...) or could not be reached.
+    pub async fn finish(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "finish").await
+    }
+
+    /// Opens the paused counter again. Answers the counter as it is after the
+    /// hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (not paused, ...) or could not be reached.
+    pub async fn resume(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "resume").await
     }
 
     /// Calls one waiting number out of turn, with the reason recorded.
@@ -497,7 +523,8 @@ impl Client {
         self.get(&format!("/api/v1/cases/{number}")).await
     }
 
-    /// Opens a case at the counter: accepted, waiting for materials, or refused.
+    /// Opens a case at the counter: accepted, waiting for materials, or
+    /// refused.
     ///
     /// # Errors
     /// The hub refused (an applicant it cannot take, materials that do not

@@ -6,7 +6,7 @@ use crate::api::{
     ApplicantInput, CaseRequest, Catalogue, DecisionRequest, ExtensionRequest, Guide,
     IntakeDecision, MaterialInput, RatingRequest, SessionInfo, SessionRequest, TicketRequest,
 };
-use crate::client::{Client, CounterAction};
+use crate::client::Client;
 use crate::domain::applicant::IdNumber;
 
 /// The PIN of every member of the sample hall's staff.
@@ -83,11 +83,11 @@ async fn take_in(
             ..TicketRequest::default()
         })
         .await?;
-    let called = clerk.counter_action(2, CounterAction::CallNext).await?;
+    let called = clerk.call_next(2).await?;
     let ticket = called
         .current
         .ok_or_else(|| anyhow::anyhow!("nobody to call"))?;
-    clerk.counter_action(2, CounterAction::Start).await?;
+    clerk.start(2).await?;
     let request = CaseRequest {
         service: guide.code.clone(),
         applicant: ApplicantInput {
@@ -109,7 +109,7 @@ async fn take_in(
         reason: None,
     };
     let case = clerk.open_case(&request).await?;
-    clerk.counter_action(2, CounterAction::Finish).await?;
+    clerk.finish(2).await?;
     Ok((case.number, ticket.id))
 }
 

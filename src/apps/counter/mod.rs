@@ -30,7 +30,7 @@ use crate::apps::catalogue::Known;
 use crate::apps::controller::{App, Core, Failure, SingleFlight, runtime};
 use crate::apps::words::{Refused, Say};
 use crate::apps::{callback, callback1, speak};
-use crate::client::{Client, ClientError, CounterAction};
+use crate::client::{Client, ClientError};
 use crate::clock::Clock;
 use crate::config::clients::ClientSettings;
 use crate::devices::printer::TicketPrinter;
@@ -242,18 +242,17 @@ impl Counter {
 
     /// A button of the desk that needs nothing more.
     fn act(self: &Rc<Self>, action: DeskAction) {
-        let action = match action {
-            DeskAction::CallNext => CounterAction::CallNext,
-            DeskAction::Recall => CounterAction::Recall,
-            DeskAction::NoShow => CounterAction::NoShow,
-            DeskAction::Start => CounterAction::Start,
-            DeskAction::Finish => CounterAction::Finish,
-            DeskAction::Resume => CounterAction::Resume,
-        };
-        self.counter_request(
-            action == CounterAction::Finish,
-            move |client, n| async move { client.counter_action(n, action).await },
-        );
+        let finishes = action == DeskAction::Finish;
+        self.counter_request(finishes, move |client, n| async move {
+            match action {
+                DeskAction::CallNext => client.call_next(n).await,
+                DeskAction::Recall => client.recall(n).await,
+                DeskAction::NoShow => client.no_show(n).await,
+                DeskAction::Start => client.start(n).await,
+                DeskAction::Finish => client.finish(n).await,
+                DeskAction::Resume => client.resume(n).await,
+            }
+        });
     }
 
     fn pause(self: &Rc<Self>) {

@@ -17,7 +17,7 @@ use crate::apps::scene::queue_up;
 use crate::apps::screenshot::{
     Album, LocalHub, WALL_SIZE, WindowSize, on_event_loop, picture_clock,
 };
-use crate::client::{Client, ClientError, CounterAction};
+use crate::client::{Client, ClientError};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::config::display::DisplaySettings;
@@ -91,18 +91,11 @@ struct Desk {
 }
 
 impl Desk {
-    async fn act(&self, action: CounterAction) -> Result<(), ClientError> {
-        self.clerk
-            .counter_action(self.counter, action)
-            .await
-            .map(|_| ())
-    }
-
     /// Serves the citizen called, then calls the next.
     async fn next(&self) -> Result<(), ClientError> {
-        self.act(CounterAction::Start).await?;
-        self.act(CounterAction::Finish).await?;
-        self.act(CounterAction::CallNext).await
+        self.clerk.start(self.counter).await?;
+        self.clerk.finish(self.counter).await?;
+        self.clerk.call_next(self.counter).await.map(|_| ())
     }
 }
 
@@ -128,7 +121,7 @@ async fn busy_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Vec<Desk>> {
             counter,
             clerk: Client::new(url).with_credential(token),
         };
-        desk.act(CounterAction::CallNext).await?;
+        desk.clerk.call_next(counter).await?;
         desks.push(desk);
     }
     for desk in &desks[..4] {

@@ -5,7 +5,6 @@ use anyhow::Context;
 
 use super::{DeskState, Driver, Event, Held, OVERTIME, RECALL_GAP, refused_with};
 use crate::api::{IssuedTicket, PauseRequest, RatingRecorded, RatingRequest, TicketRequest};
-use crate::client::CounterAction;
 use crate::domain::estimate::wait_minutes;
 use crate::domain::ids::{CounterNo, QueuePrefix};
 use crate::simulate::model::{self, SESSIONS, Secs, Visit};
@@ -130,12 +129,7 @@ impl Driver<'_> {
         if t >= end + OVERTIME {
             return self.rest(t, n).await;
         }
-        let view = match self
-            .desk(n)?
-            .client
-            .counter_action(n, CounterAction::CallNext)
-            .await
-        {
+        let view = match self.clerk(n)?.call_next(n).await {
             Ok(view) => view,
             Err(e) if refused_with(&e, "nobody_waiting") => {
                 if t >= end {
@@ -166,7 +160,10 @@ impl Driver<'_> {
     }
 
     pub(super) async fn recall(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
-        self.act(n, CounterAction::Recall).await?;
+        self.clerk(n)?
+            .recall(n)
+            .await
+            .with_context(|| format!("recall at counter {n}"))?;
         let held = self.desk(n)?.current.context("nobody called")?;
         self.tickets[held].recalls += 1;
         let next = if self.tickets[held].recalls >= self.config.setup.rules.recalls_before_no_show {
@@ -195,7 +192,10 @@ impl Driver<'_> {
         } else {
             self.open_case(t, n, citizen).await?;
         }
-        self.act(n, CounterAction::Finish).await?;
+        self.clerk(n)?
+            .finish(n)
+            .await
+            .with_context(|| format!("finish at counter {n}"))?;
         self.desk_mut(n)?.record.served += 1;
         if let Some(u) = self.citizens[citizen].rating {
             let wait = (self.desk(n)?.called_at - self.tickets[held].issued_at) as f64 / 60.0;
@@ -252,7 +252,10 @@ impl Driver<'_> {
             .map(|(n, _)| *n)
             .collect();
         for n in paused {
-            self.act(n, CounterAction::Resume).await?;
+            self.clerk(n)?
+                .resume(n)
+                .await
+                .with_context(|| format!("resume at counter {n}"))?;
             let desk = self.desk_mut(n)?;
             desk.state = DeskState::Busy;
             desk.open_since = Some(t);
@@ -263,7 +266,10 @@ impl Driver<'_> {
 
     /// The citizen reaches the counter; service runs its time.
     pub(super) async fn start(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
-        self.act(n, CounterAction::Start).await?;
+        self.clerk(n)?
+            .start(n)
+            .await
+            .with_context(|| format!("start at counter {n}"))?;
         let held = &self.tickets[self.desk(n)?.current.context("nobody at the counter")?];
         let citizen = &self.citizens[held.citizen];
         let secs = match (&citizen.visit, held.pickup) {
@@ -276,7 +282,10 @@ impl Driver<'_> {
 
     /// The citizen called never came: the counter calls again.
     pub(super) async fn no_show(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
-        self.act(n, CounterAction::NoShow).await?;
+        self.clerk(n)?
+            .no_show(n)
+            .await
+            .with_context(|| format!("no_show at counter {n}"))?;
         self.leave(t, n);
         Ok(())
     }
