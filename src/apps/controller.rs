@@ -197,14 +197,10 @@ pub trait App: Sized + 'static {
 
     /// Starts the timer that calls [`App::each_second`].
     fn start_second(self: &Rc<Self>) {
-        let weak = Rc::downgrade(self);
+        let tick = super::callback(self, Self::each_second);
         self.core()
             .second
-            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
-                if let Some(app) = weak.upgrade() {
-                    app.each_second();
-                }
-            });
+            .start(TimerMode::Repeated, Duration::from_secs(1), tick);
     }
 
     /// Runs `work` on the runtime, then `done` with its outcome on the UI

@@ -22,7 +22,7 @@ pub use self::voice::{Announcer, CommandSpeaker, Speaker};
 use crate::api::PublicEvent;
 use crate::apps::controller::{App, Core, SingleFlight, runtime};
 use crate::apps::words::Refused;
-use crate::apps::{spawn, speak};
+use crate::apps::{callback, spawn, speak};
 use crate::client::{Client, StreamItem};
 use crate::clock::Clock;
 use crate::config::Config;
@@ -131,12 +131,8 @@ impl Display {
         });
         speak(false);
         display.start_second();
-        let weak = Rc::downgrade(&display);
-        display.poll.start(TimerMode::Repeated, POLL, move || {
-            if let Some(d) = weak.upgrade() {
-                d.read_queues();
-            }
-        });
+        let poll = callback(&display, Display::read_queues);
+        display.poll.start(TimerMode::Repeated, POLL, poll);
         display.follow();
         display.read_queues();
         display.render();
@@ -183,13 +179,9 @@ impl Display {
         let Some(call) = self.core.model.borrow_mut().receive(item) else {
             return;
         };
-        let weak = Rc::downgrade(self);
         let flash = Duration::from_secs(FLASH_SECONDS.into());
-        self.flash.start(TimerMode::SingleShot, flash, move || {
-            if let Some(d) = weak.upgrade() {
-                d.change(WallModel::flash_over);
-            }
-        });
+        let over = callback(self, |d| d.change(WallModel::flash_over));
+        self.flash.start(TimerMode::SingleShot, flash, over);
         if let Some(announcer) = &self.announcer {
             announcer.announce(call.announcement());
         }

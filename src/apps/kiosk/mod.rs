@@ -114,12 +114,8 @@ impl Kiosk {
         connect(window, &kiosk);
         speak(false);
         kiosk.start_second();
-        let weak = Rc::downgrade(&kiosk);
-        kiosk.poll.start(TimerMode::Repeated, POLL, move || {
-            if let Some(k) = weak.upgrade() {
-                k.refresh();
-            }
-        });
+        let poll = callback(&kiosk, Kiosk::refresh);
+        kiosk.poll.start(TimerMode::Repeated, POLL, poll);
         kiosk.refresh();
         kiosk.render();
         kiosk
@@ -133,13 +129,9 @@ impl Kiosk {
     /// Changes the model after something the citizen did, then shows it;
     /// the idle countdown starts again.
     fn act(self: &Rc<Self>, change: impl FnOnce(&mut KioskModel)) {
-        let weak = Rc::downgrade(self);
+        let done = callback(self, |k| k.next_citizen());
         self.idle
-            .start(TimerMode::SingleShot, self.settings.idle, move || {
-                if let Some(k) = weak.upgrade() {
-                    k.next_citizen();
-                }
-            });
+            .start(TimerMode::SingleShot, self.settings.idle, done);
         self.change(change);
     }
 
@@ -219,14 +211,9 @@ impl Kiosk {
     /// Shows the ticket for a while, and prints it.
     fn ticket_issued(self: &Rc<Self>, ticket: IssuedTicket) {
         self.countdown.set(self.settings.ticket_seconds);
-        let weak = Rc::downgrade(self);
         let shown = Duration::from_secs(self.settings.ticket_seconds.into());
-        self.ticket_done
-            .start(TimerMode::SingleShot, shown, move || {
-                if let Some(k) = weak.upgrade() {
-                    k.next_citizen();
-                }
-            });
+        let done = callback(self, |k| k.next_citizen());
+        self.ticket_done.start(TimerMode::SingleShot, shown, done);
         self.act(|m| m.ticket_issued(ticket.clone()));
         self.print(&ticket);
     }
