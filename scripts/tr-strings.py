@@ -12,7 +12,8 @@ import re
 import sys
 
 CATALOGUE = "ui/translations/en/LC_MESSAGES/yimen.po"
-COMPONENT = re.compile(r'^\s*(?:export\s+)?component\s+([A-Za-z][\w-]*)', re.M)
+# The component or global a string is in: Slint's default context.
+COMPONENT = re.compile(r'^\s*(?:export\s+)?(?:component|global)\s+([A-Za-z][\w-]*)', re.M)
 # @tr("text") and @tr("text {}", argument, ...).
 TR = re.compile(r'@tr\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]')
 

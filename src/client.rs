@@ -8,9 +8,15 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{
-    AlertRequest, Catalogue, CounterView, ErrorBody, EventMessage, IssuedTicket, PublicEvent,
-    QueueInfo, Recorded, SessionInfo, SessionRequest, StaffEvent, StreamNotice, TicketRequest,
+    AlertRequest, CallTicketRequest, CaseHistoryEntry, CaseRequest, CaseView, Catalogue,
+    CloseRectificationRequest, CorrectionRequest, CounterView, DecisionRequest, ErrorBody,
+    EventMessage, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, IssuedTicket,
+    MaterialsRequest, PauseRequest, PickupRequest, PublicEvent, QueueInfo, RatingRecorded,
+    RatingRequest, RatingSummary, ReactivateRequest, Recorded, SearchResults, SessionInfo,
+    SessionRequest, StaffEvent, StreamNotice, Supervision, TicketRequest, TicketStatus,
+    TransferRequest,
 };
+use crate::documents::{CaseDocument, DocumentKind};
 use crate::domain::ids::CounterNo;
 use crate::tls::{TlsError, TlsFiles};
 
@@ -116,27 +122,12 @@ fn read_item<E: DeserializeOwned>(text: &str) -> Result<StreamItem<E>, ClientErr
     }
 }
 
-/// A counter button, as the path segment the hub takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CounterAction {
-    CallNext,
-    Recall,
-    NoShow,
-    Start,
-    Finish,
-    Resume,
-}
-
-impl CounterAction {
-    fn path(self) -> &'static str {
-        match self {
-            CounterAction::CallNext => "call-next",
-            CounterAction::Recall => "recall",
-            CounterAction::NoShow => "no-show",
-            CounterAction::Start => "start",
-            CounterAction::Finish => "finish",
-            CounterAction::Resume => "resume",
-        }
+/// The path segment of a case's document.
+fn document_path(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::MissingMaterials => "notice",
+        DocumentKind::Acceptance => "receipt",
+        DocumentKind::Refusal => "refusal",
     }
 }
 
@@ -203,13 +194,19 @@ impl Client {
         &self.base
     }
 
+    /// Sends one request under the hub and reads its answer: `R = ()` for
+    /// an answer with no body.
     async fn call<B: Serialize, R: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
+        query: &[(&str, &str)],
         body: Option<&B>,
     ) -> Result<R, ClientError> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .query(query);
         if let Some(secret) = &self.credential {
             req = req.bearer_auth(secret);
         }
@@ -238,30 +235,22 @@ impl Client {
         }
     }
 
-    /// GETs a path under the hub, such as `/api/v1/counters/1`.
-    ///
-    /// # Errors
-    /// The hub refused or could not be reached, or answered nonsense.
-    pub async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, ClientError> {
-        self.call::<(), R>(Method::GET, path, None).await
+    async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, ClientError> {
+        self.call::<(), R>(Method::GET, path, &[], None).await
     }
 
-    /// POSTs a JSON body; `R = ()` for an answer with no body.
-    ///
-    /// # Errors
-    /// The hub refused or could not be reached, or answered nonsense.
-    pub async fn post<B: Serialize, R: DeserializeOwned>(
+    async fn post<B: Serialize, R: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
     ) -> Result<R, ClientError> {
-        self.call(Method::POST, path, Some(body)).await
+        self.call(Method::POST, path, &[], Some(body)).await
     }
 
-    /// # Errors
-    /// The hub refused or could not be reached.
-    pub async fn delete(&self, path: &str) -> Result<(), ClientError> {
-        self.call::<(), ()>(Method::DELETE, path, None).await
+    /// A step on case `number` that carries nothing but the case.
+    async fn case_step(&self, number: &str, step: &str) -> Result<CaseView, ClientError> {
+        let path = format!("/api/v1/cases/{number}/{step}");
+        self.call::<(), _>(Method::POST, &path, &[], None).await
     }
 
     /// Opens the staff view of the event stream after `since`: first what
@@ -317,38 +306,57 @@ impl Client {
         })
     }
 
-    /// # Errors
-    /// The hub refused or could not be reached.
-    pub async fn issue_ticket(&self, req: &TicketRequest) -> Result<IssuedTicket, ClientError> {
-        self.call(Method::POST, "/api/v1/tickets", Some(req)).await
-    }
-
-    /// Every department and service guide.
+    /// Every department and service guide, with the hall's name and time zone.
     ///
     /// # Errors
-    /// The hub refused or could not be reached.
+    /// The hub could not be reached or answered nonsense.
     pub async fn catalogue(&self) -> Result<Catalogue, ClientError> {
-        self.call::<(), _>(Method::GET, "/api/v1/services", None)
-            .await
+        self.get("/api/v1/services").await
     }
 
-    /// Tells the hub a device needs attention, such as a printer out of paper.
+    /// The guides matching what was typed, best first.
     ///
     /// # Errors
-    /// The hub refused or could not be reached.
-    pub async fn report_alert(&self, part: &str, problem: &str) -> Result<Recorded, ClientError> {
-        let body = AlertRequest {
-            part: part.to_owned(),
-            problem: problem.to_owned(),
-        };
-        self.call(Method::POST, "/api/v1/alerts", Some(&body)).await
+    /// A query the hub refuses (too long), or the hub unreachable.
+    pub async fn search(&self, query: &str) -> Result<SearchResults, ClientError> {
+        self.call::<(), _>(
+            Method::GET,
+            "/api/v1/services/search",
+            &[("q", query)],
+            None,
+        )
+        .await
+    }
+
+    /// Every queue with its waiting count and estimated wait.
+    ///
+    /// # Errors
+    /// The hub could not be reached or answered nonsense.
+    pub async fn queues(&self) -> Result<Vec<QueueInfo>, ClientError> {
+        self.get("/api/v1/queues").await
     }
 
     /// # Errors
-    /// The hub refused or could not be reached.
-    pub async fn queues(&self) -> Result<Vec<QueueInfo>, ClientError> {
-        self.call::<(), _>(Method::GET, "/api/v1/queues", None)
-            .await
+    /// The hub refused (a queue out of numbers, an unknown service, ...) or
+    /// could not be reached.
+    pub async fn issue_ticket(&self, req: &TicketRequest) -> Result<IssuedTicket, ClientError> {
+        self.post("/api/v1/tickets", req).await
+    }
+
+    /// A ticket's public status, by its unguessable id.
+    ///
+    /// # Errors
+    /// No such ticket, or the hub unreachable.
+    pub async fn ticket(&self, id: &str) -> Result<TicketStatus, ClientError> {
+        self.get(&format!("/api/v1/tickets/{id}")).await
+    }
+
+    /// Puts a citizen marked absent back in line, within the hall's limit.
+    ///
+    /// # Errors
+    /// Too late, no such ticket, or the hub unreachable.
+    pub async fn reactivate(&self, req: &ReactivateRequest) -> Result<TicketStatus, ClientError> {
+        self.post("/api/v1/tickets/reactivate", req).await
     }
 
     /// Logs in; the returned session carries the token to use from now on.
@@ -356,17 +364,346 @@ impl Client {
     /// # Errors
     /// Wrong PIN, a locked id, a taken counter, or the hub unreachable.
     pub async fn log_in(&self, req: &SessionRequest) -> Result<SessionInfo, ClientError> {
-        self.call(Method::POST, "/api/v1/sessions", Some(req)).await
+        self.post("/api/v1/sessions", req).await
     }
 
+    /// The session behind the token, without the token.
+    ///
     /// # Errors
-    /// The hub refused (nobody waiting, wrong state, ...) or could not be reached.
-    pub async fn counter_action(
+    /// The session has ended, or the hub unreachable.
+    pub async fn session(&self) -> Result<SessionInfo, ClientError> {
+        self.get("/api/v1/sessions/current").await
+    }
+
+    /// Logs out; a counter logged in at closes.
+    ///
+    /// # Errors
+    /// The session has ended already, or the hub unreachable.
+    pub async fn log_out(&self) -> Result<(), ClientError> {
+        self.call::<(), ()>(Method::DELETE, "/api/v1/sessions/current", &[], None)
+            .await
+    }
+
+    /// Every counter and who is at it.
+    ///
+    /// # Errors
+    /// No credential, or the hub unreachable.
+    pub async fn counters(&self) -> Result<Vec<CounterView>, ClientError> {
+        self.get("/api/v1/counters").await
+    }
+
+    /// One counter, with what the reader may do there now.
+    ///
+    /// # Errors
+    /// No such counter, or the hub unreachable.
+    pub async fn counter(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.get(&format!("/api/v1/counters/{counter}")).await
+    }
+
+    /// A counter call that carries nothing but the counter.
+    async fn counter_step(
         &self,
         counter: CounterNo,
-        action: CounterAction,
+        step: &str,
     ) -> Result<CounterView, ClientError> {
-        let path = format!("/api/v1/counters/{counter}/{}", action.path());
-        self.call::<(), _>(Method::POST, &path, None).await
+        let path = format!("/api/v1/counters/{counter}/{step}");
+        self.call::<(), _>(Method::POST, &path, &[], None).await
+    }
+
+    /// Calls the next ticket in the counter's queues. Answers the counter as it
+    /// is after the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (nobody waiting, a ticket already at the counter,
+    /// paused, ...) or could not be reached.
+    pub async fn call_next(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "call-next").await
+    }
+
+    /// Calls the ticket at the counter once more. Answers the counter as it is
+    /// after the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (nothing called, ...) or could not be reached.
+    pub async fn recall(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "recall").await
+    }
+
+    /// Marks the ticket called as not there, once recalled enough. Answers the
+    /// counter as it is after the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (recalls still due, nothing called, ...) or could not be
+    /// reached.
+    pub async fn no_show(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "no-show").await
+    }
+
+    /// Starts serving the citizen who came. Answers the counter as it is after
+    /// the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (nothing called, ...) or could not be reached.
+    pub async fn start(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "start").await
+    }
+
+    /// Finishes serving the citizen at the counter. Answers the counter as it
+    /// is after the hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (nobody served, ...) or could not be reached.
+    pub async fn finish(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "finish").await
+    }
+
+    /// Opens the paused counter again. Answers the counter as it is after the
+    /// hub's commit.
+    ///
+    /// # Errors
+    /// The hub refused (not paused, ...) or could not be reached.
+    pub async fn resume(&self, counter: CounterNo) -> Result<CounterView, ClientError> {
+        self.counter_step(counter, "resume").await
+    }
+
+    /// Calls one waiting number out of turn, with the reason recorded.
+    ///
+    /// # Errors
+    /// The hub refused (no such number, a busy counter, no reason, ...) or
+    /// could not be reached.
+    pub async fn call_ticket(
+        &self,
+        counter: CounterNo,
+        req: &CallTicketRequest,
+    ) -> Result<CounterView, ClientError> {
+        self.post(&format!("/api/v1/counters/{counter}/call"), req)
+            .await
+    }
+
+    /// Sends the citizen at the counter to another queue or counter.
+    ///
+    /// # Errors
+    /// The hub refused (nobody at the counter, a target it does not allow)
+    /// or could not be reached.
+    pub async fn transfer(
+        &self,
+        counter: CounterNo,
+        req: &TransferRequest,
+    ) -> Result<CounterView, ClientError> {
+        self.post(&format!("/api/v1/counters/{counter}/transfer"), req)
+            .await
+    }
+
+    /// Pauses the counter, saying why.
+    ///
+    /// # Errors
+    /// The hub refused (busy, no reason) or could not be reached.
+    pub async fn pause(
+        &self,
+        counter: CounterNo,
+        req: &PauseRequest,
+    ) -> Result<CounterView, ClientError> {
+        self.post(&format!("/api/v1/counters/{counter}/pause"), req)
+            .await
+    }
+
+    /// The cases the reader works on: a department's, or the waiting ones.
+    ///
+    /// # Errors
+    /// No credential, or the hub unreachable.
+    pub async fn cases(&self) -> Result<Vec<CaseView>, ClientError> {
+        self.get("/api/v1/cases").await
+    }
+
+    /// One case, as much of it as the reader may see.
+    ///
+    /// # Errors
+    /// No such case, another department's, or the hub unreachable.
+    pub async fn case(&self, number: &str) -> Result<CaseView, ClientError> {
+        self.get(&format!("/api/v1/cases/{number}")).await
+    }
+
+    /// Opens a case at the counter: accepted, waiting for materials, or
+    /// refused.
+    ///
+    /// # Errors
+    /// The hub refused (an applicant it cannot take, materials that do not
+    /// fit the decision, ...) or could not be reached.
+    pub async fn open_case(&self, req: &CaseRequest) -> Result<CaseView, ClientError> {
+        self.post("/api/v1/cases", req).await
+    }
+
+    /// The citizen brought more of what was missing.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn receive_materials(
+        &self,
+        number: &str,
+        req: &MaterialsRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.post(&format!("/api/v1/cases/{number}/materials"), req)
+            .await
+    }
+
+    /// A reviewer of the department takes the case.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn claim(&self, number: &str) -> Result<CaseView, ClientError> {
+        self.case_step(number, "claim").await
+    }
+
+    /// Approves the case, or rejects it with a reason.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn decide(
+        &self,
+        number: &str,
+        req: &DecisionRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.post(&format!("/api/v1/cases/{number}/decision"), req)
+            .await
+    }
+
+    /// Asks for corrections, once, listing everything; the clock stops.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn request_correction(
+        &self,
+        number: &str,
+        req: &CorrectionRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.post(&format!("/api/v1/cases/{number}/correction"), req)
+            .await
+    }
+
+    /// The corrections asked for were brought; the clock runs again.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn resubmit(&self, number: &str) -> Result<CaseView, ClientError> {
+        self.case_step(number, "resubmit").await
+    }
+
+    /// Asks a supervisor for more working days.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn request_extension(
+        &self,
+        number: &str,
+        req: &ExtensionRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.post(&format!("/api/v1/cases/{number}/extension"), req)
+            .await
+    }
+
+    /// A supervisor approves or declines the extension asked for.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn decide_extension(
+        &self,
+        number: &str,
+        req: &ExtensionDecisionRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.post(&format!("/api/v1/cases/{number}/extension/decision"), req)
+            .await
+    }
+
+    /// Records time that by law does not count.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn exclude_time(
+        &self,
+        number: &str,
+        req: &ExcludedTimeRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.post(&format!("/api/v1/cases/{number}/excluded-time"), req)
+            .await
+    }
+
+    /// Hands the result over at the window, or records its mailing.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn pick_up(
+        &self,
+        number: &str,
+        req: &PickupRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.post(&format!("/api/v1/cases/{number}/pickup"), req)
+            .await
+    }
+
+    /// A case's document as data for the counter's printer.
+    ///
+    /// # Errors
+    /// The case has no such document yet, or the hub unreachable.
+    pub async fn case_document(
+        &self,
+        number: &str,
+        kind: DocumentKind,
+    ) -> Result<CaseDocument, ClientError> {
+        let path = format!("/api/v1/cases/{number}/documents/{}", document_path(kind));
+        self.call::<(), _>(Method::GET, &path, &[("format", "json")], None)
+            .await
+    }
+
+    /// Every step of a case, oldest first.
+    ///
+    /// # Errors
+    /// Another department's case, or the hub unreachable.
+    pub async fn case_history(&self, number: &str) -> Result<Vec<CaseHistoryEntry>, ClientError> {
+        self.get(&format!("/api/v1/cases/{number}/history")).await
+    }
+
+    /// What a supervisor watches: cards, extensions, bad reviews.
+    ///
+    /// # Errors
+    /// Not a supervisor, or the hub unreachable.
+    pub async fn supervision(&self) -> Result<Supervision, ClientError> {
+        self.get("/api/v1/supervision").await
+    }
+
+    /// A rating (好差评) for a ticket or a case.
+    ///
+    /// # Errors
+    /// Rated already, not yet served, or the hub unreachable.
+    pub async fn rate(&self, req: &RatingRequest) -> Result<RatingRecorded, ClientError> {
+        self.post("/api/v1/ratings", req).await
+    }
+
+    /// Ratings counted per counter, staff member, service and department.
+    ///
+    /// # Errors
+    /// Not a supervisor, or the hub unreachable.
+    pub async fn rating_summary(&self) -> Result<RatingSummary, ClientError> {
+        self.get("/api/v1/ratings/summary").await
+    }
+
+    /// A supervisor closes a bad review's rectification.
+    ///
+    /// # Errors
+    /// Not a supervisor, no such open rectification, or the hub unreachable.
+    pub async fn close_rectification(
+        &self,
+        id: i64,
+        req: &CloseRectificationRequest,
+    ) -> Result<(), ClientError> {
+        self.post(&format!("/api/v1/rectifications/{id}/close"), req)
+            .await
+    }
+
+    /// Tells the hub a device needs attention, such as a printer out of paper.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn report_alert(&self, req: &AlertRequest) -> Result<Recorded, ClientError> {
+        self.post("/api/v1/alerts", req).await
     }
 }

@@ -8,13 +8,13 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
 
+use crate::clock::Clock;
 use crate::config::Config;
-use crate::hub::clock::Clock;
 
 /// What the demo runs on.
 pub struct DemoPlan {
@@ -97,7 +97,7 @@ pub fn run(
         stop.await;
         let _ = stopping.send(());
     });
-    let shown = open_windows(&plan.config_dir, &config, &url, &runtime, on_stop);
+    let shown = open_windows(plan, &config, &url, &runtime, on_stop);
     let _ = closed.send(());
     runtime
         .block_on(hub)
@@ -108,7 +108,7 @@ pub fn run(
 
 #[cfg(not(feature = "gui"))]
 fn open_windows(
-    _: &Path,
+    _: &DemoPlan,
     _: &Config,
     _: &str,
     _: &tokio::runtime::Runtime,
@@ -121,7 +121,7 @@ fn open_windows(
 /// demo's hub, until the last window closes or `on_stop` fires.
 #[cfg(feature = "gui")]
 fn open_windows(
-    config_dir: &Path,
+    plan: &DemoPlan,
     config: &Config,
     url: &str,
     runtime: &tokio::runtime::Runtime,
@@ -136,12 +136,19 @@ fn open_windows(
     use crate::ui::{CounterAdapter, CounterWindow, KioskWindow};
 
     let handle = runtime.handle().clone();
+    let config_dir = plan.config_dir.as_path();
     let mut kiosk_settings = KioskSettings::load(config_dir)?;
     kiosk_settings.hub = url.to_owned();
     kiosk_settings.qr_base = url.to_owned();
     let kiosk_window = KioskWindow::new()?;
     let kiosk_printer = printer::connect(&kiosk_settings.printer);
-    let _kiosk = kiosk::Kiosk::start(&kiosk_window, kiosk_settings, kiosk_printer, handle.clone());
+    let _kiosk = kiosk::Kiosk::start(
+        &kiosk_window,
+        kiosk_settings,
+        kiosk_printer,
+        handle.clone(),
+        plan.clock.clone(),
+    );
 
     let mut counter_settings = ClientSettings::load(config_dir)?;
     counter_settings.hub = url.to_owned();
@@ -155,9 +162,10 @@ fn open_windows(
         counter_settings,
         counter_printer,
         handle.clone(),
+        plan.clock.clone(),
     );
 
-    let (display_window, _display) = display_wall(config_dir, config, url, handle)?;
+    let (display_window, _display) = display_wall(plan, config, url, handle)?;
 
     // Side by side on a 1920×1080 screen: the kiosk on the left, the counter
     // beside it, the wall below the counter.
@@ -188,7 +196,7 @@ fn open_windows(
 /// The display wall, with voice if its settings ask for it.
 #[cfg(feature = "gui")]
 fn display_wall(
-    config_dir: &Path,
+    plan: &DemoPlan,
     config: &Config,
     url: &str,
     handle: tokio::runtime::Handle,
@@ -199,7 +207,7 @@ fn display_wall(
     use crate::apps::display;
     use crate::config::display::DisplaySettings;
 
-    let mut settings = DisplaySettings::load(config_dir)?;
+    let mut settings = DisplaySettings::load(&plan.config_dir)?;
     settings.hub = url.to_owned();
     let window = crate::ui::DisplayWindow::new()?;
     let announcer = if settings.voice.enabled {
@@ -214,6 +222,7 @@ fn display_wall(
         display::Signage::from_config(config),
         announcer,
         handle,
+        plan.clock.clone(),
     );
     Ok((window, wall))
 }

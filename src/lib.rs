@@ -6,6 +6,7 @@
 //! - [`domain`]: the hall's rules as pure functions: numbering, the queue
 //!   engine, sessions, the wait estimate, working days, guide search.
 //! - [`config`]: the configuration folder (kiosk-config/), validated once.
+//! - [`clock`]: where the time comes from, so tests and simulations set it.
 //! - [`store`]: SQLite: migrations, the hash-chained event log, saved state.
 //! - [`api`]: the types on the wire, shared by the hub and its clients.
 //! - [`hub`]: the LAN hub: HTTP and WebSocket routes, auth, the single writer.
@@ -28,6 +29,7 @@ pub mod api;
 pub mod apps;
 pub mod bench;
 pub mod client;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod devices;

@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::api::{SessionRequest, TicketRequest};
-use crate::client::{Client, ClientError, CounterAction};
+use crate::client::{Client, ClientError};
 use crate::domain::ids::CounterNo;
 
 #[derive(Clone, Debug)]
@@ -251,10 +251,10 @@ async fn call_loop(
 ) -> usize {
     let mut served = 0;
     while !*stop.borrow() {
-        match client.counter_action(n, CounterAction::CallNext).await {
+        match client.call_next(n).await {
             Ok(_) => {
-                let started = client.counter_action(n, CounterAction::Start).await;
-                let finished = client.counter_action(n, CounterAction::Finish).await;
+                let started = client.start(n).await;
+                let finished = client.finish(n).await;
                 if started.is_ok() && finished.is_ok() {
                     served += 1;
                 }

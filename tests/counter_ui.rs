@@ -17,12 +17,15 @@ use common::escpos::{decode, lines};
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, Model};
 use yimen::apps::counter::{Counter, Page};
-use yimen::apps::drive::{breathe, enabled, init_headless, shows_button, tap, text_of, until};
+use yimen::apps::drive::{
+    breathe, enabled, init_headless, shows_button, shows_text, tap, text_of, until,
+};
+use yimen::apps::words::REFUSALS;
 use yimen::config::clients::ClientSettings;
 use yimen::devices::printer::{MemoryPrinter, PaperWidth};
 use yimen::domain::case::CaseState;
 use yimen::domain::ticket::{Ticket, TicketState};
-use yimen::ui::{CounterAdapter, CounterWindow, IntakeAdapter};
+use yimen::ui::{CounterAdapter, CounterWindow, IntakeAdapter, Words};
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -81,11 +84,13 @@ fn the_counter_as_clerks_use_it() {
         .window()
         .set_size(slint::PhysicalSize::new(1280, 800));
     window.show().unwrap();
+    let clock = world.hub().clock.clone();
     let counter = Counter::start(
         &window,
         settings,
         Box::new(world.printer.clone()),
         world.runtime.handle().clone(),
+        clock,
     );
     let outcome = Rc::new(std::cell::RefCell::new(None));
     {
@@ -144,6 +149,25 @@ fn current(window: &CounterWindow) -> String {
         .to_string()
 }
 
+/// Every refusal the apps know by its code has words of its own in the
+/// language on screen, not the hub's Chinese message.
+fn every_refusal_has_words(window: &CounterWindow, language: &str) {
+    let words = window.global::<Words>();
+    for (code, refusal) in REFUSALS {
+        let said = words.invoke_refusal(*refusal, "the hub's words".into());
+        assert!(
+            !said.is_empty() && said != "the hub's words",
+            "{language}: no words for {code}"
+        );
+        let english = said.is_ascii();
+        assert_eq!(
+            english,
+            language == "English",
+            "{language}: {code} says “{said}”"
+        );
+    }
+}
+
 /// A wrong PIN is refused plainly; five lock the staff member out, and then
 /// even the right PIN is refused.
 async fn wrong_pin(window: &CounterWindow, counter: &Rc<Counter>) -> anyhow::Result<()> {
@@ -178,22 +202,20 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
             .global::<CounterAdapter>()
             .get_queues()
             .iter()
-            .any(|q| q.prefix == "A" && q.status.starts_with("等候 2 人"))
+            .any(|q| q.prefix == "A" && q.waiting == 2)
     })
     .await?;
+    assert!(shows_text(window, "等候 2 人"));
     // The English switch: labels and the words built from data.
     tap(window, "English")?;
-    let desk = window.global::<CounterAdapter>();
-    assert_eq!(desk.get_state_label(), "Free: call the next");
-    assert!(
-        desk.get_queues()
-            .iter()
-            .any(|q| q.status.starts_with("2 waiting"))
-    );
+    assert_eq!(text_of(window, "Counter state")?, "Free: call the next");
+    assert!(shows_text(window, "2 waiting"));
     assert!(shows_button(window, "Call next") && !shows_button(window, "叫号"));
+    every_refusal_has_words(window, "English");
     tap(window, "中文")?;
-    assert_eq!(desk.get_state_label(), "空闲，可叫号");
+    assert_eq!(text_of(window, "窗口状态")?, "空闲，可叫号");
     assert!(shows_button(window, "叫号"));
+    every_refusal_has_words(window, "Chinese");
 
     press(window, Key::F1).await;
     assert!(counter.model().busy, "F1 asked the hub");
@@ -209,12 +231,7 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
     tap(window, "重呼")?;
     until("the recall", PATIENCE, || world.ticket(&first).recalls == 1).await?;
     until("the recall shown", PATIENCE, || {
-        window
-            .global::<CounterAdapter>()
-            .get_current()
-            .detail
-            .contains("重呼 1 次")
-            && !counter.model().busy
+        shows_text(window, "重呼 1 次") && !counter.model().busy
     })
     .await?;
 
@@ -225,7 +242,14 @@ async fn calls(window: &CounterWindow, counter: &Rc<Counter>, world: &World) -> 
     press(window, Key::F3).await;
     until("the refusal", PATIENCE, || !counter.model().busy).await?;
     assert!(window.global::<CounterAdapter>().get_message_is_error());
-    assert!(!text_of(window, "操作提示")?.is_empty());
+    assert_eq!(text_of(window, "操作提示")?, "还需重呼才能标记过号");
+    // The hub's refusal in the clerk's language, by its code.
+    tap(window, "English")?;
+    assert_eq!(
+        text_of(window, "Message")?,
+        "Recall more times before marking a no-show"
+    );
+    tap(window, "中文")?;
     assert_eq!(world.ticket(&first).state, TicketState::Called);
     press(window, Key::F2).await;
     until("the second recall", PATIENCE, || {
@@ -492,9 +516,10 @@ async fn hub_restart(
             .global::<CounterAdapter>()
             .get_queues()
             .iter()
-            .any(|q| q.prefix == "B" && q.status.starts_with("等候 3 人"))
+            .any(|q| q.prefix == "B" && q.waiting == 3)
     })
     .await?;
+    assert!(shows_text(window, "等候 3 人"));
     assert_eq!(current(window), called, "the ticket still at the counter");
     assert_eq!(counter.model().page, Page::Desk, "the session survived");
     tap(window, "重呼")?;

@@ -65,6 +65,7 @@ impl World {
             Signage::from_config(&common::sample_config()),
             Some(announcer),
             self.runtime.handle().clone(),
+            self.hub().clock.clone(),
         )
     }
 

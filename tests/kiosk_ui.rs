@@ -8,6 +8,7 @@
 mod common;
 
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::TestHub;
@@ -15,6 +16,7 @@ use i_slint_backend_testing::mock_elapsed_time;
 use slint::ComponentHandle;
 use yimen::apps::drive::{init_headless, shows_button, tap, text_of, until};
 use yimen::apps::kiosk::{Kiosk, Screen};
+use yimen::clock::ManualClock;
 use yimen::config::kiosk::KioskSettings;
 use yimen::devices::printer::{MemoryPrinter, PaperWidth, PrinterStatus};
 use yimen::domain::ticket::Ticket;
@@ -27,6 +29,8 @@ struct World {
     hub: Option<TestHub>,
     settings: KioskSettings,
     printer: MemoryPrinter,
+    /// The hub's clock, which the kiosk reads too.
+    clock: Arc<ManualClock>,
     /// Holds the kiosk's catalogue cache.
     _dir: tempfile::TempDir,
 }
@@ -49,6 +53,7 @@ impl World {
             self.settings.clone(),
             Box::new(self.printer.clone()),
             self.runtime.handle().clone(),
+            self.clock.clone(),
         )
     }
 }
@@ -67,6 +72,7 @@ fn world() -> World {
     settings.cache = dir.path().join("kiosk-cache.json");
     World {
         runtime,
+        clock: hub.clock.clone(),
         hub: Some(hub),
         settings,
         printer: MemoryPrinter::new(PaperWidth::Mm80),

@@ -12,10 +12,7 @@
 //! counts one), the body of a `for`, `while` or `loop`, a closure's body and
 //! an `async` block. Plain and `unsafe` blocks and macro arguments add
 //! nothing. A function defined inside another is measured on its own.
-//!
-//! Offenders in files other areas own right now sit in [`ALLOWED`], marked
-//! with their area. The list can only shrink: an entry that no longer
-//! offends fails the test, so it is removed with the fix.
+//! There is no allowlist: a function that offends is split.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -27,39 +24,6 @@ use syn::visit::{self, Visit};
 const MAX_LINES: usize = 80;
 /// Levels a function's blocks may nest.
 const MAX_DEPTH: usize = 4;
-
-/// A known offender, fixed by the area that owns its file.
-struct Allowed {
-    /// The folder or file under `src/` whose owner fixes it.
-    area: &'static str,
-    /// The file, from the crate's root.
-    file: &'static str,
-    /// The function as the report names it (`Type::method` in an `impl`).
-    function: &'static str,
-}
-
-const fn allowed(area: &'static str, file: &'static str, function: &'static str) -> Allowed {
-    Allowed {
-        area,
-        file,
-        function,
-    }
-}
-
-/// Offenders left to their owners' areas.
-const ALLOWED: &[Allowed] = &[
-    allowed("apps", "src/apps/counter/mod.rs", "connect"),
-    allowed("apps", "src/apps/counter/render.rs", "show"),
-    allowed("apps", "src/apps/kiosk/render.rs", "show"),
-    allowed("apps", "src/apps/review/mod.rs", "Review::log_in"),
-    allowed("apps", "src/apps/review/mod.rs", "connect"),
-    allowed("apps", "src/apps/review/render.rs", "detail"),
-    allowed("apps", "src/apps/review/render.rs", "show"),
-    allowed("apps", "src/apps/review/render.rs", "show_supervisor"),
-    allowed("apps", "src/apps/scene.rs", "office_morning"),
-    allowed("apps", "src/apps/screenshot.rs", "tour"),
-    allowed("apps", "src/apps/screenshot.rs", "counter_tour"),
-];
 
 /// One function's measure.
 struct Shape {
@@ -268,19 +232,13 @@ fn shapes() -> Vec<Shape> {
     found
 }
 
-fn is_allowed(shape: &Shape) -> bool {
-    ALLOWED
-        .iter()
-        .any(|a| a.file == shape.file && a.function == shape.function)
-}
-
 #[test]
 fn every_function_is_short_and_flat() {
     let shapes = shapes();
     assert!(shapes.len() > 500, "the walk found the source tree");
     let offenders: Vec<String> = shapes
         .iter()
-        .filter(|s| s.offends() && !is_allowed(s))
+        .filter(|s| s.offends())
         .map(Shape::to_string)
         .collect();
     assert!(
@@ -288,27 +246,6 @@ fn every_function_is_short_and_flat() {
         "over {MAX_LINES} lines or nested deeper than {MAX_DEPTH}; split them:\n{}",
         offenders.join("\n")
     );
-}
-
-#[test]
-fn the_allowlist_only_names_current_offenders_of_other_areas() {
-    let shapes = shapes();
-    let mut problems = Vec::new();
-    for a in ALLOWED {
-        if !a.file.starts_with(&format!("src/{}", a.area)) {
-            problems.push(format!("{} is not in area {}", a.file, a.area));
-        }
-        let offending = shapes
-            .iter()
-            .any(|s| s.file == a.file && s.function == a.function && s.offends());
-        if !offending {
-            problems.push(format!(
-                "{} fn {} no longer offends (or is gone): remove it from ALLOWED",
-                a.file, a.function
-            ));
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

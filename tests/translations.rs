@@ -18,3 +18,19 @@ fn the_english_catalogue_matches_the_screens() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+/// Every refusal the hub can send has words in the apps, in Chinese and
+/// English, rather than only the hub's Chinese message.
+#[cfg(feature = "gui")]
+#[test]
+fn every_code_the_hub_sends_has_words_in_the_apps() {
+    use yimen::apps::words::refusal;
+    use yimen::ui::Refusal;
+    let missing: Vec<&str> = yimen::hub::error::HubError::codes()
+        .filter(|code| refusal(code) == Refusal::Other)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no words for {missing:?}: add them to src/apps/words.rs and ui/words.slint"
+    );
+}

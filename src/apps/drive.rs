@@ -126,6 +126,29 @@ pub fn text_of(window: &impl ComponentHandle, label: &str) -> anyhow::Result<Str
         .ok_or_else(|| anyhow::anyhow!("“{label}” shows no text"))
 }
 
+/// Every text on screen, as shown in the language chosen.
+pub fn texts(window: &impl ComponentHandle) -> Vec<String> {
+    use i_slint_backend_testing::{AccessibleRole, ElementRoot};
+    window
+        .root_element()
+        .query_descendants()
+        .match_accessible_role(AccessibleRole::Text)
+        .find_all()
+        .into_iter()
+        .filter(|e| e.is_valid() && e.size().width > 0.0)
+        .filter_map(|e| {
+            let value = e.accessible_value().filter(|v| !v.is_empty());
+            value.or_else(|| e.accessible_label())
+        })
+        .map(|t| t.to_string())
+        .collect()
+}
+
+/// Whether some text on screen holds `part`.
+pub fn shows_text(window: &impl ComponentHandle, part: &str) -> bool {
+    texts(window).iter().any(|t| t.contains(part))
+}
+
 /// Renders the window with the software renderer and writes a PNG.
 ///
 /// # Errors

@@ -3,7 +3,7 @@
 //! bad review to rectify. Used by the screenshot command and the UI tests.
 
 use crate::api::{
-    ApplicantInput, CaseRequest, CaseView, Catalogue, CounterView, ExtensionRequest,
+    ApplicantInput, CaseRequest, Catalogue, DecisionRequest, ExtensionRequest, Guide,
     IntakeDecision, MaterialInput, RatingRequest, SessionInfo, SessionRequest, TicketRequest,
 };
 use crate::client::Client;
@@ -68,6 +68,51 @@ pub async fn queue_up(kiosk: &Client, counts: &[(&str, usize)]) -> anyhow::Resul
     Ok(())
 }
 
+/// A citizen with a ticket for `guide` called and served at counter 2, a
+/// business registration taken in with every material; the case number and
+/// the ticket's id.
+async fn take_in(
+    kiosk: &Client,
+    clerk: &Client,
+    guide: &Guide,
+    (i, name): (usize, &str),
+) -> anyhow::Result<(String, String)> {
+    kiosk
+        .issue_ticket(&TicketRequest {
+            service: Some(guide.code.clone()),
+            ..TicketRequest::default()
+        })
+        .await?;
+    let called = clerk.call_next(2).await?;
+    let ticket = called
+        .current
+        .ok_or_else(|| anyhow::anyhow!("nobody to call"))?;
+    clerk.start(2).await?;
+    let request = CaseRequest {
+        service: guide.code.clone(),
+        applicant: ApplicantInput {
+            name: name.into(),
+            id_number: id_number(&format!("32050219850612{i:03}")),
+            phone: format!("1391234567{i}"),
+        },
+        materials: guide
+            .materials
+            .iter()
+            .map(|m| MaterialInput {
+                name: m.name.clone(),
+                received: true,
+                note: None,
+            })
+            .collect(),
+        mail_to: None,
+        intake: IntakeDecision::Accept,
+        reason: None,
+    };
+    let case = clerk.open_case(&request).await?;
+    clerk.finish(2).await?;
+    Ok((case.number, ticket.id))
+}
+
 /// Three business registrations taken in at counter 2 (the first rated
 /// 非常不满意), reviewed by 2001, the first approved and its pickup ticket
 /// taken; then citizens waiting in the service queues.
@@ -84,85 +129,32 @@ pub async fn office_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Scene>
         .find(|g| g.code == "SCJG-001")
         .ok_or_else(|| anyhow::anyhow!("the sample hall has no SCJG-001"))?;
     let mut cases = Vec::new();
-    for (i, name) in ["王建国", "李秀英", "陈志强"].into_iter().enumerate() {
-        kiosk
-            .issue_ticket(&TicketRequest {
-                service: Some(guide.code.clone()),
-                ..TicketRequest::default()
-            })
-            .await?;
-        let called: CounterView = clerk
-            .post("/api/v1/counters/2/call-next", &serde_json::json!({}))
-            .await?;
-        let ticket = called
-            .current
-            .ok_or_else(|| anyhow::anyhow!("nobody to call"))?;
-        clerk
-            .post::<_, CounterView>("/api/v1/counters/2/start", &serde_json::json!({}))
-            .await?;
-        let request = CaseRequest {
-            service: guide.code.clone(),
-            applicant: ApplicantInput {
-                name: name.into(),
-                id_number: id_number(&format!("32050219850612{i:03}")),
-                phone: format!("1391234567{i}"),
-            },
-            materials: guide
-                .materials
-                .iter()
-                .map(|m| MaterialInput {
-                    name: m.name.clone(),
-                    received: true,
-                    note: None,
-                })
-                .collect(),
-            mail_to: None,
-            intake: IntakeDecision::Accept,
-            reason: None,
-        };
-        let case: CaseView = clerk.post("/api/v1/cases", &request).await?;
-        clerk
-            .post::<_, CounterView>("/api/v1/counters/2/finish", &serde_json::json!({}))
-            .await?;
-        if i == 0 {
-            kiosk
-                .post::<_, serde_json::Value>(
-                    "/api/v1/ratings",
-                    &RatingRequest {
-                        ticket: Some(ticket.id),
-                        case: None,
-                        score: 1,
-                        comment: Some("等候太久，窗口解释不清楚".into()),
-                    },
-                )
-                .await?;
+    for citizen in ["王建国", "李秀英", "陈志强"].into_iter().enumerate() {
+        let (case, ticket) = take_in(&kiosk, &clerk, guide, citizen).await?;
+        if citizen.0 == 0 {
+            let rating = RatingRequest {
+                ticket: Some(ticket),
+                case: None,
+                score: 1,
+                comment: Some("等候太久，窗口解释不清楚".into()),
+            };
+            kiosk.rate(&rating).await?;
         }
-        cases.push(case.number);
+        cases.push(case);
     }
     let reviewer = staff(url, "2001", None).await?;
-    let empty = serde_json::json!({});
-    let on = |number: &str, what: &str| format!("/api/v1/cases/{number}/{what}");
-    reviewer
-        .post::<_, CaseView>(&on(&cases[0], "claim"), &empty)
-        .await?;
-    reviewer
-        .post::<_, CaseView>(
-            &on(&cases[0], "decision"),
-            &serde_json::json!({"approve": true, "reason": ""}),
-        )
-        .await?;
-    reviewer
-        .post::<_, CaseView>(&on(&cases[1], "claim"), &empty)
-        .await?;
-    reviewer
-        .post::<_, CaseView>(
-            &on(&cases[1], "extension"),
-            &ExtensionRequest {
-                days: 5,
-                reason: "需现场核查经营场所".into(),
-            },
-        )
-        .await?;
+    let approve = DecisionRequest {
+        approve: true,
+        reason: String::new(),
+    };
+    reviewer.claim(&cases[0]).await?;
+    reviewer.decide(&cases[0], &approve).await?;
+    reviewer.claim(&cases[1]).await?;
+    let extension = ExtensionRequest {
+        days: 5,
+        reason: "需现场核查经营场所".into(),
+    };
+    reviewer.request_extension(&cases[1], &extension).await?;
     kiosk
         .issue_ticket(&TicketRequest {
             case: Some(cases[0].clone()),

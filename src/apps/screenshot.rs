@@ -2,7 +2,9 @@
 //! every screen of an app (the kiosk's in normal and elder mode) to PNG with
 //! the software renderer and no display, against a real hub started in this
 //! process on the sample hall; in a window of its design size or the one
-//! given, and fails if a screen does not fit it.
+//! given, and fails if a screen does not fit it. The hub and the apps share
+//! one clock, stopped on a Monday morning, so the pictures come out the same
+//! every time.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -21,11 +23,11 @@ use super::review::{Page as ReviewPage, Review};
 use super::scene::{Scene, office_morning, queue_up};
 use crate::api::CounterState;
 use crate::client::Client;
+use crate::clock::{Clock, ManualClock};
 use crate::config::Config;
 use crate::config::clients::ClientSettings;
 use crate::config::kiosk::KioskSettings;
 use crate::devices::printer::{MemoryPrinter, PaperWidth};
-use crate::hub::clock::SystemClock;
 use crate::ui::{
     CounterAdapter, CounterWindow, IntakeAdapter, KioskWindow, ReviewAdapter, ReviewWindow,
 };
@@ -146,6 +148,13 @@ impl Album {
     }
 }
 
+/// The time the pictures are taken at: Monday 2 March 2026, 09:30 in the
+/// sample hall.
+pub(crate) fn picture_clock() -> Arc<ManualClock> {
+    let monday_morning = chrono::DateTime::from_timestamp(1_772_415_000, 0).unwrap_or_default();
+    Arc::new(ManualClock::new(monday_morning))
+}
+
 /// A hub running on this process's runtime, on a database of its own.
 pub(crate) struct LocalHub {
     pub(crate) url: String,
@@ -153,12 +162,15 @@ pub(crate) struct LocalHub {
 }
 
 impl LocalHub {
+    /// Starts the hub on `config_dir`'s hall at the time `clock` says.
     pub(crate) fn start(
         runtime: &tokio::runtime::Runtime,
-        config: Config,
+        config_dir: &Path,
         db: &Path,
+        clock: Arc<ManualClock>,
     ) -> anyhow::Result<Self> {
-        let running = crate::hub::open(config, db, Arc::new(SystemClock))?;
+        let (config, _) = Config::load(config_dir, clock.now().date_naive())?;
+        let running = crate::hub::open(config, db, clock)?;
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
         let url = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -182,10 +194,7 @@ impl LocalHub {
 /// database.
 fn headless() -> anyhow::Result<(tokio::runtime::Runtime, tempfile::TempDir)> {
     super::drive::init_headless()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::apps::controller::runtime()?;
     Ok((runtime, tempfile::tempdir()?))
 }
 
@@ -202,8 +211,13 @@ pub fn kiosk(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let album = Rc::new(Album::new(out, size, KIOSK_SIZE)?);
     let (runtime, work) = headless()?;
-    let (config, _) = Config::load(config_dir, chrono::Utc::now().date_naive())?;
-    let mut hub = LocalHub::start(&runtime, config, &work.path().join("hall.db"))?;
+    let clock = picture_clock();
+    let mut hub = LocalHub::start(
+        &runtime,
+        config_dir,
+        &work.path().join("hall.db"),
+        clock.clone(),
+    )?;
     let mut settings = KioskSettings::load(config_dir)?;
     settings.hub.clone_from(&hub.url);
     settings.qr_base.clone_from(&hub.url);
@@ -219,6 +233,7 @@ pub fn kiosk(
         settings,
         Box::new(MemoryPrinter::new(paper)),
         runtime.handle().clone(),
+        clock,
     );
     let (w, a) = (window.clone_strong(), album.clone());
     on_event_loop(async move { tour(&w, &kiosk, &a, &mut hub).await })?;
@@ -247,46 +262,8 @@ async fn tour(
         m.known.is_some() && !m.queues.is_empty()
     })
     .await?;
-    let shot = |name: &str| album.shoot(window, name);
     for elder in [false, true] {
-        let suffix = if elder { "-elder" } else { "" };
-        if kiosk.model().elder != elder {
-            tap(window, "长辈模式")?;
-        }
-        shot(&format!("kiosk-home{suffix}"))?;
-        tap(window, "市场监管")?;
-        shot(&format!("kiosk-department{suffix}"))?;
-        tap(window, "返回首页")?;
-        tap(window, "搜索办事事项")?;
-        for key in ["y", "y", "z", "z"] {
-            tap(window, key)?;
-        }
-        shot(&format!("kiosk-search{suffix}"))?;
-        tap(window, "企业设立登记")?;
-        shot(&format!("kiosk-guide{suffix}"))?;
-        tap(window, "取号办理")?;
-        until("the ticket", PATIENCE, || {
-            kiosk.model().screen == Screen::Ticket
-        })
-        .await?;
-        shot(&format!("kiosk-ticket{suffix}"))?;
-        tap(window, "完成，返回首页")?;
-        if elder {
-            tap(window, "长辈模式")?;
-        }
-        // A guide whose queue is out of numbers today: the hub says so.
-        tap(window, "搜索办事事项")?;
-        for key in ["s", "f", "z"] {
-            tap(window, key)?;
-        }
-        tap(window, "居民身份证申领、换领、补领")?;
-        tap(window, "取号办理")?;
-        until("the refusal", PATIENCE, || {
-            kiosk.model().screen == Screen::Fault
-        })
-        .await?;
-        shot(&format!("kiosk-refused{suffix}"))?;
-        tap(window, "返回首页")?;
+        citizen(window, kiosk, album, elder).await?;
     }
     for elder in [false, true] {
         if kiosk.model().elder != elder {
@@ -303,16 +280,19 @@ async fn tour(
         for digit in "202603020001".chars() {
             tap(window, &digit.to_string())?;
         }
-        shot(if elder {
-            "kiosk-pickup-elder"
-        } else {
-            "kiosk-pickup"
-        })?;
+        album.shoot(
+            window,
+            if elder {
+                "kiosk-pickup-elder"
+            } else {
+                "kiosk-pickup"
+            },
+        )?;
         tap(window, "返回首页")?;
     }
     tap(window, "标准模式")?;
     tap(window, "English")?;
-    shot("kiosk-home-english")?;
+    album.shoot(window, "kiosk-home-english")?;
     tap(window, "中文")?;
     // The hub goes away: the ticket fails, then Home says so.
     hub.stop();
@@ -321,10 +301,62 @@ async fn tour(
         kiosk.model().screen == Screen::Fault
     })
     .await?;
-    shot("kiosk-fault")?;
+    album.shoot(window, "kiosk-fault")?;
     tap(window, "返回首页")?;
-    shot("kiosk-offline")?;
-    Ok(())
+    album.shoot(window, "kiosk-offline")
+}
+
+/// A citizen's way through the kiosk, in standard or elder mode: home, a
+/// department, a search, a guide, a ticket; then a queue out of numbers.
+async fn citizen(
+    window: &KioskWindow,
+    kiosk: &Rc<Kiosk>,
+    album: &Album,
+    elder: bool,
+) -> anyhow::Result<()> {
+    let shot = |name: &str| {
+        album.shoot(
+            window,
+            &format!("{name}{}", if elder { "-elder" } else { "" }),
+        )
+    };
+    if kiosk.model().elder != elder {
+        tap(window, "长辈模式")?;
+    }
+    shot("kiosk-home")?;
+    tap(window, "市场监管")?;
+    shot("kiosk-department")?;
+    tap(window, "返回首页")?;
+    tap(window, "搜索办事事项")?;
+    for key in ["y", "y", "z", "z"] {
+        tap(window, key)?;
+    }
+    shot("kiosk-search")?;
+    tap(window, "企业设立登记")?;
+    shot("kiosk-guide")?;
+    tap(window, "取号办理")?;
+    until("the ticket", PATIENCE, || {
+        kiosk.model().screen == Screen::Ticket
+    })
+    .await?;
+    shot("kiosk-ticket")?;
+    tap(window, "完成，返回首页")?;
+    if elder {
+        tap(window, "长辈模式")?;
+    }
+    // A guide whose queue is out of numbers today: the hub says so.
+    tap(window, "搜索办事事项")?;
+    for key in ["s", "f", "z"] {
+        tap(window, key)?;
+    }
+    tap(window, "居民身份证申领、换领、补领")?;
+    tap(window, "取号办理")?;
+    until("the refusal", PATIENCE, || {
+        kiosk.model().screen == Screen::Fault
+    })
+    .await?;
+    shot("kiosk-refused")?;
+    tap(window, "返回首页")
 }
 
 /// Runs `tour` on the Slint event loop until it ends.
@@ -350,10 +382,10 @@ fn staff_hub(
     runtime: &tokio::runtime::Runtime,
     config_dir: &Path,
     work: &Path,
+    clock: Arc<ManualClock>,
 ) -> anyhow::Result<(LocalHub, Scene)> {
-    let (config, _) = Config::load(config_dir, chrono::Utc::now().date_naive())?;
     let key = KioskSettings::load(config_dir)?.key;
-    let hub = LocalHub::start(runtime, config, &work.join("hall.db"))?;
+    let hub = LocalHub::start(runtime, config_dir, &work.join("hall.db"), clock)?;
     let scene = runtime.block_on(office_morning(&hub.url, &key))?;
     Ok((hub, scene))
 }
@@ -372,7 +404,8 @@ pub fn counter(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let album = Rc::new(Album::new(out, size, DESK_SIZE)?);
     let (runtime, work) = headless()?;
-    let (mut hub, _) = staff_hub(&runtime, config_dir, work.path())?;
+    let clock = picture_clock();
+    let (mut hub, _) = staff_hub(&runtime, config_dir, work.path(), clock.clone())?;
     let mut settings = ClientSettings::load(config_dir)?;
     settings.hub.clone_from(&hub.url);
     let window = CounterWindow::new()?;
@@ -384,10 +417,25 @@ pub fn counter(
         settings,
         Box::new(printer),
         runtime.handle().clone(),
+        clock,
     );
     let (w, a) = (window.clone_strong(), album.clone());
     on_event_loop(async move { counter_tour(&w, &counter, &a, &mut hub).await })?;
     Ok(album.files())
+}
+
+/// Logs a clerk in at the counter terminal.
+fn counter_log_in(
+    window: &CounterWindow,
+    staff: &str,
+    pin: &str,
+    counter: &str,
+) -> anyhow::Result<()> {
+    let a = window.global::<CounterAdapter>();
+    a.set_staff_id(staff.into());
+    a.set_pin(pin.into());
+    a.set_counter_number(counter.into());
+    tap(window, "登录")
 }
 
 async fn counter_tour(
@@ -396,26 +444,38 @@ async fn counter_tour(
     album: &Album,
     hub: &mut LocalHub,
 ) -> anyhow::Result<()> {
-    let shot = |name: &str| album.shoot(window, name);
-    let log_in = |staff: &str, pin: &str, counter: &str| -> anyhow::Result<()> {
-        let a = window.global::<CounterAdapter>();
-        a.set_staff_id(staff.into());
-        a.set_pin(pin.into());
-        a.set_counter_number(counter.into());
-        tap(window, "登录")
-    };
-    log_in("1001", "000000", "1")?;
+    counter_log_in(window, "1001", "000000", "1")?;
     until("the refusal", PATIENCE, || {
         counter.model().login_error.is_some()
     })
     .await?;
-    shot("counter-login")?;
-    log_in("1001", "123456", "1")?;
+    album.shoot(window, "counter-login")?;
+    counter_log_in(window, "1001", "123456", "1")?;
     until("the desk", PATIENCE, || {
         counter.model().page == Page::Desk && !counter.model().queues.is_empty()
     })
     .await?;
-    shot("counter-desk")?;
+    album.shoot(window, "counter-desk")?;
+    intake_desk(window, counter, album).await?;
+    tap(window, "退出登录")?;
+    until("the login page", PATIENCE, || {
+        counter.model().page == Page::Login
+    })
+    .await?;
+    pickup_desk(window, counter, album).await?;
+    hub.stop();
+    until("offline", PATIENCE, || counter.model().offline).await?;
+    album.shoot(window, "counter-offline")
+}
+
+/// The intake counter's citizen: called, served, a case with a material
+/// missing, the notice; finished and rated; then a pause asked for.
+async fn intake_desk(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    album: &Album,
+) -> anyhow::Result<()> {
+    let shot = |name: &str| album.shoot(window, name);
     tap_enabled(window, "叫号", PATIENCE).await?;
     until("the call", PATIENCE, || {
         counter.model().state() == CounterState::Calling
@@ -461,13 +521,16 @@ async fn counter_tour(
         .global::<CounterAdapter>()
         .set_dialog_reason("午休".into());
     shot("counter-pause")?;
-    tap(window, "取消")?;
-    tap(window, "退出登录")?;
-    until("the login page", PATIENCE, || {
-        counter.model().page == Page::Login
-    })
-    .await?;
-    log_in("3001", "123456", "10")?;
+    tap(window, "取消")
+}
+
+/// The pickup window: the pickup ticket called, the case to hand over.
+async fn pickup_desk(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    album: &Album,
+) -> anyhow::Result<()> {
+    counter_log_in(window, "3001", "123456", "10")?;
     until("the pickup desk", PATIENCE, || {
         counter.model().page == Page::Desk
     })
@@ -482,17 +545,13 @@ async fn counter_tour(
         counter.model().state() == CounterState::Serving
     })
     .await?;
-    shot("counter-pickup")?;
+    album.shoot(window, "counter-pickup")?;
     tap_enabled(window, "交付结果", PATIENCE).await?;
     window
         .global::<CounterAdapter>()
         .set_dialog_text("本人".into());
-    shot("counter-handover")?;
-    tap(window, "取消")?;
-    hub.stop();
-    until("offline", PATIENCE, || counter.model().offline).await?;
-    shot("counter-offline")?;
-    Ok(())
+    album.shoot(window, "counter-handover")?;
+    tap(window, "取消")
 }
 
 /// Renders the back office's screens into `out` in a window of `size` (by
@@ -509,11 +568,12 @@ pub fn review(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let album = Rc::new(Album::new(out, size, DESK_SIZE)?);
     let (runtime, work) = headless()?;
-    let (hub, scene) = staff_hub(&runtime, config_dir, work.path())?;
+    let clock = picture_clock();
+    let (hub, scene) = staff_hub(&runtime, config_dir, work.path(), clock.clone())?;
     let window = ReviewWindow::new()?;
     album.frame(&window);
     window.show()?;
-    let review = Review::start(&window, &hub.url, runtime.handle().clone());
+    let review = Review::start(&window, &hub.url, runtime.handle().clone(), clock);
     let (w, a) = (window.clone_strong(), album.clone());
     on_event_loop(async move { review_tour(&w, &review, &a, &scene).await })?;
     Ok(album.files())

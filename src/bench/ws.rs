@@ -21,7 +21,7 @@ use tokio::sync::{Semaphore, broadcast, oneshot, watch};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::api::{EventMessage, PublicEvent, SessionRequest, StreamNotice, TicketRequest};
-use crate::client::{Client, CounterAction};
+use crate::client::Client;
 use crate::config::Config;
 use crate::hub::clock::Clock;
 use crate::hub::stream::WireEvent;
@@ -197,15 +197,12 @@ async fn measure(
     let mut calls = Vec::with_capacity(plan.calls);
     for i in 0..plan.calls {
         if i > 0 {
-            clerk.counter_action(counter, CounterAction::Start).await?;
-            clerk.counter_action(counter, CounterAction::Finish).await?;
+            clerk.start(counter).await?;
+            clerk.finish(counter).await?;
         }
         tokio::time::sleep(plan.pause).await;
         let sent = Instant::now();
-        clerk
-            .counter_action(counter, CounterAction::CallNext)
-            .await
-            .context("cannot call")?;
+        clerk.call_next(counter).await.context("cannot call")?;
         calls.push(sent.elapsed());
     }
     let _ = done.send(true);

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use yimen::apps::display::Signage;
+use yimen::clock::SystemClock;
 use yimen::config::display::DisplaySettings;
 
 use super::{hub_address, load_config};
@@ -22,6 +24,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut settings = DisplaySettings::load(&args.config)?;
     settings.hub = hub_address(args.hub, settings.hub);
     let signage = Signage::from_config(&load_config(&args.config)?);
-    yimen::apps::display::run(&settings, signage)?;
+    yimen::apps::display::run(&settings, signage, Arc::new(SystemClock))?;
     Ok(ExitCode::SUCCESS)
 }

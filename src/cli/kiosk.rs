@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use yimen::clock::SystemClock;
 use yimen::config::kiosk::KioskSettings;
 
 use super::hub_address;
@@ -20,6 +22,6 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut settings = KioskSettings::load(&args.config)?;
     settings.hub = hub_address(args.hub, settings.hub);
-    yimen::apps::kiosk::run(settings)?;
+    yimen::apps::kiosk::run(settings, Arc::new(SystemClock))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use yimen::clock::SystemClock;
 use yimen::config::clients::ClientSettings;
 
 use super::hub_address;
@@ -20,6 +22,6 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let settings = ClientSettings::load(&args.config)?;
-    yimen::apps::review::run(&hub_address(args.hub, settings.hub))?;
+    yimen::apps::review::run(&hub_address(args.hub, settings.hub), Arc::new(SystemClock))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -153,7 +153,68 @@ fn state_name(state: TicketState) -> &'static str {
     }
 }
 
+/// Every code [`QueueError::code`] gives, for clients that must have words
+/// for each.
+const CODES: &[&str] = &[
+    "unknown_service",
+    "unknown_queue",
+    "unknown_counter",
+    "unknown_ticket",
+    "unknown_staff",
+    "daily_cap_reached",
+    "pickup_queue",
+    "not_your_counter",
+    "counter_paused",
+    "counter_not_paused",
+    "counter_busy",
+    "no_current_ticket",
+    "nobody_waiting",
+    "wrong_ticket_state",
+    "recalls_needed",
+    "late_window_passed",
+    "not_served_here",
+    "transfer_to_self",
+    "transfer_to_pickup",
+    "reason_required",
+    "reason_too_long",
+    "wrong_pin",
+    "staff_locked",
+    "wrong_counter_kind",
+    "counter_taken",
+    "invalid_id_number",
+    "invalid_applicant",
+    "unknown_case",
+    "wrong_case_state",
+    "not_your_department",
+    "not_your_case",
+    "forbidden",
+    "materials_missing",
+    "nothing_missing",
+    "unknown_material",
+    "not_serving",
+    "correction_used",
+    "extension_pending",
+    "extension_used",
+    "no_extension_pending",
+    "bad_days",
+    "wrong_delivery",
+    "case_not_ready",
+    "invalid_rating",
+    "already_rated",
+    "not_rateable",
+    "unknown_rectification",
+    "too_many_items",
+    "pickup_taken",
+    "no_pickup_queue",
+];
+
 impl QueueError {
+    /// Every code a refusal of the hall can carry: a client shows a refusal
+    /// by its code, in its own words, and checks it has words for each.
+    pub fn all_codes() -> &'static [&'static str] {
+        CODES
+    }
+
     /// A code that stays the same whatever the wording, for programs.
     pub fn code(&self) -> &'static str {
         use QueueError as E;
@@ -260,5 +321,30 @@ impl QueueError {
             | E::NotServedHere { .. }
             | E::CounterTaken { .. } => ErrorKind::Conflict,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes `code()` gives, read from its source: a new kind of
+    /// refusal fails here until its code is in [`CODES`].
+    #[test]
+    fn every_code_is_listed_once() {
+        let source = include_str!("error.rs");
+        let start = source.find("pub fn code(&self)").unwrap();
+        let end = source.find("pub fn kind(&self)").unwrap();
+        let given: Vec<&str> = source[start..end]
+            .split("=> \"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert_eq!(given, CODES);
+        let mut codes = CODES.to_vec();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), CODES.len(), "each code names one kind");
+        assert_eq!(QueueError::NobodyWaiting(1).code(), "nobody_waiting");
     }
 }

@@ -1,43 +1,4 @@
-//! Where the hub reads the time, so that tests can set it.
+//! Where the hub reads the time: the crate's [`crate::clock`], so that tests
+//! can set it.
 
-use std::sync::Mutex;
-
-use chrono::Duration;
-
-use crate::domain::ids::Timestamp;
-
-pub trait Clock: Send + Sync + 'static {
-    fn now(&self) -> Timestamp;
-}
-
-/// The machine's clock.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        chrono::Utc::now()
-    }
-}
-
-/// A clock that moves only when told to.
-pub struct ManualClock(Mutex<Timestamp>);
-
-impl ManualClock {
-    pub fn new(start: Timestamp) -> Self {
-        Self(Mutex::new(start))
-    }
-
-    pub fn set(&self, to: Timestamp) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = to;
-    }
-
-    pub fn advance(&self, by: Duration) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) += by;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+pub use crate::clock::{Clock, ManualClock, SystemClock};

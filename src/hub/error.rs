@@ -37,12 +37,49 @@ pub enum HubError {
     Internal(String),
 }
 
+/// The codes of malformed input: [`HubError::invalid`] takes one of these.
+const INVALID_CODES: &[&str] = &[
+    "invalid_json",
+    "invalid_body",
+    "invalid_path",
+    "invalid_query",
+    "invalid_number",
+    "invalid_queue",
+    "query_too_long",
+];
+
+/// The codes of the hub's own refusals, beside the domain's.
+const OWN_CODES: &[&str] = &[
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "payload_too_large",
+    "unsupported_media_type",
+    "method_not_allowed",
+    "upgrade_required",
+    "unavailable",
+    "internal",
+];
+
 impl HubError {
+    /// `code` is one of the hub's codes for malformed input.
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(INVALID_CODES.contains(&code), "an unlisted code {code}");
         Self::Invalid {
             code,
             message: message.into(),
         }
+    }
+
+    /// Every code an error body of the hub can carry: a client shows a
+    /// refusal by its code, in its own words, and checks it has words for
+    /// each.
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        QueueError::all_codes()
+            .iter()
+            .chain(OWN_CODES)
+            .chain(INVALID_CODES)
+            .copied()
     }
 
     pub fn status(&self) -> StatusCode {
@@ -165,5 +202,36 @@ impl<S: Send + Sync> FromRequestParts<S> for WebSocketUpgrade {
             .await
             .map(Self)
             .map_err(|_| HubError::UpgradeRequired)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_the_hub_gives_is_listed() {
+        let own = [
+            HubError::Unauthorized(""),
+            HubError::Forbidden(""),
+            HubError::NotFound(""),
+            HubError::TooLarge,
+            HubError::NotJson,
+            HubError::MethodNotAllowed,
+            HubError::UpgradeRequired,
+            HubError::Unavailable,
+            HubError::Internal(String::new()),
+            HubError::Queue(QueueError::WrongPin),
+            HubError::invalid("invalid_body", ""),
+        ];
+        let codes: Vec<&str> = HubError::codes().collect();
+        for e in own {
+            assert!(codes.contains(&e.code()), "{e:?}");
+        }
+        assert_eq!(
+            OWN_CODES.len(),
+            9,
+            "one code for each of the hub's own variants"
+        );
     }
 }

@@ -20,10 +20,10 @@ use anyhow::Context;
 use super::model::{Citizen, SESSIONS, Secs};
 use super::report::{CaseFigures, CounterRecord, RatingFigures, TicketRecord};
 use crate::api::SessionRequest;
-use crate::client::{Client, ClientError, CounterAction};
+use crate::client::{Client, ClientError};
+use crate::clock::ManualClock;
 use crate::config::Config;
 use crate::domain::ids::{CounterNo, QueuePrefix, Timestamp};
-use crate::hub::clock::ManualClock;
 
 /// How long after the session's end a counter still calls those waiting.
 const OVERTIME: Secs = 30 * 60;
@@ -267,15 +267,8 @@ impl<'a> Driver<'a> {
         self.desks.get_mut(&n).context("an unknown counter")
     }
 
-    async fn act(
-        &self,
-        n: CounterNo,
-        action: CounterAction,
-    ) -> anyhow::Result<crate::api::CounterView> {
-        self.desk(n)?
-            .client
-            .counter_action(n, action)
-            .await
-            .with_context(|| format!("{action:?} at counter {n}"))
+    /// The client of the clerk at counter `n`.
+    fn clerk(&self, n: CounterNo) -> anyhow::Result<&Client> {
+        Ok(&self.desk(n)?.client)
     }
 }

@@ -8,9 +8,12 @@ use crate::api::{
 };
 use crate::api::{CaseState, Guide};
 use crate::apps::catalogue::Known;
+use crate::apps::words::Say;
+use crate::documents::DocumentKind;
 use crate::domain::applicant::{Applicant, IdNumber};
 use crate::domain::case::MaterialCheck;
 use crate::domain::case_flow::IntakeChoice;
+use crate::ui::{PrinterProblem, Saying};
 
 /// Services offered for what was typed.
 const RESULTS: usize = 12;
@@ -21,8 +24,8 @@ pub struct Tick {
     pub name: String,
     pub required: bool,
     pub received: bool,
-    /// Such as 原件 1 份，复印件 1 份.
-    pub detail: String,
+    pub originals: u32,
+    pub copies: u32,
 }
 
 impl Tick {
@@ -32,19 +35,27 @@ impl Tick {
             name: self.name.clone(),
             required: self.required,
             received: self.received,
-            originals: 0,
-            copies: 0,
+            originals: self.originals,
+            copies: self.copies,
             note: None,
         }
     }
 }
 
+/// How printing the case's document goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Printing {
+    Printing,
+    Printed,
+    Failed(PrinterProblem),
+}
+
 /// What the hub answered, shown very clearly.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Done {
-    pub title: String,
+    pub kind: DocumentKind,
     pub number: String,
-    pub detail: String,
+    pub printing: Printing,
 }
 
 #[derive(Default)]
@@ -59,7 +70,7 @@ pub struct IntakeForm {
     pub mail: bool,
     pub address: String,
     pub reason: String,
-    pub error: Option<String>,
+    pub error: Option<Say>,
     pub done: Option<Done>,
     /// Cases waiting for the rest of their materials, as the hub last listed.
     pub pending: Vec<CaseView>,
@@ -104,7 +115,8 @@ impl IntakeForm {
                 name: m.name.clone(),
                 required: m.required,
                 received: m.received,
-                detail: format!("原件 {} 份，复印件 {} 份", m.originals, m.copies),
+                originals: m.originals,
+                copies: m.copies,
             })
             .collect();
         self.reopened = Some(case.number.clone());
@@ -146,7 +158,8 @@ impl IntakeForm {
                 name: m.name.clone(),
                 required: m.required,
                 received: false,
-                detail: format!("原件 {} 份，复印件 {} 份", m.originals, m.copies),
+                originals: m.originals,
+                copies: m.copies,
             })
             .collect();
         self.service = Some(code.to_owned());
@@ -172,44 +185,48 @@ impl IntakeForm {
 
     /// What is wrong with the ID number typed so far, once it is long enough
     /// to judge.
-    pub fn id_problem(&self) -> String {
+    pub fn id_problem(&self) -> Say {
         let typed: String = self
             .id_number
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
         if typed.chars().count() < 18 {
-            return String::new();
+            return Say::Nothing;
         }
-        IdNumber::parse(&typed)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default()
+        match IdNumber::parse(&typed) {
+            Err(e) => Say::refused(e.code(), e.to_string()),
+            Ok(_) => Say::Nothing,
+        }
     }
 
     /// What is wrong with the phone typed, once something is typed.
-    pub fn phone_problem(&self) -> String {
+    pub fn phone_problem(&self) -> Say {
         if self.phone.trim().is_empty() {
-            return String::new();
+            return Say::Nothing;
         }
         match Applicant::new("某", "11010519491231002X", &self.phone) {
-            Err(e) => e.to_string(),
-            Ok(_) => String::new(),
+            Err(_) => Say::App(Saying::PhoneInvalid),
+            Ok(_) => Say::Nothing,
         }
     }
 
-    /// The request for the hub, or what is still wrong, in words for the clerk.
+    /// The request for the hub, or what is still wrong, for the clerk.
     ///
     /// # Errors
     /// No service, an applicant the hub would refuse, a refusal without reason.
-    pub fn request(&self, intake: IntakeDecision) -> Result<CaseRequest, String> {
-        let service = self.service.clone().ok_or("请先选择服务事项")?;
-        Applicant::new(&self.name, &self.id_number, &self.phone).map_err(|e| e.to_string())?;
+    pub fn request(&self, intake: IntakeDecision) -> Result<CaseRequest, Say> {
+        let service = self
+            .service
+            .clone()
+            .ok_or(Say::App(Saying::ChooseService))?;
+        Applicant::new(&self.name, &self.id_number, &self.phone)
+            .map_err(|e| Say::refused(e.code(), e.to_string()))?;
         if intake == IntakeDecision::Refuse && self.reason.trim().is_empty() {
-            return Err("请填写不予受理的原因".into());
+            return Err(Say::App(Saying::RefusalReasonNeeded));
         }
         if self.mail && self.address.trim().is_empty() {
-            return Err("请填写邮寄地址".into());
+            return Err(Say::App(Saying::AddressNeeded));
         }
         Ok(CaseRequest {
             service,
@@ -303,11 +320,16 @@ mod tests {
     fn the_id_number_is_judged_once_complete() {
         let mut f = form();
         f.id_number = "1101051949".into();
-        assert_eq!(f.id_problem(), "", "still typing");
+        assert_eq!(f.id_problem(), Say::Nothing, "still typing");
         f.id_number = "110105194912310021".into();
-        assert!(f.id_problem().contains("校验位"));
+        assert!(
+            matches!(f.id_problem(), Say::Refused(r) if r.code == "invalid_id_number"),
+            "a wrong check digit"
+        );
         f.id_number = "11010519491231002X".into();
-        assert_eq!(f.id_problem(), "");
+        assert_eq!(f.id_problem(), Say::Nothing);
+        f.phone = "12345".into();
+        assert_eq!(f.phone_problem(), Say::App(Saying::PhoneInvalid));
     }
 
     #[test]
@@ -320,7 +342,7 @@ mod tests {
         f.phone = "13812345678".into();
         assert_eq!(
             f.request(IntakeDecision::Refuse).unwrap_err(),
-            "请填写不予受理的原因"
+            Say::App(Saying::RefusalReasonNeeded)
         );
         let request = f.request(IntakeDecision::Notice).unwrap();
         assert_eq!(request.materials.len(), 2);

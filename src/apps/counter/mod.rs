@@ -2,358 +2,339 @@
 //! button asks the hub and shows its answer; the event stream tells the
 //! terminal when to read its counter and queues again, and after a lost
 //! connection it catches up from the events it missed.
+//!
+//! - `model`: what the terminal shows and why;
+//! - `intake`: the intake form's state and checks;
+//! - `form`: the intake form's glue: what the clerk typed, the case sent,
+//!   its document printed;
+//! - `render`: the model shown in the window.
 
+mod form;
 pub mod intake;
 pub mod model;
 mod render;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Ref;
+use std::future::Future;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use slint::{ComponentHandle, Timer, TimerMode};
+use slint::ComponentHandle;
 
 pub use self::model::{CounterModel, Dialog, Page};
-use crate::api::CaseState;
 use crate::api::{
-    CallTicketRequest, CaseRequest, CaseView, CounterAct, CounterView, IntakeDecision,
-    MaterialsRequest, PauseRequest, PickupRequest, QueueInfo, RatingRequest, SessionRequest,
-    TransferRequest,
+    CallTicketRequest, CounterView, PauseRequest, PickupRequest, RatingRequest, SessionInfo,
+    SessionRequest, TransferRequest,
 };
 use crate::apps::catalogue::Known;
-use crate::apps::{callback, spawn};
+use crate::apps::controller::{App, Core, Failure, SingleFlight, runtime};
+use crate::apps::words::{Refused, Say};
+use crate::apps::{callback, callback1, speak};
 use crate::client::{Client, ClientError};
+use crate::clock::Clock;
 use crate::config::clients::ClientSettings;
 use crate::devices::printer::TicketPrinter;
-use crate::documents::{self, CaseDocument};
-use crate::ui::{CounterAdapter, CounterDialog, CounterWindow, IntakeAdapter};
+use crate::domain::ids::CounterNo;
+use crate::ui::{CounterAdapter, CounterDialog, CounterWindow, DeskAction, Saying};
 
 type SharedPrinter = Arc<Mutex<Box<dyn TicketPrinter + Send>>>;
 
 pub struct Counter {
-    window: slint::Weak<CounterWindow>,
-    model: RefCell<CounterModel>,
+    core: Core<CounterWindow, CounterModel>,
+    /// The hub, without a credential; [`Counter::client`] adds the session's.
     hub: Client,
-    runtime: tokio::runtime::Handle,
     settings: ClientSettings,
+    /// Prints the case documents the intake form opens.
     printer: SharedPrinter,
-    /// The clock and the times on the current ticket.
-    second: Timer,
-    /// The event stream's task, while logged in.
-    stream: RefCell<Option<tokio::task::JoinHandle<()>>>,
-    /// A resync is on its way; another is wanted after it.
-    resyncing: Cell<bool>,
-    resync_again: Cell<bool>,
+    /// The counter and the queues are read one at a time.
+    resyncing: SingleFlight,
 }
 
-/// What the intake form sends: a new case, or the rest of a waiting case's
-/// materials.
-enum Submission {
-    New(CaseRequest),
-    Materials(String, MaterialsRequest),
-}
+impl App for Counter {
+    type Window = CounterWindow;
+    type Model = CounterModel;
 
-/// What went wrong with a request, for the model.
-enum Failure {
-    Refused(String),
-    /// The session is gone: a new business day, or logged out elsewhere.
-    SessionEnded,
-    Unreachable,
-}
+    fn core(&self) -> &Core<CounterWindow, CounterModel> {
+        &self.core
+    }
 
-impl From<ClientError> for Failure {
-    fn from(e: ClientError) -> Self {
-        match e {
-            ClientError::Refused { status, .. } if status == reqwest::StatusCode::UNAUTHORIZED => {
-                Failure::SessionEnded
-            }
-            ClientError::Refused { message, .. } => Failure::Refused(message),
-            ClientError::Unreachable(_) | ClientError::Stream(_) => Failure::Unreachable,
-            ClientError::Garbled(e) => Failure::Refused(e),
+    fn show(&self, window: &CounterWindow, model: &CounterModel) {
+        render::show(window, model, self.core.now());
+    }
+
+    fn refused(self: &Rc<Self>, refused: Refused, unauthorized: bool) {
+        if unauthorized {
+            self.session_ended();
+        } else {
+            self.change(|m| m.refused(refused));
         }
+    }
+
+    fn lost_hub(self: &Rc<Self>) {
+        self.change(CounterModel::lost_hub);
     }
 }
 
 impl Counter {
+    /// Wires the window to a new terminal, reads the hall's catalogue and
+    /// starts the clock; the caller runs the event loop.
     pub fn start(
         window: &CounterWindow,
         settings: ClientSettings,
         printer: Box<dyn TicketPrinter + Send>,
         runtime: tokio::runtime::Handle,
+        clock: Arc<dyn Clock>,
     ) -> Rc<Self> {
         let counter = Rc::new(Self {
-            window: window.as_weak(),
-            model: RefCell::new(CounterModel::default()),
+            core: Core::new(window, CounterModel::default(), runtime, clock),
             hub: Client::new(&settings.hub),
-            runtime,
             settings,
             printer: Arc::new(Mutex::new(printer)),
-            second: Timer::default(),
-            stream: RefCell::new(None),
-            resyncing: Cell::new(false),
-            resync_again: Cell::new(false),
+            resyncing: SingleFlight::default(),
         });
         connect(window, &counter);
-        if let Err(e) = slint::select_bundled_translation("") {
-            tracing::warn!(error = %e, "cannot choose Chinese");
-        }
-        let weak = Rc::downgrade(&counter);
-        counter
-            .second
-            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
-                if let Some(c) = weak.upgrade() {
-                    c.render();
-                }
-            });
+        form::connect(window, &counter);
+        speak(false);
+        counter.start_second();
+        counter.read_catalogue(false);
         counter.render();
         counter
     }
 
-    pub fn model(&self) -> std::cell::Ref<'_, CounterModel> {
-        self.model.borrow()
-    }
-
-    fn render(&self) {
-        if let Some(window) = self.window.upgrade() {
-            render::show(&window, &self.model.borrow());
-        }
-    }
-
-    fn change(&self, f: impl FnOnce(&mut CounterModel)) {
-        f(&mut self.model.borrow_mut());
-        self.render();
+    /// The model, for tests and screenshots to look at.
+    pub fn model(&self) -> Ref<'_, CounterModel> {
+        self.core.model.borrow()
     }
 
     fn client(&self) -> Client {
-        match self.model.borrow().token() {
+        match self.core.model.borrow().token() {
             Some(token) => self.hub.with_credential(token),
             None => self.hub.clone(),
         }
     }
 
-    /// Runs `work` on the runtime, then `done` with its outcome on the UI thread.
-    fn ask<T: Send + 'static>(
-        self: &Rc<Self>,
-        work: impl std::future::Future<Output = Result<T, ClientError>> + Send + 'static,
-        done: impl FnOnce(&Rc<Self>, Result<T, Failure>) + 'static,
-    ) {
-        let handle = self.runtime.spawn(work);
-        let weak = Rc::downgrade(self);
-        spawn(async move {
-            let outcome = match handle.await {
-                Ok(result) => result.map_err(Failure::from),
-                Err(_) => Err(Failure::Unreachable),
-            };
-            if let Some(c) = weak.upgrade() {
-                done(&c, outcome);
-            }
-        });
-    }
-
-    /// The common ending of a request that failed.
-    fn failed(self: &Rc<Self>, failure: Failure) {
-        match failure {
-            Failure::Refused(message) => self.change(|m| m.refused(message)),
-            Failure::Unreachable => self.change(CounterModel::lost_hub),
-            Failure::SessionEnded => self.session_ended(),
-        }
+    /// Reads the catalogue: the hall's name and time zone, and the services
+    /// the intake form offers. Before a login nobody needs to hear of a
+    /// failure; after one the terminal shows it.
+    fn read_catalogue(self: &Rc<Self>, logged_in: bool) {
+        let hub = self.hub.clone();
+        self.ask(
+            async move { hub.catalogue().await },
+            move |c, outcome| match outcome {
+                Ok(catalogue) => c.change(|m| {
+                    m.intake.known = Some(Arc::new(Known::new(catalogue)));
+                }),
+                Err(failure) if logged_in => c.failed(failure),
+                Err(failure) => tracing::debug!(?failure, "no catalogue before login"),
+            },
+        );
     }
 
     fn session_ended(self: &Rc<Self>) {
-        self.stop_stream();
-        self.change(|m| m.logged_out(Some("登录已失效（已日切或在别处登录），请重新登录".into())));
+        self.core.stop_following();
+        self.change(|m| m.logged_out(Some(Say::App(Saying::SessionEnded))));
     }
 
     fn log_in(self: &Rc<Self>) {
-        let Some(window) = self.window.upgrade() else {
+        let Some(window) = self.core.window.upgrade() else {
             return;
         };
         let a = window.global::<CounterAdapter>();
-        let staff = a.get_staff_id().trim().to_owned();
-        let pin = a.get_pin().to_string();
         let counter = match a.get_counter_number().trim() {
             "" => None,
             n => match n.parse::<u32>() {
                 Ok(n) => Some(n),
-                Err(_) => return self.change(|m| m.login_failed("窗口号应为数字".into())),
+                Err(_) => {
+                    return self.change(|m| m.login_failed(Say::App(Saying::CounterNotANumber)));
+                }
             },
         };
-        if self.model.borrow().busy {
+        if self.core.model.borrow().busy {
             return;
         }
-        self.change(|m| m.busy = true);
-        a.set_pin("".into());
-        let hub = self.hub.clone();
         let request = SessionRequest {
-            staff,
-            pin,
+            staff: a.get_staff_id().trim().to_owned(),
+            pin: a.get_pin().to_string(),
             counter,
         };
-        // A refusal here (a wrong PIN is 401) is the hub's answer, not a
-        // session that ended.
+        a.set_pin("".into());
+        self.change(|m| m.busy = true);
+        let hub = self.hub.clone();
         self.ask(
-            async move {
-                match hub.log_in(&request).await {
-                    Ok(session) => Ok(Ok(session)),
-                    Err(ClientError::Refused { message, .. }) => Ok(Err(message)),
-                    Err(e) => Err(e),
-                }
-            },
+            async move { hub.log_in(&request).await },
             |c, outcome| match outcome {
-                Ok(Ok(mut session)) => {
-                    let token = session.token.take().unwrap_or_default();
-                    c.change(|m| m.logged_in(session, token));
-                    c.after_login();
+                Ok(session) => c.logged_in(session),
+                // A wrong PIN is 401 too: the hub's answer, not a session that ended.
+                Err(Failure::Refused { refused, .. }) => {
+                    c.change(|m| m.login_failed(Say::Refused(refused)));
                 }
-                Ok(Err(why)) => c.change(|m| m.login_failed(why)),
-                Err(_) => c.change(|m| m.login_failed("无法连接服务器，请稍后再试".into())),
+                Err(Failure::Unreachable) => {
+                    c.change(|m| m.login_failed(Say::App(Saying::HubAway)));
+                }
             },
         );
     }
 
-    /// Reads what the desk needs once, then follows the event stream.
-    fn after_login(self: &Rc<Self>) {
-        let client = self.client();
-        self.ask(
-            async move {
-                let catalogue = client.catalogue().await?;
-                Ok(catalogue)
-            },
-            |c, outcome| match outcome {
-                Ok(catalogue) => c.change(|m| {
-                    m.intake.known = Some(Arc::new(Known::new(catalogue)));
-                }),
-                Err(failure) => c.failed(failure),
-            },
-        );
-        self.start_stream();
+    /// Follows the event stream and reads the desk; the catalogue too, if
+    /// it did not come before.
+    fn logged_in(self: &Rc<Self>, mut session: SessionInfo) {
+        let token = session.token.take().unwrap_or_default();
+        self.change(|m| m.logged_in(session, token));
+        if self.core.model.borrow().intake.known.is_none() {
+            self.read_catalogue(true);
+        }
+        self.follow_staff(self.client(), Counter::resync);
         self.resync();
     }
 
     /// Reads the counter and the queues again: the truth after events or a
-    /// reconnection. One at a time; another if asked meanwhile.
+    /// reconnection.
     fn resync(self: &Rc<Self>) {
-        if self.resyncing.replace(true) {
-            self.resync_again.set(true);
-            return;
-        }
-        let Some(n) = self.model.borrow().counter_number() else {
-            self.resyncing.set(false);
+        let Some(n) = self.core.model.borrow().counter_number() else {
             return;
         };
         let client = self.client();
-        self.ask(
+        self.ask_once(
+            |c| &c.resyncing,
             async move {
-                let view: CounterView = client.get(&format!("/api/v1/counters/{n}")).await?;
-                let queues: Vec<QueueInfo> = client.queues().await?;
+                let view = client.counter(n).await?;
+                let queues = client.queues().await?;
                 let case = match view.current.as_ref().and_then(|t| t.case.clone()) {
-                    Some(number) => Some(
-                        client
-                            .get::<CaseView>(&format!("/api/v1/cases/{number}"))
-                            .await?,
-                    ),
+                    Some(number) => Some(client.case(&number).await?),
                     None => None,
                 };
                 Ok((view, queues, case))
             },
-            |c, outcome| {
-                c.resyncing.set(false);
-                match outcome {
-                    Ok((view, queues, case)) => c.change(|m| {
-                        m.resynced(view, queues);
-                        m.pickup_case = case;
-                    }),
-                    Err(failure) => c.failed(failure),
-                }
-                if c.resync_again.replace(false) {
-                    c.resync();
-                }
+            |c, outcome| match outcome {
+                Ok((view, queues, case)) => c.change(|m| {
+                    m.resynced(view, queues);
+                    m.pickup_case = case;
+                }),
+                Err(failure) => c.failed(failure),
             },
+            Counter::resync,
         );
     }
 
-    fn start_stream(self: &Rc<Self>) {
-        let (task, mut rx) = crate::apps::live::follow(self.client(), &self.runtime);
-        *self.stream.borrow_mut() = Some(task);
-        let weak = Rc::downgrade(self);
-        spawn(async move {
-            while let Some(item) = rx.recv().await {
-                let Some(c) = weak.upgrade() else { return };
-                match item {
-                    // Anything new, or caught up after a reconnection: read the truth.
-                    Some(_) => c.resync(),
-                    None => c.change(CounterModel::lost_hub),
-                }
+    /// A counter request, answered with the counter after the hub's commit;
+    /// `finishes` when it ends the service, which the citizen may rate.
+    fn counter_request<F, Fut>(self: &Rc<Self>, finishes: bool, send: F)
+    where
+        F: FnOnce(Client, CounterNo) -> Fut,
+        Fut: Future<Output = Result<CounterView, ClientError>> + Send + 'static,
+    {
+        let Some(n) = self.core.model.borrow().counter_number() else {
+            return;
+        };
+        if !self.core.model.borrow_mut().begin() {
+            return;
+        }
+        self.render();
+        let ask_rating = self.settings.rating_on_screen;
+        self.ask(send(self.client(), n), move |c, outcome| match outcome {
+            Ok(view) => {
+                c.change(|m| m.counter_answered(view, finishes, ask_rating));
+                c.resync();
+            }
+            Err(failure) => c.failed(failure),
+        });
+    }
+
+    /// A button of the desk that needs nothing more.
+    fn act(self: &Rc<Self>, action: DeskAction) {
+        let finishes = action == DeskAction::Finish;
+        self.counter_request(finishes, move |client, n| async move {
+            match action {
+                DeskAction::CallNext => client.call_next(n).await,
+                DeskAction::Recall => client.recall(n).await,
+                DeskAction::NoShow => client.no_show(n).await,
+                DeskAction::Start => client.start(n).await,
+                DeskAction::Finish => client.finish(n).await,
+                DeskAction::Resume => client.resume(n).await,
             }
         });
     }
 
-    fn stop_stream(&self) {
-        if let Some(task) = self.stream.borrow_mut().take() {
-            task.abort();
+    fn pause(self: &Rc<Self>) {
+        let (_, reason) = self.dialog_fields();
+        let request = PauseRequest { reason };
+        self.counter_request(false, move |client, n| async move {
+            client.pause(n, &request).await
+        });
+    }
+
+    fn call_number(self: &Rc<Self>) {
+        let (number, reason) = self.dialog_fields();
+        let request = CallTicketRequest { number, reason };
+        self.counter_request(false, move |client, n| async move {
+            client.call_ticket(n, &request).await
+        });
+    }
+
+    fn transfer(self: &Rc<Self>, queue: Option<String>, counter: Option<CounterNo>) {
+        let (_, reason) = self.dialog_fields();
+        let request = TransferRequest {
+            queue,
+            counter,
+            reason,
+        };
+        self.counter_request(false, move |client, n| async move {
+            client.transfer(n, &request).await
+        });
+    }
+
+    /// To the queue the hub offers at `index`.
+    fn transfer_to_queue(self: &Rc<Self>, index: i32) {
+        let queue = usize::try_from(index).ok().and_then(|i| {
+            let m = self.core.model.borrow();
+            m.transfer_queues().get(i).map(|q| q.prefix.clone())
+        });
+        if let Some(queue) = queue {
+            self.transfer(Some(queue), None);
         }
     }
 
-    /// A counter action, answered with the counter after the hub's commit.
-    fn counter_request<B: Serialize + Send + Sync + 'static>(
-        self: &Rc<Self>,
-        action: &'static str,
-        body: B,
-    ) {
-        let Some(n) = self.model.borrow().counter_number() else {
+    /// To the counter the hub offers at `index`.
+    fn transfer_to_counter(self: &Rc<Self>, index: i32) {
+        let counter = usize::try_from(index).ok().and_then(|i| {
+            let m = self.core.model.borrow();
+            m.transfer_counters().get(i).map(|c| c.number)
+        });
+        if let Some(counter) = counter {
+            self.transfer(None, Some(counter));
+        }
+    }
+
+    /// Hands the case at the pickup window over to whoever the clerk typed.
+    fn hand_over(self: &Rc<Self>) {
+        let (who, _) = self.dialog_fields();
+        let number = self
+            .core
+            .model
+            .borrow()
+            .pickup_case
+            .as_ref()
+            .map(|k| k.number.clone());
+        let Some(number) = number else {
             return;
         };
-        let go = {
-            let mut m = self.model.borrow_mut();
-            m.begin()
-        };
-        if !go {
+        if !self.core.model.borrow_mut().begin() {
             return;
         }
         self.render();
         let client = self.client();
-        let ask_rating = self.settings.rating_on_screen;
+        let request = PickupRequest {
+            collected_by: Some(who),
+            tracking_number: None,
+        };
         self.ask(
-            async move {
-                client
-                    .post::<B, CounterView>(&format!("/api/v1/counters/{n}/{action}"), &body)
-                    .await
-            },
-            move |c, outcome| match outcome {
-                Ok(view) => {
-                    c.change(|m| {
-                        m.counter_answered(view, action, ask_rating);
-                        m.message = None;
-                    });
-                    c.resync();
-                }
-                Err(failure) => c.failed(failure),
-            },
-        );
-    }
-
-    /// A request whose answer only needs a message and a resync.
-    fn simple<B, R>(self: &Rc<Self>, path: String, body: B, said: &'static str)
-    where
-        B: Serialize + Send + Sync + 'static,
-        R: DeserializeOwned + Send + 'static,
-    {
-        if !self.model.borrow_mut().begin() {
-            return;
-        }
-        self.render();
-        let client = self.client();
-        self.ask(
-            async move { client.post::<B, R>(&path, &body).await },
-            move |c, outcome| match outcome {
+            async move { client.pick_up(&number, &request).await },
+            |c, outcome| match outcome {
                 Ok(_) => {
                     c.change(|m| {
                         m.busy = false;
                         m.dialog = Dialog::None;
-                        m.said(said.into());
+                        m.said(Saying::HandedOver);
                     });
                     c.resync();
                 }
@@ -362,27 +343,40 @@ impl Counter {
         );
     }
 
+    /// The number and the reason typed in the dialog open.
     fn dialog_fields(&self) -> (String, String) {
-        self.window.upgrade().map_or_else(Default::default, |w| {
-            let a = w.global::<CounterAdapter>();
-            (
-                a.get_dialog_text().trim().to_owned(),
-                a.get_dialog_reason().trim().to_owned(),
-            )
-        })
+        self.core
+            .window
+            .upgrade()
+            .map_or_else(Default::default, |w| {
+                let a = w.global::<CounterAdapter>();
+                (
+                    a.get_dialog_text().trim().to_owned(),
+                    a.get_dialog_reason().trim().to_owned(),
+                )
+            })
     }
 
-    fn open_dialog(self: &Rc<Self>, dialog: Dialog) {
-        if let Some(w) = self.window.upgrade() {
+    fn open_dialog(self: &Rc<Self>, dialog: CounterDialog) {
+        if let Some(w) = self.core.window.upgrade() {
             let a = w.global::<CounterAdapter>();
             a.set_dialog_text("".into());
             a.set_dialog_reason("".into());
         }
-        self.change(|m| m.dialog = dialog);
+        self.change(|m| {
+            m.dialog = match dialog {
+                CounterDialog::Transfer => Dialog::Transfer,
+                CounterDialog::Pause => Dialog::Pause,
+                CounterDialog::Call => Dialog::Call,
+                CounterDialog::Handover => Dialog::Handover,
+                CounterDialog::None => Dialog::None,
+            };
+        });
     }
 
-    fn rate(self: &Rc<Self>, score: u8) {
-        let Some((ticket, _)) = self.model.borrow().rating_for.clone() else {
+    fn rate(self: &Rc<Self>, score: i32) {
+        let ticket = self.core.model.borrow().rating_for.clone();
+        let (Some((ticket, _)), Ok(score)) = (ticket, u8::try_from(score)) else {
             return;
         };
         let client = self.client();
@@ -392,201 +386,38 @@ impl Counter {
             score,
             comment: None,
         };
-        self.ask(
-            async move {
-                client
-                    .post::<_, serde_json::Value>("/api/v1/ratings", &request)
-                    .await
-            },
-            |c, outcome| {
-                c.change(CounterModel::rated);
-                match outcome {
-                    Ok(_) => c.change(|m| m.said("感谢您的评价".into())),
-                    Err(failure) => c.failed(failure),
-                }
-            },
-        );
+        self.ask(async move { client.rate(&request).await }, |c, outcome| {
+            c.change(CounterModel::rated);
+            match outcome {
+                Ok(_) => c.change(|m| m.said(Saying::ThanksForRating)),
+                Err(failure) => c.failed(failure),
+            }
+        });
     }
 
     fn log_out(self: &Rc<Self>) {
-        self.stop_stream();
+        self.core.stop_following();
         let client = self.client();
-        self.ask(
-            async move { client.delete("/api/v1/sessions/current").await },
-            |c, _| {
-                c.change(|m| m.logged_out(None));
-            },
-        );
-    }
-
-    /// Reads the cases waiting for the rest of their materials.
-    fn read_pending(self: &Rc<Self>) {
-        let client = self.client();
-        self.ask(
-            async move { client.get::<Vec<CaseView>>("/api/v1/cases").await },
-            |c, outcome| match outcome {
-                Ok(cases) => c.change(|m| m.intake.set_pending(cases)),
-                Err(failure) => c.failed(failure),
-            },
-        );
-    }
-
-    /// Submits the intake form — a new case, or the rest of a waiting
-    /// case's materials — then prints the case's document at the counter.
-    fn submit_case(self: &Rc<Self>, intake: IntakeDecision) {
-        self.read_form();
-        let submission = {
-            let m = self.model.borrow();
-            match &m.intake.reopened {
-                Some(number) => Ok(Submission::Materials(
-                    number.clone(),
-                    m.intake.materials_request(),
-                )),
-                None => m.intake.request(intake).map(Submission::New),
-            }
-        };
-        let submission = match submission {
-            Ok(s) => s,
-            Err(why) => return self.change(|m| m.intake.error = Some(why)),
-        };
-        if !self.model.borrow_mut().begin() {
-            return;
-        }
-        self.render();
-        let client = self.client();
-        self.ask(
-            async move {
-                let case: CaseView = match submission {
-                    Submission::Materials(number, materials) => {
-                        client
-                            .post(&format!("/api/v1/cases/{number}/materials"), &materials)
-                            .await?
-                    }
-                    Submission::New(request) => client.post("/api/v1/cases", &request).await?,
-                };
-                let kind = match case.state {
-                    CaseState::AwaitingMaterials => "notice",
-                    CaseState::Refused => "refusal",
-                    _ => "receipt",
-                };
-                let path = format!("/api/v1/cases/{}/documents/{kind}?format=json", case.number);
-                let doc: CaseDocument = client.get(&path).await?;
-                Ok((case, doc))
-            },
-            |c, outcome| match outcome {
-                Ok((case, doc)) => {
-                    c.change(|m| {
-                        m.busy = false;
-                        m.intake.error = None;
-                        m.intake.done = Some(intake::Done {
-                            title: doc.kind.title().to_owned(),
-                            number: case.number.clone(),
-                            detail: "正在打印…".into(),
-                        });
-                    });
-                    c.print(doc);
-                }
-                Err(Failure::Refused(why)) => c.change(|m| {
-                    m.busy = false;
-                    m.intake.error = Some(why);
-                }),
-                Err(failure) => c.failed(failure),
-            },
-        );
-    }
-
-    fn print(self: &Rc<Self>, doc: CaseDocument) {
-        let printer = self.printer.clone();
-        let title = doc.kind.title();
-        let work = self.runtime.spawn_blocking(move || {
-            let mut printer = printer.lock().unwrap_or_else(|e| e.into_inner());
-            documents::print(&mut **printer, &doc)
+        self.ask(async move { client.log_out().await }, |c, _| {
+            c.change(|m| m.logged_out(None));
         });
-        let weak = Rc::downgrade(self);
-        spawn(async move {
-            let detail = match work.await {
-                Ok(Ok(_)) => format!("已打印{title}，请交给申请人"),
-                Ok(Err(e)) => format!("{e}，{title}未能打印：请处理后从后台补打"),
-                Err(e) => format!("打印失败：{e}"),
-            };
-            if let Some(c) = weak.upgrade() {
-                c.change(|m| {
-                    if let Some(done) = &mut m.intake.done {
-                        done.detail = detail;
-                    }
-                });
-            }
-        });
-    }
-
-    /// Copies what the clerk typed from the window into the form.
-    fn read_form(&self) {
-        let Some(w) = self.window.upgrade() else {
-            return;
-        };
-        let a = w.global::<IntakeAdapter>();
-        let mut m = self.model.borrow_mut();
-        let f = &mut m.intake;
-        f.query = a.get_query().to_string();
-        f.name = a.get_name().to_string();
-        f.id_number = a.get_id_number().to_string();
-        f.phone = a.get_phone().to_string();
-        f.mail = a.get_mail();
-        f.address = a.get_address().to_string();
-        f.reason = a.get_reason().to_string();
-    }
-
-    /// Shows a waiting case's applicant in the fields the clerk types into.
-    fn write_form(&self) {
-        let Some(w) = self.window.upgrade() else {
-            return;
-        };
-        let a = w.global::<IntakeAdapter>();
-        let m = self.model.borrow();
-        let f = &m.intake;
-        a.set_name(f.name.as_str().into());
-        a.set_id_number(f.id_number.as_str().into());
-        a.set_phone(f.phone.as_str().into());
-        a.set_mail(f.mail);
-        a.set_address(f.address.as_str().into());
-    }
-
-    fn clear_form(&self) {
-        if let Some(w) = self.window.upgrade() {
-            let a = w.global::<IntakeAdapter>();
-            for set in [
-                IntakeAdapter::set_query,
-                IntakeAdapter::set_name,
-                IntakeAdapter::set_id_number,
-                IntakeAdapter::set_phone,
-                IntakeAdapter::set_address,
-                IntakeAdapter::set_reason,
-            ] {
-                set(&a, "".into());
-            }
-            a.set_mail(false);
-        }
-        self.model.borrow_mut().intake.reset();
     }
 }
 
-/// Runs the counter terminal until its window is closed.
+/// Runs the counter terminal on `clock` until its window is closed.
 ///
 /// # Errors
 /// The window cannot be created or the event loop fails.
-pub fn run(settings: ClientSettings) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+pub fn run(settings: ClientSettings, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let runtime = runtime()?;
     let printer = crate::devices::printer::connect(&settings.printer);
     let window = CounterWindow::new()?;
-    let _counter = Counter::start(&window, settings, printer, runtime.handle().clone());
+    let _counter = Counter::start(&window, settings, printer, runtime.handle().clone(), clock);
     window.run()?;
     Ok(())
 }
 
-/// Installs the adapters' callbacks.
+/// Installs the desk's callbacks.
 fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
     let a = window.global::<CounterAdapter>();
     let with = |f: fn(&Rc<Counter>)| callback(counter, f);
@@ -595,166 +426,12 @@ fn connect(window: &CounterWindow, counter: &Rc<Counter>) {
     a.on_close_dialog(with(|c| c.change(|m| m.dialog = Dialog::None)));
     a.on_skip_rating(with(|c| c.change(CounterModel::rated)));
     a.on_toggle_english(with(|c| c.change(|m| m.english = !m.english)));
-    a.on_open_intake(with(|c| {
-        if c.model.borrow().allows(CounterAct::OpenCase) {
-            c.clear_form();
-            c.change(|m| m.page = Page::Intake);
-            c.read_pending();
-        }
-    }));
-    a.on_pause(with(|c| {
-        let (_, reason) = c.dialog_fields();
-        c.counter_request("pause", PauseRequest { reason });
-    }));
-    a.on_call_number(with(|c| {
-        let (number, reason) = c.dialog_fields();
-        c.counter_request("call", CallTicketRequest { number, reason });
-    }));
-    a.on_hand_over(with(|c| {
-        let (who, _) = c.dialog_fields();
-        let Some(number) = c
-            .model
-            .borrow()
-            .pickup_case
-            .as_ref()
-            .map(|k| k.number.clone())
-        else {
-            return;
-        };
-        let body = PickupRequest {
-            collected_by: Some(who),
-            tracking_number: None,
-        };
-        c.simple::<_, CaseView>(
-            format!("/api/v1/cases/{number}/pickup"),
-            body,
-            "已交付办理结果，请办结本号",
-        );
-    }));
-    let weak = Rc::downgrade(counter);
-    a.on_act(move |action| {
-        if let Some(c) = weak.upgrade() {
-            let action: &'static str = match action.as_str() {
-                "call-next" => "call-next",
-                "recall" => "recall",
-                "no-show" => "no-show",
-                "start" => "start",
-                "finish" => "finish",
-                "resume" => "resume",
-                _ => return,
-            };
-            c.counter_request(action, serde_json::json!({}));
-        }
-    });
-    let weak = Rc::downgrade(counter);
-    a.on_open_dialog(move |dialog| {
-        if let Some(c) = weak.upgrade() {
-            c.open_dialog(match dialog {
-                CounterDialog::Transfer => Dialog::Transfer,
-                CounterDialog::Pause => Dialog::Pause,
-                CounterDialog::Call => Dialog::Call,
-                CounterDialog::Handover => Dialog::Handover,
-                CounterDialog::None => Dialog::None,
-            });
-        }
-    });
-    let weak = Rc::downgrade(counter);
-    a.on_transfer_to_queue(move |i| {
-        let Some(c) = weak.upgrade() else { return };
-        let Some(queue) = c
-            .model
-            .borrow()
-            .transfer_queues()
-            .get(i as usize)
-            .map(|q| q.prefix.clone())
-        else {
-            return;
-        };
-        let (_, reason) = c.dialog_fields();
-        c.counter_request(
-            "transfer",
-            TransferRequest {
-                queue: Some(queue),
-                counter: None,
-                reason,
-            },
-        );
-    });
-    let weak = Rc::downgrade(counter);
-    a.on_transfer_to_counter(move |i| {
-        let Some(c) = weak.upgrade() else { return };
-        let Some(n) = c
-            .model
-            .borrow()
-            .transfer_counters()
-            .get(i as usize)
-            .map(|c| c.number)
-        else {
-            return;
-        };
-        let (_, reason) = c.dialog_fields();
-        c.counter_request(
-            "transfer",
-            TransferRequest {
-                queue: None,
-                counter: Some(n),
-                reason,
-            },
-        );
-    });
-    let weak = Rc::downgrade(counter);
-    a.on_rate(move |score| {
-        if let (Some(c), Ok(score)) = (weak.upgrade(), u8::try_from(score)) {
-            c.rate(score);
-        }
-    });
-    connect_intake(window, counter);
-}
-
-fn connect_intake(window: &CounterWindow, counter: &Rc<Counter>) {
-    let a = window.global::<IntakeAdapter>();
-    let with = |f: fn(&Rc<Counter>)| callback(counter, f);
-    a.on_search(with(|c| {
-        c.read_form();
-        c.render();
-    }));
-    a.on_applicant_edited(with(|c| {
-        c.read_form();
-        c.render();
-    }));
-    a.on_back(with(|c| {
-        c.clear_form();
-        c.change(|m| m.page = Page::Desk);
-    }));
-    let weak = Rc::downgrade(counter);
-    a.on_pick_service(move |code| {
-        if let Some(c) = weak.upgrade() {
-            c.read_form();
-            c.change(|m| m.intake.pick(&code));
-        }
-    });
-    let weak = Rc::downgrade(counter);
-    a.on_reopen(move |number| {
-        if let Some(c) = weak.upgrade() {
-            c.change(|m| m.intake.reopen(&number));
-            c.write_form();
-        }
-    });
-    let weak = Rc::downgrade(counter);
-    a.on_toggle_material(move |i| {
-        if let Some(c) = weak.upgrade() {
-            c.change(|m| m.intake.toggle(i as usize));
-        }
-    });
-    let weak = Rc::downgrade(counter);
-    a.on_submit(move |kind| {
-        let Some(c) = weak.upgrade() else { return };
-        let intake = match kind.as_str() {
-            "accept" => IntakeDecision::Accept,
-            "notice" => IntakeDecision::Notice,
-            "refuse" => IntakeDecision::Refuse,
-            _ => return,
-        };
-        c.submit_case(intake);
-    });
+    a.on_pause(with(Counter::pause));
+    a.on_call_number(with(Counter::call_number));
+    a.on_hand_over(with(Counter::hand_over));
+    a.on_act(callback1(counter, Counter::act));
+    a.on_open_dialog(callback1(counter, Counter::open_dialog));
+    a.on_transfer_to_queue(callback1(counter, Counter::transfer_to_queue));
+    a.on_transfer_to_counter(callback1(counter, Counter::transfer_to_counter));
+    a.on_rate(callback1(counter, Counter::rate));
 }

@@ -2,10 +2,14 @@
 //! clerk does and what the hub answers. Nothing is shown as done before the
 //! hub confirmed it.
 
+use chrono_tz::Tz;
+
 use crate::api::{
     CaseView, CounterAct, CounterChoice, CounterState, CounterView, QueueChoice, QueueInfo,
     SessionInfo,
 };
+use crate::apps::words::{self, Refused, Say};
+use crate::ui::Saying;
 
 use super::intake::IntakeForm;
 
@@ -28,7 +32,7 @@ pub enum Dialog {
 /// A line under the buttons: what just happened, or why not.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
-    pub text: String,
+    pub say: Say,
     pub error: bool,
 }
 
@@ -43,7 +47,7 @@ pub struct CounterModel {
     /// The case the current pickup ticket collects.
     pub pickup_case: Option<CaseView>,
     pub message: Option<Message>,
-    pub login_error: Option<String>,
+    pub login_error: Option<Say>,
     /// The hub does not answer.
     pub offline: bool,
     /// A request is on its way: buttons wait for its answer.
@@ -112,28 +116,31 @@ impl CounterModel {
         self.message = None;
     }
 
-    pub fn login_failed(&mut self, why: String) {
+    pub fn login_failed(&mut self, why: Say) {
         self.busy = false;
         self.login_error = Some(why);
     }
 
     /// Back to the login page, saying why.
-    pub fn logged_out(&mut self, why: Option<String>) {
+    pub fn logged_out(&mut self, why: Option<Say>) {
         let english = self.english;
+        let known = self.intake.known.take();
         *self = Self {
             english,
             login_error: why,
             ..Self::default()
         };
+        self.intake.known = known;
     }
 
     /// The hub's answer to a counter action; a finished ticket may be rated.
-    pub fn counter_answered(&mut self, view: CounterView, action: &str, ask_rating: bool) {
+    pub fn counter_answered(&mut self, view: CounterView, finished: bool, ask_rating: bool) {
         self.busy = false;
         self.offline = false;
         self.dialog = Dialog::None;
+        self.message = None;
         let sent_with = self.sent_with.take();
-        if action == "finish" && ask_rating {
+        if finished && ask_rating {
             self.rating_for = sent_with.or_else(|| self.current_ticket());
         }
         if view.current.as_ref().and_then(|t| t.case.as_ref())
@@ -156,10 +163,10 @@ impl CounterModel {
         self.queues = queues;
     }
 
-    pub fn refused(&mut self, message: String) {
+    pub fn refused(&mut self, refused: Refused) {
         self.busy = false;
         self.message = Some(Message {
-            text: message,
+            say: Say::Refused(refused),
             error: true,
         });
     }
@@ -169,8 +176,17 @@ impl CounterModel {
         self.offline = true;
     }
 
-    pub fn said(&mut self, text: String) {
-        self.message = Some(Message { text, error: false });
+    pub fn said(&mut self, saying: Saying) {
+        self.message = Some(Message {
+            say: Say::App(saying),
+            error: false,
+        });
+    }
+
+    /// The hall's name and time zone, once the catalogue has come.
+    pub fn hall(&self) -> Option<(&str, Tz)> {
+        let catalogue = &self.intake.known.as_ref()?.catalogue;
+        Some((catalogue.hall.as_str(), words::zone(&catalogue.timezone)?))
     }
 
     /// The ticket at the counter, if there is one.
@@ -213,6 +229,11 @@ mod tests {
     use crate::api::{CounterKind, Role, TicketState};
     use crate::api::{CurrentTicket, StaffInfo};
 
+    /// A Monday morning in the sample hall.
+    fn at() -> chrono::DateTime<chrono::Utc> {
+        "2026-03-02T01:30:00Z".parse().unwrap()
+    }
+
     fn session() -> SessionInfo {
         SessionInfo {
             token: None,
@@ -223,7 +244,7 @@ mod tests {
                 department: None,
             },
             counter: Some(1),
-            expires_at: chrono::Utc::now(),
+            expires_at: at(),
         }
     }
 
@@ -247,7 +268,7 @@ mod tests {
                 priority: false,
                 state: TicketState::Serving,
                 recalls: 0,
-                issued_at: chrono::Utc::now(),
+                issued_at: at(),
                 called_at: None,
                 started_at: None,
             }),
@@ -273,12 +294,12 @@ mod tests {
     fn finishing_offers_the_finished_ticket_for_rating() {
         let mut m = CounterModel::default();
         m.logged_in(session(), "t".into());
-        m.counter_answered(view(Some("A007"), CounterState::Serving), "start", true);
-        m.counter_answered(view(None, CounterState::Idle), "finish", true);
+        m.counter_answered(view(Some("A007"), CounterState::Serving), false, true);
+        m.counter_answered(view(None, CounterState::Idle), true, true);
         assert_eq!(m.rating_for, Some(("id-A007".into(), "A007".into())));
         m.rated();
-        m.counter_answered(view(Some("A008"), CounterState::Serving), "start", true);
-        m.counter_answered(view(None, CounterState::Idle), "finish", false);
+        m.counter_answered(view(Some("A008"), CounterState::Serving), false, true);
+        m.counter_answered(view(None, CounterState::Idle), true, false);
         assert_eq!(m.rating_for, None, "a keypad rates instead");
     }
 
@@ -286,10 +307,10 @@ mod tests {
     fn the_finished_ticket_is_rated_though_events_cleared_the_counter_first() {
         let mut m = CounterModel::default();
         m.logged_in(session(), "t".into());
-        m.counter_answered(view(Some("A007"), CounterState::Serving), "start", true);
+        m.counter_answered(view(Some("A007"), CounterState::Serving), false, true);
         assert!(m.begin());
         m.resynced(view(None, CounterState::Idle), Vec::new());
-        m.counter_answered(view(None, CounterState::Idle), "finish", true);
+        m.counter_answered(view(None, CounterState::Idle), true, true);
         assert_eq!(m.rating_for, Some(("id-A007".into(), "A007".into())));
     }
 
@@ -297,9 +318,12 @@ mod tests {
     fn a_refusal_changes_nothing_but_the_message() {
         let mut m = CounterModel::default();
         m.logged_in(session(), "t".into());
-        m.counter_answered(view(Some("A007"), CounterState::Serving), "start", true);
+        m.counter_answered(view(Some("A007"), CounterState::Serving), false, true);
         assert!(m.begin());
-        m.refused("当前没有等候的群众".into());
+        m.refused(Refused {
+            code: "nobody_waiting".into(),
+            message: "当前没有等候的群众".into(),
+        });
         assert_eq!(
             m.counter.as_ref().unwrap().current.as_ref().unwrap().number,
             "A007"

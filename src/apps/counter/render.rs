@@ -1,91 +1,43 @@
 //! Shows the counter terminal's model: sets its adapters' properties. Fields
 //! the clerk types into are left alone; the form reads them when it needs to.
+//! Numbers and names go to the window, which puts them in words.
 
 use std::rc::Rc;
 
-use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+use super::intake::{IntakeForm, Printing};
 use super::model::{CounterModel, Dialog, Page};
-use crate::api::{CounterAct, CounterKind, CounterState, CurrentTicket, TicketState};
+use crate::api::{CounterAct, CounterKind, CounterState, TicketState};
+use crate::apps::speak;
+use crate::apps::words::{Say, int};
+use crate::documents::DocumentKind as Document;
 use crate::domain::case_flow::IntakeChoice;
+use crate::domain::ids::Timestamp;
 use crate::ui::{
-    CounterAdapter, CounterAllowed, CounterDialog, CounterScreen, CounterWindow, CurrentView,
-    IntakeAdapter, MaterialItem, QueueLine, ServiceRow,
+    CounterAdapter, CounterAllowed, CounterDialog, CounterScreen, CounterStage, CounterWindow,
+    CurrentView, DocumentKind, IntakeAdapter, MaterialItem, PendingCase, PickupCase, PrintState,
+    PrinterProblem, QueueLine, ServiceRow,
 };
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::from(Rc::new(VecModel::from(items)))
 }
 
-fn minutes_since(t: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    (now - t).num_minutes().max(0)
+/// Whole minutes from `t` to `now`, never negative.
+fn minutes_since(t: Timestamp, now: Timestamp) -> i32 {
+    int((now - t).num_minutes().max(0))
 }
 
-/// The Chinese, or the English when the clerk switched to it.
-fn pick(english: bool, zh: String, en: String) -> String {
-    if english { en } else { zh }
-}
-
-/// Such as "已等候 12 分钟 · 已叫 2 分钟 · 重呼 1 次 · 绿色通道".
-fn ticket_detail(t: &CurrentTicket, now: DateTime<Utc>, english: bool) -> String {
-    let waited = minutes_since(t.issued_at, t.called_at.unwrap_or(now));
-    let mut parts = vec![pick(
-        english,
-        format!("已等候 {waited} 分钟"),
-        format!("waited {waited} min"),
-    )];
-    match (t.state, t.called_at, t.started_at) {
-        (TicketState::Serving, _, Some(started)) => {
-            let m = minutes_since(started, now);
-            parts.push(pick(
-                english,
-                format!("已办理 {m} 分钟"),
-                format!("served {m} min"),
-            ));
-        }
-        (_, Some(called), _) => {
-            let m = minutes_since(called, now);
-            parts.push(pick(
-                english,
-                format!("已叫 {m} 分钟"),
-                format!("called {m} min ago"),
-            ));
-        }
-        _ => {}
-    }
-    if t.recalls > 0 {
-        let n = t.recalls;
-        parts.push(pick(
-            english,
-            format!("重呼 {n} 次"),
-            format!("recalled {n}×"),
-        ));
-    }
-    if t.priority {
-        parts.push(pick(english, "绿色通道".into(), "green channel".into()));
-    }
-    parts.join(" · ")
-}
-
-/// What the counter is doing, in a few words.
-fn state_label(state: CounterState, reason: &str, english: bool) -> String {
-    let (zh, en) = match state {
-        CounterState::Closed => ("窗口关闭".to_owned(), "Counter closed".to_owned()),
-        CounterState::Idle => ("空闲，可叫号".to_owned(), "Free: call the next".to_owned()),
-        CounterState::Calling => (
-            "已叫号，等候群众到窗口".to_owned(),
-            "Called: waiting for the citizen".to_owned(),
-        ),
-        CounterState::Serving => ("正在办理".to_owned(), "Serving".to_owned()),
-        CounterState::Paused => (format!("暂停服务：{reason}"), format!("Paused: {reason}")),
-    };
-    pick(english, zh, en)
-}
-
-pub fn show(window: &CounterWindow, m: &CounterModel) {
+pub fn show(window: &CounterWindow, m: &CounterModel, now: Timestamp) {
     let a = window.global::<CounterAdapter>();
-    let now = Utc::now();
+    show_frame(&a, m, now);
+    show_desk(&a, m, now);
+    show_intake(&window.global::<IntakeAdapter>(), &m.intake);
+}
+
+/// The page, the dialog, the bar and the login.
+fn show_frame(a: &CounterAdapter<'_>, m: &CounterModel, now: Timestamp) {
     a.set_screen(match m.page {
         Page::Login => CounterScreen::Login,
         Page::Desk => CounterScreen::Desk,
@@ -99,78 +51,38 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
         Dialog::Handover => CounterDialog::Handover,
     });
     if a.get_english() != m.english {
-        let language = if m.english { "en" } else { "" };
-        if let Err(e) = slint::select_bundled_translation(language) {
-            tracing::warn!(error = %e, language, "cannot switch the language");
-        }
+        speak(m.english);
     }
     a.set_english(m.english);
-    a.set_hall_name("一门 · 窗口叫号".into());
-    a.set_clock(
-        now.with_timezone(&chrono_tz::Asia::Shanghai)
-            .format("%H:%M")
-            .to_string()
-            .into(),
-    );
+    let hall = m.hall();
+    a.set_hall_name(hall.map(|(name, _)| name).unwrap_or_default().into());
+    let clock = hall.map(|(_, zone)| now.with_timezone(&zone).format("%H:%M").to_string());
+    a.set_clock(clock.unwrap_or_default().into());
     a.set_offline(m.offline);
     a.set_busy(m.busy);
-    a.set_login_error(m.login_error.as_deref().unwrap_or_default().into());
+    a.set_login_error(m.login_error.as_ref().unwrap_or(&Say::Nothing).said());
     if let Some((session, _)) = &m.session {
         a.set_staff_name(format!("{} {}", session.staff.id, session.staff.name).into());
     }
+}
+
+/// The counter, its ticket and queues, the message line and the dialogs.
+fn show_desk(a: &CounterAdapter<'_>, m: &CounterModel, now: Timestamp) {
     let c = m.counter.as_ref();
     a.set_counter_name(c.map(|c| c.name.as_str()).unwrap_or_default().into());
-    let state = m.state();
-    let reason = c
-        .and_then(|c| c.paused_reason.as_deref())
-        .unwrap_or_default();
-    a.set_state_label(state_label(state, reason, m.english).into());
-    a.set_paused(state == CounterState::Paused);
+    a.set_stage(match m.state() {
+        CounterState::Closed => CounterStage::Closed,
+        CounterState::Idle => CounterStage::Idle,
+        CounterState::Calling => CounterStage::Calling,
+        CounterState::Serving => CounterStage::Serving,
+        CounterState::Paused => CounterStage::Paused,
+    });
+    let reason = c.and_then(|c| c.paused_reason.as_deref());
+    a.set_paused_reason(reason.unwrap_or_default().into());
     a.set_intake_desk(c.is_some_and(|c| c.kind != CounterKind::Pickup));
     a.set_pickup_desk(c.is_some_and(|c| c.kind == CounterKind::Pickup));
-    let current = c.and_then(|c| c.current.as_ref());
-    a.set_current(CurrentView {
-        number: current
-            .map(|t| t.number.as_str())
-            .unwrap_or_default()
-            .into(),
-        service: current
-            .map(|t| {
-                t.service_name
-                    .clone()
-                    .unwrap_or_else(|| format!("{} 队列", t.queue))
-            })
-            .unwrap_or_default()
-            .into(),
-        detail: current
-            .map(|t| ticket_detail(t, now, m.english))
-            .unwrap_or_default()
-            .into(),
-        case_number: current
-            .and_then(|t| t.case.as_deref())
-            .unwrap_or_default()
-            .into(),
-        case_detail: m
-            .pickup_case
-            .as_ref()
-            .map(|k| {
-                format!(
-                    "办件 {} · {} · 申请人 {}（{}）· {}",
-                    k.number,
-                    k.service_name,
-                    k.applicant.name,
-                    k.applicant.id_number,
-                    k.mail_to
-                        .as_deref()
-                        .map_or("窗口领取".to_owned(), |a| format!("邮寄：{a}"))
-                )
-            })
-            .unwrap_or_default()
-            .into(),
-        has_ticket: current.is_some(),
-        serving: current.is_some_and(|t| t.state == TicketState::Serving),
-    });
-    let served: Vec<String> = c.map(|c| c.queues.clone()).unwrap_or_default();
+    a.set_current(current(m, now));
+    let served: &[String] = c.map_or(&[], |c| c.queues.as_slice());
     a.set_queues(model(
         m.queues
             .iter()
@@ -178,37 +90,17 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
             .map(|q| QueueLine {
                 prefix: q.prefix.as_str().into(),
                 name: q.name.as_str().into(),
-                status: pick(
-                    m.english,
-                    format!(
-                        "等候 {} 人 · 约 {} 分钟",
-                        q.waiting, q.estimated_wait_minutes
-                    ),
-                    format!(
-                        "{} waiting · about {} min",
-                        q.waiting, q.estimated_wait_minutes
-                    ),
-                )
-                .into(),
+                waiting: int(q.waiting),
+                minutes: int(q.estimated_wait_minutes),
             })
             .collect(),
     ));
-    a.set_message(
-        m.message
-            .as_ref()
-            .map(|x| x.text.as_str())
-            .unwrap_or_default()
-            .into(),
-    );
-    a.set_message_is_error(m.message.as_ref().is_some_and(|x| x.error));
+    let message = m.message.as_ref();
+    a.set_message(message.map_or(&Say::Nothing, |x| &x.say).said());
+    a.set_message_is_error(message.is_some_and(|x| x.error));
     a.set_rating_open(m.rating_for.is_some());
-    a.set_rating_number(
-        m.rating_for
-            .as_ref()
-            .map(|(_, n)| pick(m.english, format!("号码 {n}"), format!("Ticket {n}")))
-            .unwrap_or_default()
-            .into(),
-    );
+    let rated = m.rating_for.as_ref().map(|(_, number)| number.as_str());
+    a.set_rating_number(rated.unwrap_or_default().into());
     a.set_transfer_queues(model(
         m.transfer_queues()
             .iter()
@@ -222,7 +114,44 @@ pub fn show(window: &CounterWindow, m: &CounterModel) {
             .collect(),
     ));
     a.set_can(allowed(m));
-    show_intake(window, m);
+}
+
+/// The ticket at the counter, and the case a pickup ticket collects.
+fn current(m: &CounterModel, now: Timestamp) -> CurrentView {
+    let Some(t) = m.counter.as_ref().and_then(|c| c.current.as_ref()) else {
+        return CurrentView::default();
+    };
+    let serving = t.state == TicketState::Serving;
+    let since = match (serving, t.started_at, t.called_at) {
+        (true, Some(started), _) => Some(started),
+        (_, _, called) => called,
+    };
+    CurrentView {
+        number: t.number.as_str().into(),
+        service: t.service_name.as_deref().unwrap_or_default().into(),
+        queue: t.queue.as_str().into(),
+        waited_minutes: minutes_since(t.issued_at, t.called_at.unwrap_or(now)),
+        since_minutes: since.map_or(-1, |at| minutes_since(at, now)),
+        recalls: int(t.recalls),
+        priority: t.priority,
+        has_ticket: true,
+        serving,
+        has_case: m.pickup_case.is_some(),
+        case: pickup_case(m),
+    }
+}
+
+fn pickup_case(m: &CounterModel) -> PickupCase {
+    m.pickup_case
+        .as_ref()
+        .map(|k| PickupCase {
+            number: k.number.as_str().into(),
+            service: k.service_name.as_str().into(),
+            applicant: k.applicant.name.as_str().into(),
+            id_number: k.applicant.id_number.as_str().into(),
+            mail_to: k.mail_to.as_deref().unwrap_or_default().into(),
+        })
+        .unwrap_or_default()
 }
 
 /// The buttons the hub allows now: the terminal decides none itself.
@@ -242,51 +171,41 @@ fn allowed(m: &CounterModel) -> CounterAllowed {
     }
 }
 
-fn show_intake(window: &CounterWindow, m: &CounterModel) {
-    let a = window.global::<IntakeAdapter>();
-    let f = &m.intake;
+fn show_intake(a: &IntakeAdapter<'_>, f: &IntakeForm) {
     a.set_results(model(
         f.results()
             .into_iter()
             .map(|g| ServiceRow {
                 code: g.code.as_str().into(),
                 name: g.name.as_str().into(),
-                detail: format!("{} · 承诺 {} 个工作日", g.code, g.promised_days).into(),
+                promised_days: int(g.promised_days),
             })
             .collect(),
     ));
     a.set_pending(model(
         f.pending
             .iter()
-            .map(|c| ServiceRow {
-                code: c.number.as_str().into(),
-                name: format!("办件 {}", c.number).into(),
-                detail: format!(
-                    "{} · {} · 缺 {}",
-                    c.service_name,
-                    c.applicant.name,
-                    c.missing.join("、")
-                )
-                .into(),
+            .map(|c| PendingCase {
+                number: c.number.as_str().into(),
+                service: c.service_name.as_str().into(),
+                applicant: c.applicant.name.as_str().into(),
+                missing: c.missing.join("、").into(),
             })
             .collect(),
     ));
     a.set_reopened(f.reopened.as_deref().unwrap_or_default().into());
     a.set_service_chosen(f.service.is_some());
-    a.set_service_name(
-        f.guide()
-            .map(|g| g.name.as_str())
-            .unwrap_or_default()
-            .into(),
-    );
-    a.set_id_error(f.id_problem().into());
-    a.set_phone_error(f.phone_problem().into());
+    let service = f.guide().map(|g| g.name.as_str());
+    a.set_service_name(service.unwrap_or_default().into());
+    a.set_id_error(f.id_problem().said());
+    a.set_phone_error(f.phone_problem().said());
     a.set_materials(model(
         f.materials
             .iter()
             .map(|t| MaterialItem {
                 name: t.name.as_str().into(),
-                detail: t.detail.as_str().into(),
+                originals: int(t.originals),
+                copies: int(t.copies),
                 required: t.required,
                 received: t.received,
             })
@@ -295,11 +214,21 @@ fn show_intake(window: &CounterWindow, m: &CounterModel) {
     a.set_can_accept(f.offers(IntakeChoice::Accept));
     a.set_can_notice(f.offers(IntakeChoice::Notice));
     a.set_can_refuse(f.offers(IntakeChoice::Refuse));
-    a.set_error(f.error.as_deref().unwrap_or_default().into());
+    a.set_error(f.error.as_ref().unwrap_or(&Say::Nothing).said());
     a.set_done(f.done.is_some());
     if let Some(done) = &f.done {
-        a.set_result_title(done.title.as_str().into());
+        a.set_result_kind(match done.kind {
+            Document::MissingMaterials => DocumentKind::Notice,
+            Document::Acceptance => DocumentKind::Receipt,
+            Document::Refusal => DocumentKind::Refusal,
+        });
         a.set_result_number(done.number.as_str().into());
-        a.set_result_detail(done.detail.as_str().into());
+        let (state, problem) = match done.printing {
+            Printing::Printing => (PrintState::Printing, PrinterProblem::None),
+            Printing::Printed => (PrintState::Printed, PrinterProblem::None),
+            Printing::Failed(problem) => (PrintState::Failed, problem),
+        };
+        a.set_printing(state);
+        a.set_print_problem(problem);
     }
 }

@@ -10,18 +10,21 @@ mod render;
 pub mod screenshot;
 pub mod voice;
 
-use std::cell::{Cell, Ref, RefCell};
+use std::cell::Ref;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use slint::{ComponentHandle, Timer, TimerMode};
-use tokio::task::JoinHandle;
 
 pub use self::model::WallModel;
 pub use self::voice::{Announcer, CommandSpeaker, Speaker};
 use crate::api::PublicEvent;
-use crate::apps::spawn;
+use crate::apps::controller::{App, Core, SingleFlight, runtime};
+use crate::apps::words::Refused;
+use crate::apps::{callback, spawn, speak};
 use crate::client::{Client, StreamItem};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::config::display::DisplaySettings;
 use crate::domain::display::FLASH_SECONDS;
@@ -61,27 +64,48 @@ impl Signage {
 
 /// A running wall: its window, what it shows, and what it listens to.
 pub struct Display {
-    window: slint::Weak<DisplayWindow>,
-    model: RefCell<WallModel>,
+    core: Core<DisplayWindow, WallModel>,
     signage: Signage,
     /// Presents the wall's device key where one is asked for; the public
     /// event stream needs none.
     client: Client,
-    runtime: tokio::runtime::Handle,
     /// None for a silent wall.
     announcer: Option<Announcer>,
-    /// Every second: the clock.
-    second: Timer,
     /// Ends the newest call's flash.
     flash: Timer,
     /// The queues' waiting counts, even when no event comes.
     poll: Timer,
-    /// The task following the event stream.
-    stream: RefCell<Option<JoinHandle<()>>>,
-    /// A read of the queues is on its way.
-    reading: Cell<bool>,
-    /// Another read is wanted once it is back.
-    read_again: Cell<bool>,
+    /// The queues are read one at a time.
+    reading: SingleFlight,
+}
+
+impl App for Display {
+    type Window = DisplayWindow;
+    type Model = WallModel;
+
+    fn core(&self) -> &Core<DisplayWindow, WallModel> {
+        &self.core
+    }
+
+    fn show(&self, window: &DisplayWindow, model: &WallModel) {
+        render::show(window, model, &self.signage);
+    }
+
+    /// While the hub refuses the counts, the last ones stay.
+    fn refused(self: &Rc<Self>, refused: Refused, _: bool) {
+        tracing::debug!(code = %refused.code, "no queue counts");
+    }
+
+    /// While the hub is away the last counts stay; the stream says so.
+    fn lost_hub(self: &Rc<Self>) {
+        tracing::debug!("no queue counts: the hub is away");
+    }
+
+    fn each_second(self: &Rc<Self>) {
+        if let Some(window) = self.core.window.upgrade() {
+            render::show_clock(&window, self.core.now(), self.signage.zone);
+        }
+    }
 }
 
 impl Display {
@@ -93,71 +117,40 @@ impl Display {
         signage: Signage,
         announcer: Option<Announcer>,
         runtime: tokio::runtime::Handle,
+        clock: Arc<dyn Clock>,
     ) -> Rc<Self> {
+        let model = WallModel::new(signage.counters.clone());
         let display = Rc::new(Self {
-            window: window.as_weak(),
-            model: RefCell::new(WallModel::new(signage.counters.clone())),
+            core: Core::new(window, model, runtime, clock),
             signage,
             client: Client::new(&settings.hub).with_credential(settings.key.clone()),
-            runtime,
             announcer,
-            second: Timer::default(),
             flash: Timer::default(),
             poll: Timer::default(),
-            stream: RefCell::new(None),
-            reading: Cell::new(false),
-            read_again: Cell::new(false),
+            reading: SingleFlight::default(),
         });
-        // Chinese whatever the machine's locale: no bundle means the source language.
-        if let Err(e) = slint::select_bundled_translation("") {
-            tracing::warn!(error = %e, "cannot choose Chinese");
-        }
-        let weak = Rc::downgrade(&display);
-        display
-            .second
-            .start(TimerMode::Repeated, Duration::from_secs(1), {
-                let weak = weak.clone();
-                move || {
-                    if let Some(d) = weak.upgrade() {
-                        d.show_clock();
-                    }
-                }
-            });
-        display.poll.start(TimerMode::Repeated, POLL, move || {
-            if let Some(d) = weak.upgrade() {
-                d.read_queues();
-            }
-        });
+        speak(false);
+        display.start_second();
+        let poll = callback(&display, Display::read_queues);
+        display.poll.start(TimerMode::Repeated, POLL, poll);
         display.follow();
         display.read_queues();
         display.render();
-        display.show_clock();
+        display.each_second();
         display
     }
 
     /// The model, for tests and screenshots to look at.
     pub fn model(&self) -> Ref<'_, WallModel> {
-        self.model.borrow()
-    }
-
-    fn render(&self) {
-        if let Some(window) = self.window.upgrade() {
-            render::show(&window, &self.model.borrow(), &self.signage);
-        }
-    }
-
-    fn show_clock(&self) {
-        if let Some(window) = self.window.upgrade() {
-            render::show_clock(&window, chrono::Utc::now(), self.signage.zone);
-        }
+        self.core.model.borrow()
     }
 
     /// Follows the event stream until the wall is dropped. Items waiting
     /// together are folded in before the wall is drawn once.
     fn follow(self: &Rc<Self>) {
         let (task, mut items) =
-            crate::apps::live::follow_public(self.client.clone(), &self.runtime);
-        *self.stream.borrow_mut() = Some(task);
+            crate::apps::live::follow_public(self.client.clone(), &self.core.runtime);
+        self.core.follow(task);
         let weak = Rc::downgrade(self);
         spawn(async move {
             while let Some(item) = items.recv().await {
@@ -171,8 +164,7 @@ impl Display {
             }
             if let Some(d) = weak.upgrade() {
                 tracing::error!(hub = d.client.base(), "the event stream ended for good");
-                d.model.borrow_mut().lost();
-                d.render();
+                d.change(WallModel::lost);
             }
         });
     }
@@ -181,71 +173,46 @@ impl Display {
     fn receive(self: &Rc<Self>, item: Option<StreamItem<PublicEvent>>) {
         let Some(item) = item else {
             self.flash.stop();
-            self.model.borrow_mut().lost();
+            self.core.model.borrow_mut().lost();
             return;
         };
-        let Some(call) = self.model.borrow_mut().receive(item) else {
+        let Some(call) = self.core.model.borrow_mut().receive(item) else {
             return;
         };
-        let weak = Rc::downgrade(self);
         let flash = Duration::from_secs(FLASH_SECONDS.into());
-        self.flash.start(TimerMode::SingleShot, flash, move || {
-            if let Some(d) = weak.upgrade() {
-                d.model.borrow_mut().flash_over();
-                d.render();
-            }
-        });
+        let over = callback(self, |d| d.change(WallModel::flash_over));
+        self.flash.start(TimerMode::SingleShot, flash, over);
         if let Some(announcer) = &self.announcer {
             announcer.announce(call.announcement());
         }
     }
 
-    /// Reads the queues' waiting counts; one read at a time, and one more if
-    /// asked meanwhile. While the hub is away the last counts stay.
+    /// Reads the queues' waiting counts.
     fn read_queues(self: &Rc<Self>) {
-        if self.reading.replace(true) {
-            self.read_again.set(true);
-            return;
-        }
         let client = self.client.clone();
-        let work = self.runtime.spawn(async move { client.queues().await });
-        let weak = Rc::downgrade(self);
-        spawn(async move {
-            let answer = work.await;
-            let Some(d) = weak.upgrade() else { return };
-            d.reading.set(false);
-            match answer {
-                Ok(Ok(queues)) => {
-                    d.model.borrow_mut().queues = queues;
-                    d.render();
-                }
-                Ok(Err(e)) => tracing::debug!(error = %e, "no queue counts"),
-                Err(e) => tracing::warn!(error = %e, "the queue read failed"),
-            }
-            if d.read_again.replace(false) {
-                d.read_queues();
-            }
-        });
+        self.ask_once(
+            |d| &d.reading,
+            async move { client.queues().await },
+            |d, outcome| match outcome {
+                Ok(queues) => d.change(|m| m.queues = queues),
+                Err(failure) => d.failed(failure),
+            },
+            Display::read_queues,
+        );
     }
 }
 
-impl Drop for Display {
-    fn drop(&mut self) {
-        if let Some(task) = self.stream.borrow_mut().take() {
-            task.abort();
-        }
-    }
-}
-
-/// Runs the wall, full screen unless told otherwise, until its window closes.
+/// Runs the wall on `clock`, full screen unless told otherwise, until its
+/// window closes.
 ///
 /// # Errors
 /// The window cannot be created, the voice cannot start, or the event loop fails.
-pub fn run(settings: &DisplaySettings, signage: Signage) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+pub fn run(
+    settings: &DisplaySettings,
+    signage: Signage,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<()> {
+    let runtime = runtime()?;
     let announcer = if settings.voice.enabled {
         let speaker = CommandSpeaker::new(settings.voice.clone())?;
         Some(Announcer::start(speaker, settings.voice.repeats)?)
@@ -260,6 +227,7 @@ pub fn run(settings: &DisplaySettings, signage: Signage) -> anyhow::Result<()> {
         signage,
         announcer,
         runtime.handle().clone(),
+        clock,
     );
     window.run()?;
     Ok(())

@@ -1,23 +1,19 @@
-//! Shows the model: sets every property of the wall's adapter.
+//! Shows the model: sets every property of the wall's adapter. Numbers go
+//! to the window, which puts them in words.
 
 use std::rc::Rc;
 
-use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::Signage;
 use super::model::WallModel;
-use crate::domain::ids::CounterNo;
+use crate::apps::words::{int, moment};
+use crate::domain::ids::Timestamp;
 use crate::ui::{DisplayAdapter, DisplayWindow, QueueCount, RecentCall};
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::from(Rc::new(VecModel::from(items)))
-}
-
-/// A counter as the wall names it in a call, such as `3号窗口`.
-fn counter_label(counter: CounterNo) -> String {
-    format!("{counter}号窗口")
 }
 
 /// Everything but the clock.
@@ -31,7 +27,7 @@ pub fn show(window: &DisplayWindow, m: &WallModel, signage: &Signage) {
     a.set_waiting_for_first_call(newest.is_none());
     if let Some(call) = newest {
         a.set_newest_number(call.number.to_string().into());
-        a.set_newest_counter(counter_label(call.counter).into());
+        a.set_newest_counter(int(call.counter));
         a.set_newest_place(call.counter_name.as_deref().unwrap_or_default().into());
         a.set_newest_recall(call.recall);
     }
@@ -40,7 +36,7 @@ pub fn show(window: &DisplayWindow, m: &WallModel, signage: &Signage) {
             .recent()
             .map(|call| RecentCall {
                 number: call.number.to_string().into(),
-                counter: counter_label(call.counter).into(),
+                counter: int(call.counter),
             })
             .collect(),
     ));
@@ -55,37 +51,11 @@ pub fn show(window: &DisplayWindow, m: &WallModel, signage: &Signage) {
     ));
 }
 
-/// The date and time in the hall's zone.
-pub fn show_clock(window: &DisplayWindow, now: DateTime<Utc>, zone: Tz) {
-    let (date, time) = clock(now, zone);
+/// The date and time in the hall's zone, redrawn when the minute changes.
+pub fn show_clock(window: &DisplayWindow, now: Timestamp, zone: Tz) {
+    let now = moment(now, zone);
     let a = window.global::<DisplayAdapter>();
-    if a.get_time() != time {
-        a.set_date(date);
-        a.set_time(time);
-    }
-}
-
-/// Such as (`2026年3月2日 星期一`, `10:05`).
-fn clock(now: DateTime<Utc>, zone: Tz) -> (SharedString, SharedString) {
-    let local = now.with_timezone(&zone);
-    let weekday =
-        ["一", "二", "三", "四", "五", "六", "日"][local.weekday().num_days_from_monday() as usize];
-    (
-        format!("{} 星期{weekday}", local.format("%Y年%-m月%-d日")).into(),
-        local.format("%H:%M").to_string().into(),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_clock_reads_in_the_halls_zone() {
-        let now = "2026-03-01T16:05:00Z".parse().unwrap();
-        let (date, time) = clock(now, chrono_tz::Asia::Shanghai);
-        assert_eq!(date, "2026年3月2日 星期一");
-        assert_eq!(time, "00:05");
-        assert_eq!(counter_label(10), "10号窗口");
+    if a.get_now() != now {
+        a.set_now(now);
     }
 }

@@ -14,8 +14,11 @@ use super::{Display, Signage};
 use crate::api::SessionRequest;
 use crate::apps::drive::{init_headless, until};
 use crate::apps::scene::queue_up;
-use crate::apps::screenshot::{Album, LocalHub, WALL_SIZE, WindowSize, on_event_loop};
-use crate::client::{Client, ClientError, CounterAction};
+use crate::apps::screenshot::{
+    Album, LocalHub, WALL_SIZE, WindowSize, on_event_loop, picture_clock,
+};
+use crate::client::{Client, ClientError};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::config::display::DisplaySettings;
 use crate::config::kiosk::KioskSettings;
@@ -42,14 +45,17 @@ pub fn display(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let album = Rc::new(Album::new(out, size, WALL_SIZE)?);
     init_headless()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::apps::controller::runtime()?;
     let work = tempfile::tempdir()?;
-    let (config, _) = Config::load(config_dir, chrono::Utc::now().date_naive())?;
+    let clock = picture_clock();
+    let (config, _) = Config::load(config_dir, clock.now().date_naive())?;
     let signage = Signage::from_config(&config);
-    let mut hub = LocalHub::start(&runtime, config, &work.path().join("hall.db"))?;
+    let mut hub = LocalHub::start(
+        &runtime,
+        config_dir,
+        &work.path().join("hall.db"),
+        clock.clone(),
+    )?;
     let kiosk_key = KioskSettings::load(config_dir)?.key;
     let desks = runtime.block_on(busy_morning(&hub.url, &kiosk_key))?;
 
@@ -58,7 +64,14 @@ pub fn display(
     let window = DisplayWindow::new()?;
     album.frame(&window);
     window.show()?;
-    let display = Display::start(&window, &settings, signage, None, runtime.handle().clone());
+    let display = Display::start(
+        &window,
+        &settings,
+        signage,
+        None,
+        runtime.handle().clone(),
+        clock,
+    );
     let (w, a, handle) = (
         window.clone_strong(),
         album.clone(),
@@ -78,18 +91,11 @@ struct Desk {
 }
 
 impl Desk {
-    async fn act(&self, action: CounterAction) -> Result<(), ClientError> {
-        self.clerk
-            .counter_action(self.counter, action)
-            .await
-            .map(|_| ())
-    }
-
     /// Serves the citizen called, then calls the next.
     async fn next(&self) -> Result<(), ClientError> {
-        self.act(CounterAction::Start).await?;
-        self.act(CounterAction::Finish).await?;
-        self.act(CounterAction::CallNext).await
+        self.clerk.start(self.counter).await?;
+        self.clerk.finish(self.counter).await?;
+        self.clerk.call_next(self.counter).await.map(|_| ())
     }
 }
 
@@ -115,7 +121,7 @@ async fn busy_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Vec<Desk>> {
             counter,
             clerk: Client::new(url).with_credential(token),
         };
-        desk.act(CounterAction::CallNext).await?;
+        desk.clerk.call_next(counter).await?;
         desks.push(desk);
     }
     for desk in &desks[..4] {

@@ -3,16 +3,19 @@
 
 use std::sync::Arc;
 
+use chrono_tz::Tz;
+
 use crate::api::Guide;
 use crate::api::{IssuedTicket, QueueInfo};
 use crate::apps::catalogue::Known;
+use crate::apps::words::{self, Say};
 use crate::domain::case::{CASE_NUMBER_DIGITS, is_case_number};
+use crate::ui::PrinterProblem;
 
 /// Hits shown for a search: a screenful and then some.
 const MAX_RESULTS: usize = 30;
 /// Characters a search may hold.
 const MAX_QUERY: usize = 24;
-/// Digits of a case number: the day it was opened and a sequence.
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
@@ -28,19 +31,12 @@ pub enum Screen {
     Pickup,
 }
 
-/// Why the kiosk cannot go on, in words for the citizen.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Fault {
-    pub title: String,
-    pub detail: String,
-}
-
 /// A ticket the hub issued, and how printing it went.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShownTicket {
     pub ticket: IssuedTicket,
-    /// Set once printing failed: what went wrong, in words for the citizen.
-    pub problem: Option<String>,
+    /// Set once printing failed: what went wrong.
+    pub problem: Option<PrinterProblem>,
 }
 
 pub struct KioskModel {
@@ -59,7 +55,8 @@ pub struct KioskModel {
     /// A ticket request is on its way: further taps are ignored.
     pub busy: bool,
     pub ticket: Option<ShownTicket>,
-    pub fault: Option<Fault>,
+    /// Why no ticket: the hub away, or its refusal.
+    pub fault: Option<Say>,
 }
 
 impl Default for KioskModel {
@@ -222,7 +219,7 @@ impl KioskModel {
         self.go(Screen::Ticket);
     }
 
-    pub fn ticket_not_printed(&mut self, problem: String) {
+    pub fn ticket_not_printed(&mut self, problem: PrinterProblem) {
         if let Some(t) = &mut self.ticket {
             t.problem = Some(problem);
         }
@@ -230,7 +227,7 @@ impl KioskModel {
 
     /// The hub refused or could not be reached; `unreachable` marks the
     /// kiosk offline until the hub answers again.
-    pub fn ticket_failed(&mut self, fault: Fault, unreachable: bool) {
+    pub fn ticket_failed(&mut self, fault: Say, unreachable: bool) {
         self.busy = false;
         self.offline |= unreachable;
         self.fault = Some(fault);
@@ -254,12 +251,25 @@ impl KioskModel {
         self.fault = None;
         self.back();
     }
+
+    /// The hall's name, once the catalogue has come.
+    pub fn hall_name(&self) -> &str {
+        self.known
+            .as_ref()
+            .map_or("", |k| k.catalogue.hall.as_str())
+    }
+
+    /// The hall's time zone, once the catalogue has come.
+    pub fn zone(&self) -> Option<Tz> {
+        words::zone(&self.known.as_ref()?.catalogue.timezone)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::IssuedTicket;
+    use crate::ui::Saying;
 
     fn ticket() -> IssuedTicket {
         IssuedTicket {
@@ -273,8 +283,8 @@ mod tests {
             priority: false,
             ahead: 0,
             estimated_wait_minutes: 0,
-            issued_at: chrono::Utc::now(),
-            status_url: "/api/v1/tickets/0".into(),
+            issued_at: "2026-03-02T01:30:00Z".parse().unwrap(),
+            status_url: "/tickets/0".into(),
         }
     }
 
@@ -346,13 +356,7 @@ mod tests {
         let mut m = KioskModel::default();
         m.open_search();
         m.begin_ticket();
-        m.ticket_failed(
-            Fault {
-                title: "x".into(),
-                detail: "y".into(),
-            },
-            true,
-        );
+        m.ticket_failed(Say::App(Saying::HubAway), true);
         assert_eq!(
             (m.screen.clone(), m.offline, m.busy),
             (Screen::Fault, true, false)

@@ -1,20 +1,31 @@
-//! Shows the model: sets every property of the kiosk's adapter.
+//! Shows the model: sets every property of the kiosk's adapter. Numbers and
+//! names go to the window, which puts them in words.
 
 use std::rc::Rc;
 
-use chrono_tz::Tz;
 use slint::{
     ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
 };
 
 use super::model::{KioskModel, Screen};
-use super::texts::Lang;
-use crate::api::Guide;
-use crate::config::kiosk::KioskSettings;
+use crate::api::{Guide, ItemKind, QueueKind};
+use crate::apps::catalogue::Known;
+use crate::apps::speak;
+use crate::apps::words::{Say, int, moment};
+use crate::domain::ids::Timestamp;
 use crate::ui::{
     DepartmentTile, GuideRow, GuideView, KioskAdapter, KioskScreen, KioskWindow, MaterialRow,
-    QueueChoice, TicketView,
+    PrinterProblem, QueueChoice, TicketView,
 };
+
+/// What the kiosk shows beside its model.
+pub struct Frame<'a> {
+    pub now: Timestamp,
+    /// Seconds left on the ticket screen.
+    pub countdown: u32,
+    /// Where the QR code on a ticket points, before the ticket's own path.
+    pub qr_base: &'a str,
+}
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::from(Rc::new(VecModel::from(items)))
@@ -24,92 +35,80 @@ fn strings(items: &[String]) -> ModelRc<SharedString> {
     model(items.iter().map(SharedString::from).collect())
 }
 
-pub fn show(
-    window: &KioskWindow,
-    m: &KioskModel,
-    lang: Lang,
-    zone: Tz,
-    settings: &KioskSettings,
-    countdown: u32,
-) {
+pub fn show(window: &KioskWindow, m: &KioskModel, frame: &Frame<'_>) {
     let a = window.global::<KioskAdapter>();
-    let known = m.known.as_deref();
-    let department_name = |code: &str| {
-        known
-            .and_then(|k| k.catalogue.departments.iter().find(|d| d.code == code))
-            .map_or_else(|| code.to_owned(), |d| d.short_name.clone())
-    };
-    let row = |g: &Guide| GuideRow {
-        code: g.code.as_str().into(),
-        name: g.name.as_str().into(),
-        detail: lang.guide_row(g, &department_name(&g.department)).into(),
-    };
+    show_frame(&a, m, frame.now);
+    show_home(&a, m);
+    let screen = show_screen(&a, m, frame);
+    a.set_screen(screen);
+}
 
-    a.set_hall_name(
-        known
-            .map(|k| k.catalogue.hall.as_str())
-            .unwrap_or("政务服务中心")
-            .into(),
-    );
-    a.set_clock(lang.clock(chrono::Utc::now(), zone).into());
+/// The header, the language and what the kiosk knows of the hub.
+fn show_frame(a: &KioskAdapter<'_>, m: &KioskModel, now: Timestamp) {
+    a.set_hall_name(m.hall_name().into());
+    if let Some(zone) = m.zone() {
+        a.set_now(moment(now, zone));
+    }
+    a.set_clock_shown(m.zone().is_some());
     a.set_elder(m.elder);
     if a.get_english() != m.english {
-        // Chinese is the source language: no bundle selected means Chinese.
-        let language = if m.english { "en" } else { "" };
-        if let Err(e) = slint::select_bundled_translation(language) {
-            tracing::warn!(error = %e, language, "cannot switch the language");
-        }
+        speak(m.english);
     }
     a.set_english(m.english);
     a.set_offline(m.offline);
     a.set_busy(m.busy);
+}
+
+/// The queues to take a number from and the departments' tiles.
+fn show_home(a: &KioskAdapter<'_>, m: &KioskModel) {
     a.set_queues(model(
         m.queues
             .iter()
-            .filter(|q| q.kind == crate::api::QueueKind::Service)
+            .filter(|q| q.kind == QueueKind::Service)
             .map(|q| QueueChoice {
                 prefix: q.prefix.as_str().into(),
                 name: q.name.as_str().into(),
-                status: lang.queue_status(q).into(),
+                waiting: int(q.waiting),
+                minutes: int(q.estimated_wait_minutes),
                 available: q.remaining_today > 0,
             })
             .collect(),
     ));
-    a.set_pickup_available(
-        m.queues
+    a.set_pickup_available(m.queues.iter().any(|q| q.kind == QueueKind::Pickup));
+    let Some(known) = m.known.as_deref() else {
+        return a.set_departments(model(Vec::new()));
+    };
+    let catalogue = &known.catalogue;
+    let count = |code: &str| {
+        catalogue
+            .services
             .iter()
-            .any(|q| q.kind == crate::api::QueueKind::Pickup),
-    );
+            .filter(|g| g.department == code)
+            .count()
+    };
     a.set_departments(model(
-        known
-            .map(|k| {
-                k.catalogue
-                    .departments
-                    .iter()
-                    .map(|d| DepartmentTile {
-                        code: d.code.as_str().into(),
-                        name: d.short_name.as_str().into(),
-                        count: lang
-                            .count(
-                                k.catalogue
-                                    .services
-                                    .iter()
-                                    .filter(|g| g.department == d.code)
-                                    .count(),
-                            )
-                            .into(),
-                    })
-                    .collect()
+        catalogue
+            .departments
+            .iter()
+            .map(|d| DepartmentTile {
+                code: d.code.as_str().into(),
+                name: d.short_name.as_str().into(),
+                count: int(count(&d.code)),
             })
-            .unwrap_or_default(),
+            .collect(),
     ));
+}
 
-    let screen = match &m.screen {
+/// The screen's own properties; which screen it is.
+fn show_screen(a: &KioskAdapter<'_>, m: &KioskModel, frame: &Frame<'_>) -> KioskScreen {
+    let known = m.known.as_deref();
+    let row = |g: &Guide| guide_row(g, known);
+    match &m.screen {
         Screen::Home => KioskScreen::Home,
         Screen::Department(code) => {
-            let name = known
-                .and_then(|k| k.catalogue.departments.iter().find(|d| &d.code == code))
-                .map_or_else(|| code.clone(), |d| d.name.clone());
+            let department =
+                known.and_then(|k| k.catalogue.departments.iter().find(|d| &d.code == code));
+            let name = department.map_or(code.as_str(), |d| d.name.as_str());
             a.set_list_title(name.into());
             a.set_list(model(
                 m.department_guides(code).into_iter().map(row).collect(),
@@ -117,38 +116,18 @@ pub fn show(
             KioskScreen::Department
         }
         Screen::Search => {
-            let results = m.results();
             a.set_query(m.query.as_str().into());
-            a.set_results_note(if results.is_empty() {
-                lang.no_results(&m.query).into()
-            } else {
-                SharedString::new()
-            });
-            a.set_results(model(results.into_iter().map(row).collect()));
+            a.set_results(model(m.results().into_iter().map(row).collect()));
             KioskScreen::Search
         }
         Screen::Guide(_) => {
-            if let Some(g) = m.current_guide() {
-                a.set_guide(guide_view(g, &department_name(&g.department), lang));
+            if let (Some(g), Some(known)) = (m.current_guide(), known) {
+                a.set_guide(guide_view(g, known));
             }
             KioskScreen::Guide
         }
         Screen::Ticket => {
-            if let Some(shown) = &m.ticket {
-                let t = &shown.ticket;
-                a.set_ticket(TicketView {
-                    number: t.number.as_str().into(),
-                    service: t.service_name.as_deref().unwrap_or(&t.queue_name).into(),
-                    queue: format!("{} {}", t.queue, t.queue_name).into(),
-                    ahead: lang.ahead(t).into(),
-                    wait: lang.wait(t).into(),
-                    time: lang.issued_at(t, zone).into(),
-                    notice: lang.notice().into(),
-                    problem: shown.problem.as_deref().unwrap_or_default().into(),
-                });
-                a.set_ticket_qr(qr_image(&format!("{}{}", settings.qr_base, t.status_url)));
-            }
-            a.set_countdown(lang.countdown(countdown).into());
+            show_ticket(a, m, frame);
             KioskScreen::Ticket
         }
         Screen::Pickup => {
@@ -157,42 +136,78 @@ pub fn show(
             KioskScreen::Pickup
         }
         Screen::Fault => {
-            if let Some(f) = &m.fault {
-                a.set_fault_title(f.title.as_str().into());
-                a.set_fault_detail(f.detail.as_str().into());
-            }
+            a.set_fault(m.fault.as_ref().unwrap_or(&Say::Nothing).said());
             KioskScreen::Fault
         }
-    };
-    a.set_screen(screen);
+    }
 }
 
-fn guide_view(g: &Guide, department: &str, lang: Lang) -> GuideView {
+fn show_ticket(a: &KioskAdapter<'_>, m: &KioskModel, frame: &Frame<'_>) {
+    a.set_countdown(int(frame.countdown));
+    let Some(shown) = &m.ticket else {
+        return;
+    };
+    let t = &shown.ticket;
+    let zone = m.zone().unwrap_or(chrono_tz::UTC);
+    a.set_ticket(TicketView {
+        number: t.number.as_str().into(),
+        service: t.service_name.as_deref().unwrap_or(&t.queue_name).into(),
+        queue: format!("{} {}", t.queue, t.queue_name).into(),
+        ahead: int(t.ahead),
+        minutes: int(t.estimated_wait_minutes),
+        time: t
+            .issued_at
+            .with_timezone(&zone)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+            .into(),
+        problem: shown.problem.unwrap_or(PrinterProblem::None),
+    });
+    a.set_ticket_qr(qr_image(&format!("{}{}", frame.qr_base, t.status_url)));
+}
+
+fn guide_row(g: &Guide, known: Option<&Known>) -> GuideRow {
+    let department = known.map_or_else(
+        || g.department.clone(),
+        |k| k.department_name(&g.department),
+    );
+    GuideRow {
+        code: g.code.as_str().into(),
+        name: g.name.as_str().into(),
+        immediate: g.kind == ItemKind::Immediate,
+        promised_days: int(g.promised_days),
+        department: department.into(),
+    }
+}
+
+fn guide_view(g: &Guide, known: &Known) -> GuideView {
     GuideView {
         code: g.code.as_str().into(),
         name: g.name.as_str().into(),
-        department: department.into(),
-        facts: strings(&lang.facts(g)),
+        department: known.department_name(&g.department).into(),
+        immediate: g.kind == ItemKind::Immediate,
+        promised_days: int(g.promised_days),
+        statutory_days: int(g.statutory_days),
+        visits: int(g.visits),
+        online_depth: i32::from(g.online_depth),
         conditions: strings(&g.conditions),
         materials: model(
             g.materials
                 .iter()
                 .map(|mat| MaterialRow {
                     name: mat.name.as_str().into(),
-                    detail: lang.material(mat).into(),
+                    originals: int(mat.originals),
+                    copies: int(mat.copies),
                     required: mat.required,
                     notes: mat.notes.as_deref().unwrap_or_default().into(),
                 })
                 .collect(),
         ),
         steps: strings(&g.steps),
-        time_limit: lang.time_limit(g).into(),
-        fees: lang.fees(g).into(),
-        place: lang.place(g).into(),
-        hours: lang.hours(g).into(),
-        phone: lang.phone(g).into(),
-        visits: lang.visits(g).into(),
-        online: lang.online(g).into(),
+        fees: g.fees.as_str().into(),
+        place: g.place.as_str().into(),
+        hours: g.hours.as_str().into(),
+        phone: g.phone.as_str().into(),
         legal: strings(&g.legal_basis),
         notes: g.notes.as_deref().unwrap_or_default().into(),
     }

@@ -3,10 +3,12 @@
 //! window.
 
 use anyhow::{Context, bail};
-use serde_json::json;
 
 use super::{CaseRun, Driver, Event};
-use crate::api::{ApplicantInput, CaseRequest, CaseView, IntakeDecision, MaterialInput};
+use crate::api::{
+    ApplicantInput, CaseRequest, CaseView, DecisionRequest, IntakeDecision, MaterialInput,
+    PickupRequest,
+};
 use crate::domain::ids::CounterNo;
 use crate::domain::setup::CounterKind;
 use crate::simulate::model::{self, Accepted, SESSIONS, Secs, Visit};
@@ -71,7 +73,7 @@ impl<'a> Driver<'a> {
         let case: CaseView = self
             .desk(n)?
             .client
-            .post("/api/v1/cases", &request)
+            .open_case(&request)
             .await
             .with_context(|| format!("opening a case for {}", c.service))?;
         let f = &mut self.case_figures;
@@ -124,9 +126,8 @@ impl<'a> Driver<'a> {
         let case = reviewer.inbox.pop_front().context("an empty inbox")?;
         reviewer.busy = true;
         let client = reviewer.client.clone();
-        let path = format!("/api/v1/cases/{}/claim", self.cases[case].number);
         client
-            .post::<_, CaseView>(&path, &json!({}))
+            .claim(&self.cases[case].number)
             .await
             .context("claiming a case")?;
         // A review the day cannot finish stays claimed and undecided.
@@ -147,13 +148,16 @@ impl<'a> Driver<'a> {
         let reviewer = self.reviewers.get_mut(&department).context("a reviewer")?;
         reviewer.busy = false;
         let client = reviewer.client.clone();
-        let body = if accepted.approve {
-            json!({ "approve": true })
-        } else {
-            json!({ "approve": false, "reason": "经审查，申请材料不符合法定条件" })
+        let decision = DecisionRequest {
+            approve: accepted.approve,
+            reason: if accepted.approve {
+                String::new()
+            } else {
+                "经审查，申请材料不符合法定条件".to_owned()
+            },
         };
         client
-            .post::<_, CaseView>(&format!("/api/v1/cases/{number}/decision"), &body)
+            .decide(&number, &decision)
             .await
             .context("deciding a case")?;
         if accepted.approve {
@@ -200,10 +204,13 @@ impl<'a> Driver<'a> {
         let Some(n) = self.pickup_desk() else {
             return Ok(());
         };
-        let body = json!({ "tracking_number": format!("EMS{number}") });
+        let mailed = PickupRequest {
+            collected_by: None,
+            tracking_number: Some(format!("EMS{number}")),
+        };
         self.desk(n)?
             .client
-            .post::<_, CaseView>(&format!("/api/v1/cases/{number}/pickup"), &body)
+            .pick_up(number, &mailed)
             .await
             .context("mailing a result")?;
         Ok(())
@@ -215,10 +222,13 @@ impl<'a> Driver<'a> {
             .get(&citizen)
             .context("a pickup without a case")?;
         let number = &self.cases[case].number;
-        let body = json!({ "collected_by": "申请人本人" });
+        let collected = PickupRequest {
+            collected_by: Some("申请人本人".to_owned()),
+            tracking_number: None,
+        };
         self.desk(n)?
             .client
-            .post::<_, CaseView>(&format!("/api/v1/cases/{number}/pickup"), &body)
+            .pick_up(number, &collected)
             .await
             .context("handing a result over")?;
         Ok(())

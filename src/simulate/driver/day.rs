@@ -83,7 +83,7 @@ impl Driver<'_> {
             .context("the hall has no supervisor to read the cards")?;
         let supervisor = self.log_in(&supervisor.id.0, None).await?;
         let watch: Supervision = supervisor
-            .get("/api/v1/supervision")
+            .supervision()
             .await
             .context("reading supervision")?;
         let f = &mut self.case_figures;
@@ -100,7 +100,7 @@ impl Driver<'_> {
         f.steps_overdue = watch.steps_overdue.len() as u32;
         for case in &self.cases {
             let view: CaseView = supervisor
-                .get(&format!("/api/v1/cases/{}", case.number))
+                .case(&case.number)
                 .await
                 .context("reading a case's end")?;
             match view.state {
@@ -117,7 +117,7 @@ impl Driver<'_> {
         for held in &self.tickets {
             let status: TicketStatus = self
                 .base
-                .get(&format!("/api/v1/tickets/{}", held.id))
+                .ticket(&held.id)
                 .await
                 .context("reading a ticket's end")?;
             tickets.push(TicketRecord {

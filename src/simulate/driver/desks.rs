@@ -2,11 +2,9 @@
 //! no-shows, service and its end, ratings, and the sessions' pauses.
 
 use anyhow::Context;
-use serde_json::json;
 
 use super::{DeskState, Driver, Event, Held, OVERTIME, RECALL_GAP, refused_with};
-use crate::api::{IssuedTicket, RatingRecorded, TicketRequest};
-use crate::client::CounterAction;
+use crate::api::{IssuedTicket, PauseRequest, RatingRecorded, RatingRequest, TicketRequest};
 use crate::domain::estimate::wait_minutes;
 use crate::domain::ids::{CounterNo, QueuePrefix};
 use crate::simulate::model::{self, SESSIONS, Secs, Visit};
@@ -106,7 +104,6 @@ impl Driver<'_> {
     pub(super) async fn rest(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
         let afternoon = model::session_of(t) == 1;
         let reason = if afternoon { "下班" } else { "午休" };
-        let path = format!("/api/v1/counters/{n}/pause");
         let desk = self.desk_mut(n)?;
         if let Some(since) = desk.open_since.take() {
             desk.record.open_secs += t - since;
@@ -117,8 +114,11 @@ impl Driver<'_> {
             DeskState::Paused
         };
         let client = desk.client.clone();
+        let pause = PauseRequest {
+            reason: reason.to_owned(),
+        };
         client
-            .post::<_, crate::api::CounterView>(&path, &json!({ "reason": reason }))
+            .pause(n, &pause)
             .await
             .with_context(|| format!("pausing counter {n}"))?;
         Ok(())
@@ -129,12 +129,7 @@ impl Driver<'_> {
         if t >= end + OVERTIME {
             return self.rest(t, n).await;
         }
-        let view = match self
-            .desk(n)?
-            .client
-            .counter_action(n, CounterAction::CallNext)
-            .await
-        {
+        let view = match self.clerk(n)?.call_next(n).await {
             Ok(view) => view,
             Err(e) if refused_with(&e, "nobody_waiting") => {
                 if t >= end {
@@ -165,7 +160,10 @@ impl Driver<'_> {
     }
 
     pub(super) async fn recall(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
-        self.act(n, CounterAction::Recall).await?;
+        self.clerk(n)?
+            .recall(n)
+            .await
+            .with_context(|| format!("recall at counter {n}"))?;
         let held = self.desk(n)?.current.context("nobody called")?;
         self.tickets[held].recalls += 1;
         let next = if self.tickets[held].recalls >= self.config.setup.rules.recalls_before_no_show {
@@ -194,7 +192,10 @@ impl Driver<'_> {
         } else {
             self.open_case(t, n, citizen).await?;
         }
-        self.act(n, CounterAction::Finish).await?;
+        self.clerk(n)?
+            .finish(n)
+            .await
+            .with_context(|| format!("finish at counter {n}"))?;
         self.desk_mut(n)?.record.served += 1;
         if let Some(u) = self.citizens[citizen].rating {
             let wait = (self.desk(n)?.called_at - self.tickets[held].issued_at) as f64 / 60.0;
@@ -210,11 +211,16 @@ impl Driver<'_> {
         held: usize,
         score: u8,
     ) -> anyhow::Result<()> {
-        let body = json!({ "ticket": self.tickets[held].id, "score": score });
+        let rating = RatingRequest {
+            ticket: Some(self.tickets[held].id.clone()),
+            case: None,
+            score,
+            comment: None,
+        };
         let recorded: RatingRecorded = self
             .desk(n)?
             .client
-            .post("/api/v1/ratings", &body)
+            .rate(&rating)
             .await
             .context("rating a ticket")?;
         let r = &mut self.ratings;
@@ -246,7 +252,10 @@ impl Driver<'_> {
             .map(|(n, _)| *n)
             .collect();
         for n in paused {
-            self.act(n, CounterAction::Resume).await?;
+            self.clerk(n)?
+                .resume(n)
+                .await
+                .with_context(|| format!("resume at counter {n}"))?;
             let desk = self.desk_mut(n)?;
             desk.state = DeskState::Busy;
             desk.open_since = Some(t);
@@ -257,7 +266,10 @@ impl Driver<'_> {
 
     /// The citizen reaches the counter; service runs its time.
     pub(super) async fn start(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
-        self.act(n, CounterAction::Start).await?;
+        self.clerk(n)?
+            .start(n)
+            .await
+            .with_context(|| format!("start at counter {n}"))?;
         let held = &self.tickets[self.desk(n)?.current.context("nobody at the counter")?];
         let citizen = &self.citizens[held.citizen];
         let secs = match (&citizen.visit, held.pickup) {
@@ -270,7 +282,10 @@ impl Driver<'_> {
 
     /// The citizen called never came: the counter calls again.
     pub(super) async fn no_show(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
-        self.act(n, CounterAction::NoShow).await?;
+        self.clerk(n)?
+            .no_show(n)
+            .await
+            .with_context(|| format!("no_show at counter {n}"))?;
         self.leave(t, n);
         Ok(())
     }
