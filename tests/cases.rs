@@ -171,12 +171,13 @@ async fn intake_review_pickup_and_rating() {
     );
     hub.act_ok(&d.pickup, 10, "finish").await;
 
-    // 好差评: the case, once; the pickup ticket, once.
+    // 好差评: the case, once, by the citizen with the receipt's last four;
+    // the pickup ticket, once, at the window that served it.
     let (status, rated) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
-            json!({"case": number, "score": 5}),
+            None,
+            json!({"case": number, "score": 5, "last_four": "5678"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{rated}");
@@ -185,8 +186,8 @@ async fn intake_review_pickup_and_rating() {
     let (status, twice) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
-            json!({"case": number, "score": 1}),
+            None,
+            json!({"case": number, "score": 1, "last_four": "5678"}),
         )
         .await;
     assert_eq!(
@@ -598,7 +599,7 @@ async fn a_bad_review_opens_a_rectification_a_supervisor_closes() {
     let (status, early) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
+            None,
             json!({"ticket": ticket["id"], "score": 1}),
         )
         .await;
@@ -610,7 +611,7 @@ async fn a_bad_review_opens_a_rectification_a_supervisor_closes() {
     let (status, bad) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
+            None,
             json!({"ticket": ticket["id"], "score": 2, "comment": "等候时间太长"}),
         )
         .await;

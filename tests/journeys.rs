@@ -211,8 +211,17 @@ async fn green_channel_goes_first_within_its_limit(hub: TestHub) {
     for _ in 0..3 {
         hub.issue(json!({"queue": "D"})).await; // D001-D003 ordinary
     }
+    // The self-service kiosk never gives the green channel: the front desk does.
+    let desk = hub.login("1001", Some(1)).await;
     for _ in 0..3 {
-        hub.issue(json!({"queue": "D", "priority": true})).await; // D004-D006 priority
+        let (status, body) = hub
+            .post(
+                "/api/v1/tickets",
+                Some(&desk),
+                json!({"queue": "D", "priority": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}"); // D004-D006 priority
     }
     let token = hub.login("1008", Some(8)).await;
     let mut order = Vec::new();
