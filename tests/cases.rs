@@ -430,6 +430,29 @@ async fn correction_extension_and_excluded_time_move_the_deadline() {
         (StatusCode::CONFLICT, Some("correction_used"))
     );
 
+    // A typed year 9999, or a note past 200 characters, is refused and
+    // changes nothing.
+    let seq = hub.last_seq();
+    for (body, code) in [
+        (
+            json!({"kind": "专家评审", "from": "2026-03-06", "to": "9999-03-09"}),
+            "bad_span",
+        ),
+        (
+            json!({"kind": "专家评审", "from": "2026-03-06", "to": "2026-03-09", "note": "注".repeat(201)}),
+            "reason_too_long",
+        ),
+    ] {
+        let (status, refused) = hub
+            .post(&path("excluded-time"), Some(&reviewer), body)
+            .await;
+        assert_eq!(
+            (status, refused["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code))
+        );
+    }
+    assert_eq!(hub.last_seq(), seq);
+
     // An expert review Friday 6th to Monday 9th: two working days excluded.
     let excluded = post_ok(
         &hub,
