@@ -231,7 +231,9 @@ impl TestHub {
         let dir = Arc::new(tempfile::tempdir().unwrap());
         for entry in std::fs::read_dir(self.dir.path()).unwrap() {
             let from = entry.unwrap().path();
-            std::fs::copy(&from, dir.path().join(from.file_name().unwrap())).unwrap();
+            if from.is_file() {
+                std::fs::copy(&from, dir.path().join(from.file_name().unwrap())).unwrap();
+            }
         }
         let config = self.hub.config().clone();
         Self::start_on(config, self.clock.clone(), dir).await
