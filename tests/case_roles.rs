@@ -209,7 +209,31 @@ fn calls() -> Vec<Call> {
             path: "/api/v1/cases/{n}",
             body: empty,
             state: "accepted",
+            allowed: &["intake", "reviewer", "supervisor", "admin"],
+        },
+        Call {
+            name: "read at pickup",
+            method: Method::GET,
+            path: "/api/v1/cases/{n}",
+            body: empty,
+            state: "approved",
             allowed: &["intake", "reviewer", "pickup", "supervisor", "admin"],
+        },
+        Call {
+            name: "document",
+            method: Method::GET,
+            path: "/api/v1/cases/{n}/documents/receipt?format=json",
+            body: empty,
+            state: "accepted",
+            allowed: &["intake", "reviewer", "supervisor", "admin"],
+        },
+        Call {
+            name: "history",
+            method: Method::GET,
+            path: "/api/v1/cases/{n}/history",
+            body: empty,
+            state: "accepted",
+            allowed: &["intake", "reviewer", "supervisor", "admin"],
         },
         Call {
             name: "materials",
@@ -297,7 +321,7 @@ fn calls() -> Vec<Call> {
             path: "/api/v1/ratings",
             body: empty,
             state: "closed",
-            allowed: &["intake", "pickup", "kiosk", "display"],
+            allowed: &["anonymous"],
         },
         Call {
             name: "supervision",
@@ -352,7 +376,7 @@ async fn every_case_call_by_every_role() {
             let number = prepare(&hub, &staff, call.state).await;
             let path = call.path.replace("{n}", &number);
             let body = if call.name == "rate" {
-                json!({"case": number, "score": 4})
+                json!({"case": number, "score": 4, "last_four": "002X"})
             } else {
                 (call.body)()
             };
@@ -522,17 +546,24 @@ async fn bad_case_input_is_refused_and_changes_nothing() {
         ),
         (
             "/api/v1/ratings",
-            Some(KIOSK),
-            json!({"case": number, "score": 6}),
+            None,
+            json!({"case": number, "score": 6, "last_four": "002X"}),
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_rating",
         ),
         (
             "/api/v1/ratings",
-            Some(KIOSK),
-            json!({"case": "209901010001", "score": 5}),
+            None,
+            json!({"case": "209901010001", "score": 5, "last_four": "002X"}),
             StatusCode::NOT_FOUND,
             "unknown_case",
+        ),
+        (
+            "/api/v1/ratings",
+            None,
+            json!({"case": number, "score": 5, "last_four": "1234"}),
+            StatusCode::FORBIDDEN,
+            "proof_mismatch",
         ),
     ];
     for (path, who, body, status, code) in refusals {
@@ -552,8 +583,8 @@ async fn bad_case_input_is_refused_and_changes_nothing() {
     let (status, _) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
-            json!({"case": number, "score": 5}),
+            None,
+            json!({"case": number, "score": 5, "last_four": "002x"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -561,8 +592,8 @@ async fn bad_case_input_is_refused_and_changes_nothing() {
     let (status, value) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
-            json!({"case": number, "score": 3}),
+            None,
+            json!({"case": number, "score": 3, "last_four": "1111"}),
         )
         .await;
     assert_eq!(

@@ -171,12 +171,13 @@ async fn intake_review_pickup_and_rating() {
     );
     hub.act_ok(&d.pickup, 10, "finish").await;
 
-    // 好差评: the case, once; the pickup ticket, once.
+    // 好差评: the case, once, by the citizen with the receipt's last four;
+    // the pickup ticket, once, at the window that served it.
     let (status, rated) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
-            json!({"case": number, "score": 5}),
+            None,
+            json!({"case": number, "score": 5, "last_four": "5678"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{rated}");
@@ -185,8 +186,8 @@ async fn intake_review_pickup_and_rating() {
     let (status, twice) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
-            json!({"case": number, "score": 1}),
+            None,
+            json!({"case": number, "score": 1, "last_four": "5678"}),
         )
         .await;
     assert_eq!(
@@ -429,6 +430,29 @@ async fn correction_extension_and_excluded_time_move_the_deadline() {
         (StatusCode::CONFLICT, Some("correction_used"))
     );
 
+    // A typed year 9999, or a note past 200 characters, is refused and
+    // changes nothing.
+    let seq = hub.last_seq();
+    for (body, code) in [
+        (
+            json!({"kind": "专家评审", "from": "2026-03-06", "to": "9999-03-09"}),
+            "bad_span",
+        ),
+        (
+            json!({"kind": "专家评审", "from": "2026-03-06", "to": "2026-03-09", "note": "注".repeat(201)}),
+            "reason_too_long",
+        ),
+    ] {
+        let (status, refused) = hub
+            .post(&path("excluded-time"), Some(&reviewer), body)
+            .await;
+        assert_eq!(
+            (status, refused["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code))
+        );
+    }
+    assert_eq!(hub.last_seq(), seq);
+
     // An expert review Friday 6th to Monday 9th: two working days excluded.
     let excluded = post_ok(
         &hub,
@@ -598,7 +622,7 @@ async fn a_bad_review_opens_a_rectification_a_supervisor_closes() {
     let (status, early) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
+            None,
             json!({"ticket": ticket["id"], "score": 1}),
         )
         .await;
@@ -610,7 +634,7 @@ async fn a_bad_review_opens_a_rectification_a_supervisor_closes() {
     let (status, bad) = hub
         .post(
             "/api/v1/ratings",
-            Some(KIOSK),
+            None,
             json!({"ticket": ticket["id"], "score": 2, "comment": "等候时间太长"}),
         )
         .await;

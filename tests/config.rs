@@ -189,3 +189,32 @@ fn a_year_without_a_calendar_is_a_warning() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn only_a_kiosk_gives_the_green_channel_and_the_hub_takes_a_stream() {
+    let dir = broken_copy(|d| {
+        let hall = d.join("hall.toml");
+        rewrite(
+            &hall,
+            "kind = \"display\"",
+            "kind = \"display\"\npriority = true",
+        );
+        let mut text = std::fs::read_to_string(&hall).unwrap();
+        text.push_str("\n[limits]\nevent_streams = 0\n");
+        std::fs::write(&hall, text).unwrap();
+    });
+    let err = Config::load(dir.path(), common::monday_morning().date_naive()).unwrap_err();
+    let fields: Vec<&str> = err.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["devices[1].priority", "limits.event_streams"],
+        "{err}"
+    );
+
+    let config = common::sample_config();
+    assert!(
+        config.devices.iter().all(|d| !d.priority),
+        "self-service kiosks only"
+    );
+    assert_eq!(config.limits.event_streams, 2000);
+}

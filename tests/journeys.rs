@@ -211,8 +211,17 @@ async fn green_channel_goes_first_within_its_limit(hub: TestHub) {
     for _ in 0..3 {
         hub.issue(json!({"queue": "D"})).await; // D001-D003 ordinary
     }
+    // The self-service kiosk never gives the green channel: the front desk does.
+    let desk = hub.login("1001", Some(1)).await;
     for _ in 0..3 {
-        hub.issue(json!({"queue": "D", "priority": true})).await; // D004-D006 priority
+        let (status, body) = hub
+            .post(
+                "/api/v1/tickets",
+                Some(&desk),
+                json!({"queue": "D", "priority": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}"); // D004-D006 priority
     }
     let token = hub.login("1008", Some(8)).await;
     let mut order = Vec::new();
@@ -227,6 +236,36 @@ async fn green_channel_goes_first_within_its_limit(hub: TestHub) {
         hub.act_ok(&token, 8, "finish").await;
     }
     assert_eq!(order, ["D004", "D005", "D001", "D006", "D002", "D003"]);
+}
+
+/// Which kiosks give the green channel is the hall's to say, per device;
+/// the kiosk screen never offers it, so a self-service kiosk's key that asks
+/// is refused and nothing is issued.
+#[tokio::test]
+async fn the_green_channel_comes_only_from_the_kiosks_the_hall_names() {
+    let green = json!({"queue": "D", "priority": true});
+    let hub = TestHub::start().await;
+    let (status, body) = hub
+        .post("/api/v1/tickets", Some(KIOSK), green.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(hub.last_seq(), 0, "nothing issued");
+    hub.issue(json!({"queue": "D"})).await;
+
+    let mut config = common::sample_config();
+    let kiosk = config
+        .devices
+        .iter_mut()
+        .find(|d| d.kind == yimen::domain::setup::DeviceKind::Kiosk)
+        .expect("a kiosk");
+    kiosk.priority = true;
+    let clock = std::sync::Arc::new(yimen::hub::clock::ManualClock::new(common::monday_morning()));
+    let guide_desk = TestHub::start_with(config, clock).await;
+    let ticket = guide_desk.issue(green).await;
+    assert_eq!(
+        (&ticket["number"], &ticket["priority"]),
+        (&json!("D001"), &json!(true))
+    );
 }
 
 async fn calling_out_of_turn_needs_a_reason_and_is_recorded(hub: TestHub) {

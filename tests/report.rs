@@ -27,7 +27,7 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::TimeZone;
-use common::{KIOSK, TestHub, sample_config, sample_dir};
+use common::{TestHub, sample_config, sample_dir};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use yimen::domain::ids::{StaffId, Timestamp};
@@ -97,7 +97,7 @@ async fn approve(hub: &TestHub, reviewer: &str, number: &str) {
 
 async fn rate(hub: &TestHub, ticket: &Value, score: u8, comment: Option<&str>) {
     let body = json!({"ticket": ticket["id"], "score": score, "comment": comment});
-    let (status, value) = hub.post("/api/v1/ratings", Some(KIOSK), body).await;
+    let (status, value) = hub.post("/api/v1/ratings", None, body).await;
     assert_eq!(status, StatusCode::CREATED, "{value}");
 }
 

@@ -364,7 +364,8 @@ async fn the_apps_client_speaks_https_and_wss_with_the_halls_files() {
         priority: false,
     };
     let ticket = kiosk.issue_ticket(&request).await.unwrap();
-    let mut stream = kiosk.subscribe(0).await.unwrap();
+    // A device's key follows the public view, as anyone does.
+    let mut stream = kiosk.subscribe_public(0).await.unwrap();
     let Some(StreamItem::Event(first)) = stream.next().await.unwrap() else {
         panic!("the issued ticket comes first");
     };

@@ -2,9 +2,9 @@
 //! two views, and the notices besides events.
 //!
 //! Anyone may follow the [`PublicEvent`]s: ticket numbers and counters, what
-//! a display wall shows. Staff and devices follow the [`StaffEvent`]s: what
-//! happened and to what, never a person's details, which each role reads
-//! from the API as far as it may.
+//! a display wall shows; devices get them too. Staff follow the
+//! [`StaffEvent`]s their role sees: what happened and to what, never a
+//! person's details, which each role reads from the API as far as it may.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -117,9 +117,11 @@ pub enum PublicEvent {
     },
 }
 
-/// What staff and devices see of an event. Tickets are named by id and
-/// number, cases by number, staff by id; whatever a role may see of the
-/// people behind them it reads from the API.
+/// What staff see of an event, as far as their role sees it: the counters
+/// follow tickets, counters, logins and devices without the clerks' notes;
+/// supervision follows everything; a department's inbox its own cases.
+/// Tickets are named by id and number, cases by number, staff by id;
+/// whatever a role may see of the people behind them it reads from the API.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StaffEvent {
@@ -143,7 +145,8 @@ pub enum StaffEvent {
         at: DateTime<Utc>,
         /// Green-channel calls in a row at this counter, this one included.
         priority_streak: u32,
-        /// Why the clerk called this ticket out of turn, if they did.
+        /// Why the clerk called this ticket out of turn, if they did; empty
+        /// for readers who do not see the clerks' notes.
         out_of_turn: Option<String>,
     },
     TicketRecalled {
@@ -182,6 +185,7 @@ pub enum StaffEvent {
         from_counter: CounterNo,
         to_queue: String,
         to_counter: Option<CounterNo>,
+        /// Why; empty for readers who do not see the clerks' notes.
         reason: String,
         at: DateTime<Utc>,
     },

@@ -17,8 +17,11 @@ pub enum Verdict {
 
 mirror_enum!(Verdict, domain::Verdict, [Satisfied, Unsatisfied]);
 
-/// 好差评 for a ticket (by id) or a case (by number).
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+/// 好差评 for a ticket (by id) or a case (by number). A clerk's counter
+/// screen rates the ticket it just finished; the citizen's phone, with no
+/// credential, rates a ticket by its id or a final case by its number and
+/// `last_four`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,6 +32,10 @@ pub struct RatingRequest {
     pub score: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// To rate a case: the last four characters of the applicant's ID
+    /// number or phone, as on the receipt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_four: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -2,7 +2,8 @@
 //! at start-up into typed values that nothing downstream re-checks.
 //!
 //! Layout of the folder:
-//! - `hall.toml`: the hall, queue rules, queues, counters, staff, devices;
+//! - `hall.toml`: the hall, queue rules, queues, counters, staff, devices,
+//!   the hub's limits;
 //! - `services/*.toml`: one file per department with its service guides;
 //! - `calendar/YYYY.toml`: each year's official holidays and make-up days;
 //! - `counter_devices.toml` (optional): LED screens and rating keypads at
@@ -55,6 +56,24 @@ pub struct Config {
     /// LED screens and rating keypads at the counters; none without
     /// `counter_devices.toml`.
     pub counter_devices: crate::devices::counter::CounterDevices,
+    /// What the hub takes at once.
+    pub limits: Limits,
+}
+
+/// What the hub takes at once, so that no reader can exhaust it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Event streams open at once, over every reader; one more is answered
+    /// 503.
+    pub event_streams: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            event_streams: 2000,
+        }
+    }
 }
 
 impl fmt::Debug for Config {
@@ -78,6 +97,8 @@ pub struct DeviceKey {
     pub kind: DeviceKind,
     /// Argon2 hash of the key.
     pub key_hash: String,
+    /// A kiosk with a person by it may issue green-channel tickets.
+    pub priority: bool,
 }
 
 impl fmt::Debug for DeviceKey {
@@ -86,6 +107,7 @@ impl fmt::Debug for DeviceKey {
             .field("name", &self.name)
             .field("kind", &self.kind)
             .field("key_hash", &"<redacted>")
+            .field("priority", &self.priority)
             .finish()
     }
 }

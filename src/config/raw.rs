@@ -17,6 +17,8 @@ pub struct HallFile {
     pub staff: Vec<StaffEntry>,
     #[serde(default)]
     pub devices: Vec<DeviceEntry>,
+    #[serde(default)]
+    pub limits: LimitsSection,
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +48,13 @@ pub struct RulesSection {
     pub lockout_after: Option<u32>,
     pub lockout_minutes: Option<u32>,
     pub estimate_window: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSection {
+    /// Event streams open at once, over every reader.
+    pub event_streams: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,6 +112,10 @@ pub struct DeviceEntry {
     pub name: String,
     pub kind: String,
     pub key_hash: String,
+    /// A kiosk with a person by it, such as a guide desk's, may issue
+    /// green-channel tickets.
+    #[serde(default)]
+    pub priority: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 
 use super::diagnostic::{Diagnostic, Source};
-use super::raw::{CalendarFile, CasesSection, CatalogueFile, HallFile, QueueEntry, RulesSection};
-use super::{Config, DeviceKey, DeviceKind, secret};
+use super::raw::{
+    CalendarFile, CasesSection, CatalogueFile, HallFile, LimitsSection, QueueEntry, RulesSection,
+};
+use super::{Config, DeviceKey, DeviceKind, Limits, secret};
 use crate::domain::calendar::{WorkingCalendar, YearSchedule};
 use crate::domain::guide::{Department, Guide, ItemKind};
 use crate::domain::ids::{DayRule, QueuePrefix, ServiceCode, StaffId};
@@ -342,6 +344,7 @@ impl HallCheck<'_> {
             devices,
             demo_credentials: file.hall.demo_credentials,
             counter_devices: Default::default(),
+            limits: self.limits(&file.limits),
         })
     }
 
@@ -606,13 +609,32 @@ impl HallCheck<'_> {
                 );
                 continue;
             }
+            if d.priority && kind != DeviceKind::Kiosk {
+                self.error(
+                    at("priority"),
+                    "only a kiosk issues tickets, green-channel or not",
+                );
+            }
             devices.push(DeviceKey {
                 name: d.name.clone(),
                 kind,
                 key_hash: d.key_hash.clone(),
+                priority: d.priority,
             });
         }
         devices
+    }
+
+    fn limits(&mut self, raw: &LimitsSection) -> Limits {
+        let d = Limits::default();
+        let event_streams = raw.event_streams.unwrap_or(d.event_streams);
+        if event_streams == 0 {
+            self.error(
+                "limits.event_streams",
+                "at least one event stream: the display walls and counters follow it",
+            );
+        }
+        Limits { event_streams }
     }
 
     /// Demo credentials work only where the hall says it is a demo.

@@ -131,3 +131,77 @@ fn a_year_without_a_schedule_is_flagged() {
     // Staying inside 2026 raises no flag.
     assert_eq!(cal.add_working_days(date(12, 29), 2), known(date(12, 31)));
 }
+
+/// Working days after `after` up to `until`, one day at a time: the rule as
+/// the counts must give it.
+fn days_one_by_one(cal: &WorkingCalendar, after: NaiveDate, until: NaiveDate) -> Reckoned<u32> {
+    let mut count = 0;
+    let mut unknown_year = None;
+    for day in after.iter_days().skip(1).take_while(|d| *d <= until) {
+        let w = cal.is_working_day(day);
+        unknown_year = unknown_year.or(w.unknown_year);
+        count += u32::from(w.value);
+    }
+    Reckoned {
+        value: count,
+        unknown_year,
+    }
+}
+
+/// The date `days` working days after `start`, one day at a time.
+fn added_one_by_one(cal: &WorkingCalendar, start: NaiveDate, days: u32) -> Reckoned<NaiveDate> {
+    let mut day = start;
+    let mut left = days;
+    let mut unknown_year = None;
+    while left > 0 {
+        day = day.succ_opt().unwrap();
+        let w = cal.is_working_day(day);
+        unknown_year = unknown_year.or(w.unknown_year);
+        left -= u32::from(w.value);
+    }
+    Reckoned {
+        value: day,
+        unknown_year,
+    }
+}
+
+/// A day from late 2025 (no schedule) through 2026 into 2027 (none either).
+fn any_day() -> impl proptest::strategy::Strategy<Value = NaiveDate> {
+    use proptest::strategy::Strategy;
+    let first = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+    (0i64..500).prop_map(move |n| first + chrono::Duration::days(n))
+}
+
+proptest::proptest! {
+    #[test]
+    fn counting_by_weeks_agrees_with_counting_day_by_day(
+        after in any_day(),
+        until in any_day(),
+    ) {
+        let cal = calendar_2026();
+        proptest::prop_assert_eq!(
+            cal.working_days_between(after, until),
+            days_one_by_one(&cal, after, until)
+        );
+    }
+
+    #[test]
+    fn adding_by_halves_agrees_with_adding_day_by_day(start in any_day(), days in 0u32..300) {
+        let cal = calendar_2026();
+        proptest::prop_assert_eq!(
+            cal.add_working_days(start, days),
+            added_one_by_one(&cal, start, days)
+        );
+    }
+}
+
+#[test]
+fn a_thousand_years_are_counted_and_added_alike() {
+    let cal = calendar_2026();
+    let far = NaiveDate::from_ymd_opt(3026, 1, 1).unwrap();
+    let count = cal.working_days_between(date(1, 1), far);
+    assert_eq!(count.unknown_year, Some(2027));
+    let due = cal.add_working_days(date(1, 1), count.value).value;
+    assert!(due <= far && cal.is_working_day(due).value);
+    assert_eq!(cal.working_days_between(due, far).value, 0);
+}

@@ -23,6 +23,13 @@ use super::setup::StaffSetup;
 const MAX_EXTENSION_DAYS: u32 = 60;
 /// Longest list of corrections or materials taken.
 const MAX_ITEMS: usize = 30;
+/// Furthest, in calendar days, the end of excluded time may lie after its
+/// start and after today: a typed year 9999 is refused, not counted.
+pub const MAX_EXCLUDED_DAYS: u32 = 366;
+/// Spans of excluded time one case may carry.
+pub const MAX_EXCLUDED_SPANS: usize = 10;
+/// Longest note on excluded time, in characters.
+const MAX_NOTE_CHARS: usize = 200;
 
 /// What the clerk decides at intake.
 #[derive(Clone, Debug, PartialEq)]
@@ -425,7 +432,8 @@ impl Hall {
     /// Records time that by law does not count: a hearing, an inspection, testing, expert review.
     ///
     /// # Errors
-    /// Not the claimer, not in review, days backwards, no kind.
+    /// Not the claimer, not in review, spans used up, days backwards or
+    /// before acceptance or too far ahead, no kind, a note too long.
     pub fn exclude_time(
         &self,
         number: &str,
@@ -436,14 +444,17 @@ impl Hall {
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
         let case = self.may_on_case(number, staff, None, CaseAct::ExcludeTime)?;
-        if days.from > days.to || case.accepted_on.is_some_and(|a| days.from <= a) {
-            return Err(QueueError::BadDays(MAX_EXTENSION_DAYS));
+        let today = self.setup.day_rule.day_of(now);
+        excluded_span(days, case.accepted_on, today)?;
+        let note = note.trim();
+        if note.chars().count() > MAX_NOTE_CHARS || note.chars().any(char::is_control) {
+            return Err(QueueError::ReasonTooLong(MAX_NOTE_CHARS));
         }
         let mut case = case.clone();
         case.excluded.push(ExcludedTime {
             kind: reason_text(kind)?,
             days,
-            note: note.trim().to_owned(),
+            note: note.to_owned(),
             by: staff.clone(),
         });
         Ok(case_event(CaseAction::TimeExcluded, case, now))
@@ -542,4 +553,27 @@ impl Hall {
         }
         events
     }
+}
+
+/// Whether `days` may be excluded from a case accepted on `accepted` as of
+/// `today`: forwards, after acceptance, and ending within
+/// [`MAX_EXCLUDED_DAYS`] of both its start and today.
+fn excluded_span(
+    days: DaySpan,
+    accepted: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), QueueError> {
+    let reach = chrono::Days::new(MAX_EXCLUDED_DAYS.into());
+    let within = |from: NaiveDate| {
+        from.checked_add_days(reach)
+            .is_some_and(|end| days.to <= end)
+    };
+    if days.from > days.to
+        || accepted.is_some_and(|a| days.from <= a)
+        || !within(days.from)
+        || !within(today)
+    {
+        return Err(QueueError::BadSpan(MAX_EXCLUDED_DAYS));
+    }
+    Ok(())
 }

@@ -32,25 +32,14 @@ pub struct CaseClock {
     pub pauses: Vec<(NaiveDate, Option<NaiveDate>)>,
 }
 
-/// Working days `d` with `after < d <= until`.
+/// Working days `d` with `after < d <= until`, in time independent of the
+/// range's length (see [`WorkingCalendar::working_days_between`]).
 pub fn working_days_between(
     calendar: &WorkingCalendar,
     after: NaiveDate,
     until: NaiveDate,
 ) -> Reckoned<u32> {
-    let mut count = 0;
-    let mut unknown_year = None;
-    let mut day = after;
-    while day < until {
-        day = day.succ_opt().unwrap_or(until);
-        let w = calendar.is_working_day(day);
-        unknown_year = unknown_year.or(w.unknown_year);
-        count += u32::from(w.value);
-    }
-    Reckoned {
-        value: count,
-        unknown_year,
-    }
+    calendar.working_days_between(after, until)
 }
 
 /// The due date, or none before acceptance and while the clock is stopped.

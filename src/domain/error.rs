@@ -109,6 +109,10 @@ pub enum QueueError {
     NoExtensionPending,
     #[error("天数应为 1 至 {0} 个工作日，且不早于受理日")]
     BadDays(u32),
+    #[error("不计时间应在受理日之后，止日不早于起日，且距起日和今日均不超过 {0} 天")]
+    BadSpan(u32),
+    #[error("一个办件最多登记 {0} 段不计时间")]
+    TooManySpans(usize),
     #[error("交付方式与办件登记的不符")]
     WrongDelivery,
     #[error("办件尚未审批通过，暂不能领取")]
@@ -119,6 +123,8 @@ pub enum QueueError {
     AlreadyRated,
     #[error("办理完毕后才能评价")]
     NotRateable,
+    #[error("办件编号与证件号码或手机号后四位不符")]
+    ProofMismatch,
     #[error("没有这条待整改的差评")]
     UnknownRectification,
     #[error("一次最多 {0} 项")]
@@ -260,11 +266,14 @@ impl QueueError {
             E::ExtensionUsed => "extension_used",
             E::NoExtensionPending => "no_extension_pending",
             E::BadDays(_) => "bad_days",
+            E::BadSpan(_) => "bad_span",
+            E::TooManySpans(_) => "too_many_spans",
             E::WrongDelivery => "wrong_delivery",
             E::CaseNotReady => "case_not_ready",
             E::InvalidRating => "invalid_rating",
             E::AlreadyRated => "already_rated",
             E::NotRateable => "not_rateable",
+            E::ProofMismatch => "proof_mismatch",
             E::UnknownRectification => "unknown_rectification",
             E::TooManyItems(_) => "too_many_items",
             E::PickupTaken => "pickup_taken",
@@ -282,11 +291,14 @@ impl QueueError {
             | E::UnknownStaff(_)
             | E::UnknownCase
             | E::UnknownRectification => ErrorKind::NotFound,
-            E::NotYourDepartment | E::NotYourCase | E::RoleCannot(_) => ErrorKind::Forbidden,
+            E::NotYourDepartment | E::NotYourCase | E::RoleCannot(_) | E::ProofMismatch => {
+                ErrorKind::Forbidden
+            }
             E::InvalidIdNumber(_)
             | E::InvalidApplicant(_)
             | E::UnknownMaterial(_)
             | E::BadDays(_)
+            | E::BadSpan(_)
             | E::InvalidRating
             | E::TooManyItems(_) => ErrorKind::Invalid,
             E::CaseWrongState(_)
@@ -294,6 +306,7 @@ impl QueueError {
             | E::NothingMissing
             | E::NotServing(_)
             | E::CorrectionUsed
+            | E::TooManySpans(_)
             | E::ExtensionPending
             | E::ExtensionUsed
             | E::NoExtensionPending

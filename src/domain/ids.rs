@@ -158,6 +158,9 @@ pub enum Actor {
     Staff(StaffId),
     /// A kiosk or display, by its configured name.
     Device(String),
+    /// A citizen with no credential, by their own ticket or case: the
+    /// phone behind the ticket's QR.
+    Citizen,
     /// The hub itself: timers, rollover.
     System,
 }
@@ -167,6 +170,7 @@ impl fmt::Display for Actor {
         match self {
             Actor::Staff(id) => write!(f, "staff:{id}"),
             Actor::Device(name) => write!(f, "device:{name}"),
+            Actor::Citizen => f.write_str("citizen"),
             Actor::System => f.write_str("system"),
         }
     }

@@ -51,6 +51,8 @@ mod policy_tests;
 #[cfg(test)]
 mod queue_tests;
 #[cfg(test)]
+mod scope_tests;
+#[cfg(test)]
 mod service_tests;
 #[cfg(test)]
 mod staff_tests;

@@ -14,13 +14,24 @@
 //! Sight: the department's reviewers, who check identity, and the pickup
 //! window, which hands the result to the right person, see an applicant in
 //! full; other staff see the surname and masked numbers; devices and the
-//! public see no applicant at all.
+//! public see no applicant at all. The pickup window reads a case only while
+//! its result waits there and on the day it left. On the event stream,
+//! devices and the public get the public view; each member of staff gets
+//! the events of their workplace ([`event_sight`]).
+//!
+//! Ratings are bound to their occasion ([`Hall::may_rate`]): the clerk's
+//! screen rates the ticket just finished at their counter; the citizen rates
+//! their own ticket by its unguessable id, or their case by its number and
+//! the last four characters of their ID number or phone; devices never rate.
 
 use super::applicant::{Applicant, mask_address, mask_name, mask_phone};
 use super::case::{Case, CaseState};
+use super::case_flow::MAX_EXCLUDED_SPANS;
 use super::error::QueueError;
+use super::event::HallEvent;
 use super::hall::{Counter, Hall};
-use super::ids::{CounterNo, StaffId};
+use super::ids::{CounterNo, DayRule, StaffId, Timestamp};
+use super::rating::{RatingSubject, last_finished};
 use super::setup::{DeviceKind, Role, StaffSetup};
 use super::ticket::{Ticket, TicketState};
 
@@ -194,6 +205,23 @@ pub fn may_issue(who: Who<'_>) -> Result<(), QueueError> {
     }
 }
 
+/// Whether `who` may take a green-channel (priority) ticket: staff who may
+/// take tickets, who see the citizen in front of them, and a kiosk only
+/// where the hall's configuration says a person stands by it
+/// (`kiosk_staffed`), such as a guide desk's; a self-service kiosk never.
+///
+/// # Errors
+/// `RoleCannot` for a self-service kiosk, and whoever may not take tickets.
+pub fn may_give_priority(who: Who<'_>, kiosk_staffed: bool) -> Result<(), QueueError> {
+    may_issue(who)?;
+    match who {
+        Who::Device(DeviceKind::Kiosk) if !kiosk_staffed => Err(QueueError::RoleCannot(
+            "自助取号机不能发放绿色通道号，请到导办台或窗口办理",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Whether `who` may put a late citizen back in line: the kiosk the
 /// citizen comes back to, or a clerk at a counter.
 ///
@@ -206,19 +234,80 @@ pub fn may_reactivate(who: Who<'_>) -> Result<(), QueueError> {
     }
 }
 
-/// Whether `who` may record a citizen's rating: where citizens rate — a
-/// kiosk, a counter's screen or keypad, the display's touch panel — never
-/// the back office, which is rated.
-///
-/// # Errors
-/// `RoleCannot` for reviewers, supervisors and admins.
-pub fn may_record_rating(who: Who<'_>) -> Result<(), QueueError> {
-    match who.role() {
-        Some(Role::Reviewer | Role::Supervisor | Role::Admin) => Err(QueueError::RoleCannot(
-            "评价由办事群众在取号机、窗口或评价器上作出",
-        )),
-        _ => Ok(()),
+/// Where a rating comes from: the occasion that binds it to what it rates.
+#[derive(Clone, Copy, Debug)]
+pub enum Occasion<'a> {
+    /// A clerk's counter screen, right after serving, at the counter they
+    /// are logged in at.
+    Counter {
+        member: &'a StaffSetup,
+        counter: Option<CounterNo>,
+    },
+    /// The citizen, with no credential: the phone behind a ticket's QR, or
+    /// a case's number with `last_four`, the last four characters of the
+    /// applicant's ID number or phone.
+    Citizen { last_four: Option<&'a str> },
+    /// A kiosk's or display's key.
+    Device(DeviceKind),
+}
+
+impl Hall {
+    /// Whether a rating of `subject` may come from `occasion`: a clerk rates
+    /// only the ticket finished last at their counter today (as the keypad
+    /// does, [`super::rating::ticket_to_rate`]); a citizen rates a ticket
+    /// by its id, which is the secret, and a case by its number with the
+    /// last four characters of the applicant's ID number or phone; devices
+    /// and the back office never rate.
+    ///
+    /// # Errors
+    /// `RoleCannot` for devices, the back office, a clerk rating anything
+    /// but their counter's last ticket; `UnknownCase`, or `ProofMismatch`
+    /// for a case without the right last four; `AlreadyRated`.
+    pub fn may_rate(
+        &self,
+        occasion: Occasion<'_>,
+        subject: &RatingSubject,
+    ) -> Result<(), QueueError> {
+        match (occasion, subject) {
+            (Occasion::Device(_), _) => Err(QueueError::RoleCannot(
+                "评价由办事群众在窗口评价器、窗口屏幕或手机上作出",
+            )),
+            (Occasion::Counter { member, .. }, _)
+                if !matches!(member.role, Role::Intake | Role::Pickup) =>
+            {
+                Err(QueueError::RoleCannot(
+                    "评价由办事群众在窗口评价器、窗口屏幕或手机上作出",
+                ))
+            }
+            (Occasion::Counter { counter, .. }, RatingSubject::Ticket(id)) => {
+                match counter.and_then(|c| last_finished(self, c)) {
+                    Some(last) if last.id == *id && last.rated => Err(QueueError::AlreadyRated),
+                    Some(last) if last.id == *id => Ok(()),
+                    _ => Err(QueueError::RoleCannot("窗口只能评价本窗口刚办结的号")),
+                }
+            }
+            (Occasion::Counter { .. }, RatingSubject::Case(_)) => Err(QueueError::RoleCannot(
+                "办件由办事群众凭办件编号和证件号码或手机号后四位评价",
+            )),
+            (Occasion::Citizen { .. }, RatingSubject::Ticket(_)) => Ok(()),
+            (Occasion::Citizen { last_four }, RatingSubject::Case(number)) => {
+                let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
+                match last_four {
+                    Some(four) if proves_applicant(case, four) => Ok(()),
+                    _ => Err(QueueError::ProofMismatch),
+                }
+            }
+        }
     }
+}
+
+/// Whether `four` are the last four characters of the case's applicant's ID
+/// number or phone (an `x` taken as `X`).
+fn proves_applicant(case: &Case, four: &str) -> bool {
+    let four = four.trim().to_ascii_uppercase();
+    let ends = |text: &str| text.len() >= 4 && text.ends_with(&four);
+    four.chars().count() == 4
+        && (ends(case.applicant.id_number.as_str()) || ends(&case.applicant.phone))
 }
 
 /// Whether `member` may close a bad review's rectification: supervisors.
@@ -253,15 +342,33 @@ fn reviews_for(member: &StaffSetup, case: &Case) -> bool {
     member.role == Role::Reviewer && member.department.as_deref() == Some(case.department.as_str())
 }
 
-/// Whether `member` may read `case` at all: a reviewer reads only their
-/// department's cases; everyone else on the staff reads any.
+/// Whether `member` may read `case` as of `now`: a reviewer reads only
+/// their department's cases; the pickup window reads a case while its
+/// result waits there (approved) and on the business day it was handed
+/// over or mailed, not by walking the numbers; everyone else on the staff
+/// reads any.
 ///
 /// # Errors
-/// `NotYourDepartment` for a reviewer of another department.
-pub fn may_read_case(member: &StaffSetup, department: &str) -> Result<(), QueueError> {
+/// `NotYourDepartment` for a reviewer of another department; `RoleCannot`
+/// for the pickup window outside those times.
+pub fn may_read_case(
+    member: &StaffSetup,
+    case: &Case,
+    rule: &DayRule,
+    now: Timestamp,
+) -> Result<(), QueueError> {
     match member.role {
-        Role::Reviewer if member.department.as_deref() != Some(department) => {
-            Err(QueueError::NotYourDepartment)
+        Role::Reviewer if !reviews_for(member, case) => Err(QueueError::NotYourDepartment),
+        Role::Pickup => {
+            let left_today =
+                (case.handover.as_ref()).is_some_and(|h| rule.day_of(h.at) == rule.day_of(now));
+            if case.state == CaseState::Approved || left_today {
+                Ok(())
+            } else {
+                Err(QueueError::RoleCannot(
+                    "统一出件窗口只能查看待领取和当日交付的办件",
+                ))
+            }
         }
         _ => Ok(()),
     }
@@ -292,6 +399,60 @@ pub fn may_supervise(who: Who<'_>) -> Result<(), QueueError> {
     match who.role() {
         Some(Role::Supervisor | Role::Admin) => Ok(()),
         _ => Err(QueueError::RoleCannot("只有监督人员可以查看")),
+    }
+}
+
+/// How much of an event on the stream a member of staff sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventSight {
+    /// Not sent to them.
+    Hidden,
+    /// Sent without the notes a clerk writes about a citizen at a counter:
+    /// why a number was called out of turn or sent elsewhere.
+    WithoutNotes,
+    /// Sent as it is.
+    Full,
+}
+
+/// How much of `event` `member` sees on the stream: what their workplace
+/// needs. The counters follow the tickets, the counters, the logins and the
+/// devices, without the clerks' notes; supervision follows everything,
+/// notes, failed logins and ratings included; a department's inbox follows
+/// only its cases. A case's event goes to whoever may read the case then
+/// ([`may_read_case`]); the day's turn goes to everyone.
+pub fn event_sight(member: &StaffSetup, event: &HallEvent, rule: &DayRule) -> EventSight {
+    use HallEvent as E;
+    let place = workplace(member.role);
+    let shown = |yes: bool| {
+        if yes {
+            EventSight::Full
+        } else {
+            EventSight::Hidden
+        }
+    };
+    match event {
+        E::TicketCalled { .. } | E::TicketTransferred { .. } => match place {
+            Workplace::Supervision => EventSight::Full,
+            Workplace::Counter => EventSight::WithoutNotes,
+            Workplace::Inbox => EventSight::Hidden,
+        },
+        E::TicketIssued { .. }
+        | E::TicketRecalled { .. }
+        | E::TicketNoShow { .. }
+        | E::TicketReactivated { .. }
+        | E::TicketStarted { .. }
+        | E::TicketFinished { .. }
+        | E::CounterPaused { .. }
+        | E::CounterResumed { .. }
+        | E::StaffLoggedIn { .. }
+        | E::StaffLoggedOut { .. }
+        | E::DeviceAlert { .. } => shown(place != Workplace::Inbox),
+        E::StaffLoginFailed { .. }
+        | E::Rated { .. }
+        | E::RectificationOpened { .. }
+        | E::RectificationClosed { .. } => shown(place == Workplace::Supervision),
+        E::Case { case, at, .. } => shown(may_read_case(member, case, rule, *at).is_ok()),
+        E::DayRolledOver { .. } => EventSight::Full,
     }
 }
 
@@ -388,7 +549,14 @@ impl Hall {
                 in_state(case, CaseState::Accepted)?;
                 reviewer_of(member, case)
             }
-            CaseAct::Decide | CaseAct::ExcludeTime => claimer_of(member, case),
+            CaseAct::Decide => claimer_of(member, case),
+            CaseAct::ExcludeTime => {
+                claimer_of(member, case)?;
+                if case.excluded.len() >= MAX_EXCLUDED_SPANS {
+                    return Err(QueueError::TooManySpans(MAX_EXCLUDED_SPANS));
+                }
+                Ok(())
+            }
             CaseAct::RequestCorrection => {
                 claimer_of(member, case)?;
                 match case.correction {

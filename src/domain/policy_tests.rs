@@ -93,7 +93,7 @@ proptest! {
     }
 }
 
-fn guide() -> Guide {
+pub(super) fn guide() -> Guide {
     Guide {
         code: ServiceCode("SCJG-001".into()),
         name: "企业设立登记".into(),

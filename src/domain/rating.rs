@@ -8,7 +8,7 @@ use super::error::QueueError;
 use super::event::HallEvent;
 use super::hall::Hall;
 use super::ids::{CounterNo, ServiceCode, StaffId, TicketId, Timestamp};
-use super::ticket::TicketState;
+use super::ticket::{Ticket, TicketState};
 
 /// What was rated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +54,14 @@ pub enum KeypadRefusal {
     AlreadyRated,
 }
 
+/// The ticket finished most recently today at `counter`, rated or not.
+pub fn last_finished(hall: &Hall, counter: CounterNo) -> Option<&Ticket> {
+    hall.tickets()
+        .filter(|t| t.state == TicketState::Finished && t.counter == Some(counter))
+        .filter(|t| t.day == hall.day())
+        .max_by_key(|t| (t.finished_at, t.order))
+}
+
 /// The ticket a key press at `counter` rates: the one finished there most
 /// recently today, if it has no rating yet. An older ticket is never rated
 /// in its place, so a second press cannot rate the citizen before.
@@ -63,12 +71,7 @@ pub enum KeypadRefusal {
 /// counter today; [`KeypadRefusal::AlreadyRated`] when the last one has its
 /// rating.
 pub fn ticket_to_rate(hall: &Hall, counter: CounterNo) -> Result<TicketId, KeypadRefusal> {
-    let last = hall
-        .tickets()
-        .filter(|t| t.state == TicketState::Finished && t.counter == Some(counter))
-        .filter(|t| t.day == hall.day())
-        .max_by_key(|t| (t.finished_at, t.order))
-        .ok_or(KeypadRefusal::NothingToRate)?;
+    let last = last_finished(hall, counter).ok_or(KeypadRefusal::NothingToRate)?;
     if last.rated {
         return Err(KeypadRefusal::AlreadyRated);
     }

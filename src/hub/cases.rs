@@ -287,7 +287,7 @@ pub async fn open(
     params(("number" = String, Path, description = "the case number")),
     responses(
         (status = 200, body = CaseView, description = "the case, masked as the reader's role requires"),
-        (status = 403, body = crate::api::ErrorBody, description = "a device key, or a reviewer of another department"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, a reviewer of another department, or the pickup window for a case not waiting there nor handed over today"),
         (status = 404, body = crate::api::ErrorBody, description = "no such case"),
     )
 )]
@@ -298,16 +298,8 @@ pub async fn one(
 ) -> Result<axum::Json<CaseView>, HubError> {
     let reader = CaseReader::of(&principal)?;
     let now = hub.clock.now();
-    let in_hall = hub.hall().case(&number).cloned();
-    let case = match in_hall {
-        Some(case) => case,
-        None => hub
-            .readers
-            .case(number)
-            .await
-            .map_err(|_| QueueError::UnknownCase)?,
-    };
-    may_read_case(reader.member, &case.department)?;
+    let case = hub.case(&number).await?;
+    may_read_case(reader.member, &case, &hub.config.setup.day_rule, now)?;
     let hall = hub.hall();
     Ok(axum::Json(case_view(
         &hub.config,
@@ -657,7 +649,7 @@ fn case_document(
             status = 200, description = "an A4 page, or with ?format=json the data for the counter's printer",
             content((String = "text/html"), (CaseDocument = "application/json")),
         ),
-        (status = 403, body = crate::api::ErrorBody, description = "a device key, not a staff token"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, a reviewer of another department, or the pickup window for a case not waiting there nor handed over today"),
         (status = 404, body = crate::api::ErrorBody, description = "no such case, or no such kind of document"),
         (status = 409, body = crate::api::ErrorBody, description = "the case has no such document"),
         (status = 422, body = crate::api::ErrorBody, description = "format is neither html nor json, or a parameter does not parse"),
@@ -677,10 +669,11 @@ pub async fn document(
         "refusal" => DocumentKind::Refusal,
         _ => return Err(HubError::NotFound("没有这种文书")),
     };
+    let now = hub.clock.now();
     let doc = {
         let hall = hub.hall();
         let case = hall.case(&number).ok_or(QueueError::UnknownCase)?;
-        may_read_case(member, &case.department)?;
+        may_read_case(member, case, &hall.setup().day_rule, now)?;
         case_document(&hub.config, &hall, case, kind)?
     };
     Ok(match format.as_deref() {
@@ -701,7 +694,7 @@ pub async fn document(
     params(("number" = String, Path, description = "the case number")),
     responses(
         (status = 200, body = Vec<crate::api::CaseHistoryEntry>, description = "every step, oldest first"),
-        (status = 403, body = crate::api::ErrorBody, description = "a device key, or a reviewer of another department"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device key, a reviewer of another department, or the pickup window for a case not waiting there nor handed over today"),
         (status = 404, body = crate::api::ErrorBody, description = "no such case"),
         (status = 500, body = crate::api::ErrorBody, description = "the audit log could not be read"),
     )
@@ -712,17 +705,26 @@ pub async fn history(
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<crate::api::CaseHistoryEntry>>, HubError> {
     let (_, member) = principal.staff()?;
-    let in_hall = hub.hall().case(&number).map(|c| c.department.clone());
-    let department = match in_hall {
-        Some(department) => department,
-        None => {
-            hub.readers
-                .case(number.clone())
-                .await
-                .map_err(|_| QueueError::UnknownCase)?
-                .department
-        }
-    };
-    may_read_case(member, &department)?;
+    let case = hub.case(&number).await?;
+    may_read_case(member, &case, &hub.config.setup.day_rule, hub.clock.now())?;
     Ok(axum::Json(hub.readers.case_history(number).await?))
+}
+
+impl Hub {
+    /// The case numbered `number`: from the hall, or for one long closed,
+    /// from the database.
+    ///
+    /// # Errors
+    /// `UnknownCase` when there is none.
+    async fn case(&self, number: &str) -> Result<Case, HubError> {
+        let in_hall = self.hall().case(number).cloned();
+        match in_hall {
+            Some(case) => Ok(case),
+            None => Ok(self
+                .readers
+                .case(number.to_owned())
+                .await
+                .map_err(|_| QueueError::UnknownCase)?),
+        }
+    }
 }

@@ -33,6 +33,8 @@ pub enum HubError {
     UpgradeRequired,
     #[error("服务正在停止，请稍后重试")]
     Unavailable,
+    #[error("连接数已满，请稍后重试")]
+    TooManyStreams,
     #[error("服务器内部错误，请联系管理员")]
     Internal(String),
 }
@@ -100,7 +102,7 @@ impl HubError {
             HubError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HubError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             HubError::UpgradeRequired => StatusCode::UPGRADE_REQUIRED,
-            HubError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Unavailable | HubError::TooManyStreams => StatusCode::SERVICE_UNAVAILABLE,
             HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -117,6 +119,7 @@ impl HubError {
             HubError::MethodNotAllowed => "method_not_allowed",
             HubError::UpgradeRequired => "upgrade_required",
             HubError::Unavailable => "unavailable",
+            HubError::TooManyStreams => "too_many_streams",
             HubError::Internal(_) => "internal",
         }
     }

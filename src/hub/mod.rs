@@ -85,6 +85,8 @@ pub struct Hub {
     /// Where time comes from: the system's, or a test's.
     clock: Arc<dyn Clock>,
     device_keys: DeviceKeys,
+    /// The event streams' cap and where today's public replay starts.
+    streams: stream::Streams,
     /// Turns true when the hub is stopping; event streams end then.
     shutdown: watch::Receiver<bool>,
 }
@@ -130,6 +132,7 @@ pub fn open(config: Config, db: &Path, clock: Arc<dyn Clock>) -> Result<Running,
             })
         })?;
     let (stop, shutdown) = watch::channel(false);
+    let streams = stream::Streams::new(config.limits.event_streams);
     let hub = Arc::new(Hub {
         config,
         shared,
@@ -137,6 +140,7 @@ pub fn open(config: Config, db: &Path, clock: Arc<dyn Clock>) -> Result<Running,
         readers: Readers::new(db.to_owned()),
         clock,
         device_keys: DeviceKeys::default(),
+        streams,
         shutdown,
     });
     Ok(Running {

@@ -1,5 +1,6 @@
-//! 好差评: ratings from kiosks, counters and rating keypads, their counts,
-//! and the rectification of bad reviews.
+//! 好差评: ratings from the counters' screens and the citizens' phones
+//! (the keypads' come through `devices`), their counts, and the
+//! rectification of bad reviews.
 
 use std::sync::Arc;
 
@@ -14,8 +15,8 @@ use crate::api::{
 };
 use crate::domain::event::HallEvent;
 use crate::domain::hall::Hall;
-use crate::domain::ids::{TicketId, Timestamp};
-use crate::domain::policy;
+use crate::domain::ids::{Actor, TicketId, Timestamp};
+use crate::domain::policy::{self, Occasion};
 use crate::domain::rating::{RatingSubject, Rectification, score_label};
 use crate::domain::setup::StaffSetup;
 
@@ -50,12 +51,13 @@ pub fn rectification_view(
     }
 }
 
-/// Rates a finished ticket (by id) or a finished case (by number), once.
+/// Rates a finished ticket (by id) or a finished case (by number), once,
+/// from the occasion the policy binds it to ([`policy::Occasion`]).
 #[utoipa::path(
-    post, path = "/api/v1/ratings", tag = "ratings", request_body = RatingRequest, security(("bearer" = [])),
+    post, path = "/api/v1/ratings", tag = "ratings", request_body = RatingRequest, security((), ("bearer" = [])),
     responses(
         (status = 201, body = RatingRecorded, description = "the rating, and the rectification a bad one opened"),
-        (status = 403, body = crate::api::ErrorBody, description = "staff who do not serve citizens cannot rate"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device, the back office, a clerk rating anything but the ticket just finished at their counter, or a case without the right last four characters"),
         (status = 404, body = crate::api::ErrorBody, description = "no such ticket or case"),
         (status = 409, body = crate::api::ErrorBody, description = "rated already, or not finished"),
         (status = 422, body = crate::api::ErrorBody, description = "not exactly one of ticket and case, a score outside 1 to 5, an over-long comment, or a malformed request"),
@@ -63,10 +65,9 @@ pub fn rectification_view(
 )]
 pub async fn rate(
     State(hub): State<Arc<Hub>>,
-    principal: Principal,
+    principal: Option<Principal>,
     Json(req): Json<RatingRequest>,
 ) -> Result<(StatusCode, axum::Json<RatingRecorded>), HubError> {
-    policy::may_record_rating(principal.who())?;
     let subject = match (req.ticket, req.case) {
         (Some(id), None) => RatingSubject::Ticket(TicketId(id)),
         (None, Some(number)) => RatingSubject::Case(number),
@@ -77,38 +78,57 @@ pub async fn rate(
             ));
         }
     };
-    let actor = principal.actor();
+    let actor = principal.as_ref().map_or(Actor::Citizen, Principal::actor);
+    let last_four = req.last_four;
     let recorded = hub
         .writer
         .submit(move |batch| {
-            let events =
-                batch
-                    .hall()
-                    .rate(subject, req.score, req.comment.as_deref(), batch.now())?;
-            let mut recorded = None;
-            for e in &events {
-                match e {
-                    HallEvent::Rated { rating } => {
-                        recorded = Some(RatingRecorded {
-                            id: rating.id,
-                            score: rating.score,
-                            label: score_label(rating.score).to_owned(),
-                            rectification: None,
-                        });
-                    }
-                    HallEvent::RectificationOpened { item } => {
-                        if let Some(r) = &mut recorded {
-                            r.rectification = Some(item.id);
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            let hall = batch.hall();
+            hall.may_rate(occasion(principal.as_ref(), last_four.as_deref()), &subject)?;
+            let events = hall.rate(subject, req.score, req.comment.as_deref(), batch.now())?;
+            let recorded = recorded(&events)
+                .ok_or_else(|| HubError::Internal("a rating went missing".into()))?;
             batch.record(&actor, events)?;
-            recorded.ok_or_else(|| HubError::Internal("a rating went missing".into()))
+            Ok(recorded)
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(recorded)))
+}
+
+/// The occasion a rating request comes from.
+fn occasion<'a>(principal: Option<&'a Principal>, last_four: Option<&'a str>) -> Occasion<'a> {
+    match principal {
+        Some(Principal::Staff { session, member }) => Occasion::Counter {
+            member,
+            counter: session.counter,
+        },
+        Some(Principal::Device { kind, .. }) => Occasion::Device(*kind),
+        None => Occasion::Citizen { last_four },
+    }
+}
+
+/// The answer to a rating: what its events recorded.
+fn recorded(events: &[HallEvent]) -> Option<RatingRecorded> {
+    let mut recorded = None;
+    for e in events {
+        match e {
+            HallEvent::Rated { rating } => {
+                recorded = Some(RatingRecorded {
+                    id: rating.id,
+                    score: rating.score,
+                    label: score_label(rating.score).to_owned(),
+                    rectification: None,
+                });
+            }
+            HallEvent::RectificationOpened { item } => {
+                if let Some(r) = &mut recorded {
+                    r.rectification = Some(item.id);
+                }
+            }
+            _ => {}
+        }
+    }
+    recorded
 }
 
 /// Ratings counted per counter, staff member, service and department.

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use super::error::HubError;
 use crate::api::{CaseHistoryEntry, RatingCount, RatingSummary};
 use crate::domain::case::Case;
-use crate::domain::ids::TicketId;
+use crate::domain::ids::{TicketId, Timestamp};
 use crate::domain::rating::Tally;
 use crate::domain::ticket::Ticket;
 use crate::store::events::StoredEvent;
@@ -62,6 +62,12 @@ impl Readers {
         limit: usize,
     ) -> Result<Vec<StoredEvent>, HubError> {
         self.with(move |conn| store::events::since(conn, after, limit))
+            .await
+    }
+
+    /// The first event stamped at or after `at`; none when nothing has been.
+    pub async fn first_event_since(&self, at: Timestamp) -> Result<Option<i64>, HubError> {
+        self.with(move |conn| store::events::first_since(conn, at))
             .await
     }
 

@@ -1,31 +1,49 @@
 //! The event stream: `GET /api/v1/events?since=SEQ` over WebSocket replays
-//! what the client missed from the log, then sends live events. Staff and
-//! devices get the staff view of every event; anyone else only the public
-//! view: numbers and counters, never an id or a name ([`views`]).
+//! what the client missed from the log, then sends live events.
+//!
+//! Who reads decides what is sent ([`Reader`]). Staff get the staff view of
+//! the events their role sees ([`policy::event_sight`]) and may replay the
+//! log from its start. Everyone else — a device's key or no credential —
+//! gets the public view, numbers and counters only ([`views`]), and a
+//! replay no longer than today's business day, however small `since` is:
+//! today's state, never the hall's history.
+//!
+//! The hub bounds what a stream costs: at most [`Limits::event_streams`]
+//! open at once (one more is answered 503), and nothing a client sends may
+//! be larger than [`MAX_INCOMING`].
+//!
+//! [`Limits::event_streams`]: crate::config::Limits
 
 mod views;
 #[cfg(test)]
 mod views_tests;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::auth::Principal;
 use super::error::{HubError, Query, WebSocketUpgrade};
 use super::{Hub, HubShared};
 use crate::api::{EventMessage, StreamNotice};
 use crate::domain::event::HallEvent;
+use crate::domain::ids::{BusinessDay, DayRule};
+use crate::domain::policy::{self, EventSight};
+use crate::domain::setup::StaffSetup;
 use crate::store::events::StoredEvent;
 
 use self::views::{public_event, staff_event};
 
 /// Events read from the log per round while catching a client up.
 const REPLAY_PAGE: usize = 500;
+/// The largest message or frame a client may send, in bytes: clients only
+/// close the stream, so a few KiB is plenty.
+pub const MAX_INCOMING: usize = 4 * 1024;
 
 /// A committed event on its way to subscribers. Each view is rendered once,
 /// by the first subscriber that needs it, and never when nobody listens.
@@ -34,10 +52,30 @@ pub struct WireEvent {
     pub seq: i64,
     stored: StoredEvent,
     event: HallEvent,
-    /// None inside for events with no staff view.
+    /// The staff view as it is; none inside for events with no staff view.
     staff: OnceLock<Option<String>>,
+    /// The staff view without the clerks' notes.
+    staff_without_notes: OnceLock<Option<String>>,
     /// None inside for events the public never sees.
     public: OnceLock<Option<String>>,
+}
+
+/// Who follows a stream, which decides the view and how far back it goes.
+#[derive(Clone, Debug)]
+pub enum Reader {
+    /// No credential, or a device's key: the public view, today only.
+    Public,
+    /// A member of staff: the events their role sees, from any point.
+    Staff(StaffSetup),
+}
+
+impl Reader {
+    fn of(principal: Option<Principal>) -> Self {
+        match principal {
+            Some(Principal::Staff { member, .. }) => Reader::Staff(member),
+            Some(Principal::Device { .. }) | None => Reader::Public,
+        }
+    }
 }
 
 impl WireEvent {
@@ -47,6 +85,7 @@ impl WireEvent {
             stored,
             event,
             staff: OnceLock::new(),
+            staff_without_notes: OnceLock::new(),
             public: OnceLock::new(),
         }
     }
@@ -61,17 +100,54 @@ impl WireEvent {
         .unwrap_or_default()
     }
 
-    fn text_for(&self, privileged: bool) -> Option<&str> {
-        if privileged {
-            let actor = || Some(self.stored.actor.clone());
-            self.staff
-                .get_or_init(|| staff_event(&self.event).map(|e| self.message(actor(), e)))
-                .as_deref()
-        } else {
-            self.public
-                .get_or_init(|| public_event(&self.event).map(|e| self.message(None, e)))
-                .as_deref()
+    /// The message `reader` gets for this event; none when they see nothing
+    /// of it.
+    fn text_for(&self, reader: &Reader, rule: &DayRule) -> Option<&str> {
+        let (cell, sight) = match reader {
+            Reader::Public => {
+                return self
+                    .public
+                    .get_or_init(|| public_event(&self.event).map(|e| self.message(None, e)))
+                    .as_deref();
+            }
+            Reader::Staff(member) => match policy::event_sight(member, &self.event, rule) {
+                EventSight::Hidden => return None,
+                EventSight::WithoutNotes => (&self.staff_without_notes, EventSight::WithoutNotes),
+                EventSight::Full => (&self.staff, EventSight::Full),
+            },
+        };
+        let actor = || Some(self.stored.actor.clone());
+        cell.get_or_init(|| staff_event(&self.event, sight).map(|e| self.message(actor(), e)))
+            .as_deref()
+    }
+}
+
+/// What every stream shares: the cap on open streams, and where today's
+/// public replay starts.
+pub struct Streams {
+    /// One permit per open stream.
+    open: Arc<Semaphore>,
+    /// The business day and its first event, once looked up.
+    today: Mutex<Option<(BusinessDay, i64)>>,
+}
+
+impl Streams {
+    pub fn new(limit: usize) -> Self {
+        Self {
+            open: Arc::new(Semaphore::new(limit)),
+            today: Mutex::new(None),
         }
+    }
+
+    /// A place for one more stream.
+    ///
+    /// # Errors
+    /// `TooManyStreams` when every place is taken.
+    fn admit(&self) -> Result<OwnedSemaphorePermit, HubError> {
+        self.open
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| HubError::TooManyStreams)
     }
 }
 
@@ -85,10 +161,11 @@ pub struct Since {
 /// Replays events after `since`, then streams live ones.
 #[utoipa::path(
     get, path = "/api/v1/events", tag = "events", security((), ("bearer" = [])),
-    params(("since" = Option<i64>, Query, minimum = 0, description = "the last sequence the client has")),
+    params(("since" = Option<i64>, Query, minimum = 0, description = "the last sequence the client has; without a staff credential, replay starts no earlier than today's first event")),
     responses(
-        (status = 101, description = "WebSocket: EventMessage per event, then a caught_up notice after the replay; without a credential, the public view"),
+        (status = 101, description = "WebSocket: EventMessage per event, then a caught_up notice after the replay; staff get the staff view of what their role sees, devices and everyone else the public view of today"),
         (status = 426, body = crate::api::ErrorBody, description = "not a WebSocket handshake"),
+        (status = 503, body = crate::api::ErrorBody, description = "as many streams are open as the hub takes; try again later"),
     )
 )]
 pub async fn events(
@@ -100,23 +177,56 @@ pub async fn events(
     if since < 0 {
         return Err(HubError::invalid("invalid_query", "since 不能为负数"));
     }
-    let privileged = principal.is_some();
+    let reader = Reader::of(principal);
+    let place = hub.streams.admit()?;
+    let since = match reader {
+        Reader::Public => since.max(hub.start_of_today().await?),
+        Reader::Staff(_) => since,
+    };
+    let upgrade = upgrade
+        .max_message_size(MAX_INCOMING)
+        .max_frame_size(MAX_INCOMING)
+        .read_buffer_size(MAX_INCOMING);
     Ok(upgrade.on_upgrade(move |socket| async move {
-        if let Err(e) = stream(hub, socket, since, privileged).await {
+        if let Err(e) = stream(hub, socket, since, reader).await {
             tracing::debug!(error = %e, "event stream ended");
         }
+        drop(place);
     }))
+}
+
+impl Hub {
+    /// The sequence after which today's events start: where a public replay
+    /// begins. The log's end when nothing has happened today yet.
+    async fn start_of_today(&self) -> Result<i64, HubError> {
+        let rule = self.config.setup.day_rule;
+        let today = rule.day_of(self.clock.now());
+        let known = *self.streams.today.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, first)) = known.filter(|(day, _)| *day == today) {
+            return Ok(first - 1);
+        }
+        let began = rule.next_rollover(today.pred_opt().unwrap_or(today));
+        match self.readers.first_event_since(began).await? {
+            Some(first) => {
+                *self.streams.today.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((today, first));
+                Ok(first - 1)
+            }
+            None => self.readers.last_seq().await,
+        }
+    }
 }
 
 async fn stream(
     hub: Arc<Hub>,
     mut socket: WebSocket,
     since: i64,
-    privileged: bool,
+    reader: Reader,
 ) -> Result<(), axum::Error> {
     // Subscribe before reading the log so that nothing falls between the two.
     let mut live = hub.shared.events.subscribe();
-    let mut last = catch_up(&hub, &mut socket, since, privileged).await?;
+    let rule = hub.config.setup.day_rule;
+    let mut last = catch_up(&hub, &mut socket, since, &reader).await?;
     if last == since && since > 0 {
         // Nothing after `since`: say where the log ends, which is below
         // `since` when the hub started over on a new database.
@@ -133,12 +243,12 @@ async fn stream(
                 Ok(event) if event.seq <= last => {}
                 Ok(event) => {
                     last = event.seq;
-                    if let Some(text) = event.text_for(privileged) {
+                    if let Some(text) = event.text_for(&reader, &rule) {
                         socket.send(Message::text(text.to_owned())).await?;
                     }
                 }
                 // Fell behind the broadcast: read what was missed from the log.
-                Err(RecvError::Lagged(_)) => last = catch_up(&hub, &mut socket, last, privileged).await?,
+                Err(RecvError::Lagged(_)) => last = catch_up(&hub, &mut socket, last, &reader).await?,
                 Err(RecvError::Closed) => break,
             },
             incoming = socket.recv() => match incoming {
@@ -152,13 +262,15 @@ async fn stream(
     Ok(())
 }
 
-/// Sends every logged event after `last`; returns the last one sent.
+/// Sends every logged event after `last` that `reader` sees; returns the
+/// last one read.
 async fn catch_up(
     hub: &Hub,
     socket: &mut WebSocket,
     mut last: i64,
-    privileged: bool,
+    reader: &Reader,
 ) -> Result<i64, axum::Error> {
+    let rule = hub.config.setup.day_rule;
     loop {
         let page = hub
             .readers
@@ -175,7 +287,7 @@ async fn catch_up(
                 );
                 continue;
             };
-            if let Some(text) = WireEvent::new(stored, event).text_for(privileged) {
+            if let Some(text) = WireEvent::new(stored, event).text_for(reader, &rule) {
                 socket.send(Message::text(text.to_owned())).await?;
             }
         }

@@ -1,5 +1,6 @@
-//! Tickets: issuing (kiosks and front-desk staff), public status by id, and
-//! putting a late citizen back in line.
+//! Tickets: issuing (kiosks and front-desk staff; green-channel tickets
+//! from staff and the kiosks configured for them), public status by id,
+//! and putting a late citizen back in line.
 
 use std::sync::Arc;
 
@@ -40,7 +41,7 @@ fn is_ticket_id(id: &str) -> bool {
     security(("bearer" = [])),
     responses(
         (status = 201, body = IssuedTicket, description = "the ticket, with its place in line"),
-        (status = 403, body = crate::api::ErrorBody, description = "neither a kiosk nor front-desk staff"),
+        (status = 403, body = crate::api::ErrorBody, description = "neither a kiosk nor front-desk staff, or a green-channel ticket from a kiosk the hall does not let give one"),
         (status = 404, body = crate::api::ErrorBody, description = "unknown service, queue or case"),
         (status = 409, body = crate::api::ErrorBody, description = "the daily cap is reached, the queue is the pickup queue, or the case is not ready or has its ticket"),
         (status = 422, body = crate::api::ErrorBody, description = "not exactly one of service, queue and case; a malformed queue; or a malformed request"),
@@ -52,6 +53,17 @@ pub async fn issue(
     Json(req): Json<TicketRequest>,
 ) -> Result<(StatusCode, axum::Json<IssuedTicket>), HubError> {
     policy::may_issue(principal.who())?;
+    if req.priority {
+        let staffed_kiosk = match &principal {
+            Principal::Device { name, .. } => hub
+                .config
+                .devices
+                .iter()
+                .any(|d| d.name == *name && d.priority),
+            Principal::Staff { .. } => false,
+        };
+        policy::may_give_priority(principal.who(), staffed_kiosk)?;
+    }
     let wanted = match (req.service, req.queue, req.case) {
         (Some(code), None, None) => Wanted::Service(ServiceCode(code)),
         (None, Some(prefix), None) => Wanted::Queue(

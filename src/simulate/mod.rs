@@ -188,6 +188,9 @@ fn with_secrets(mut config: Config, pin: &str, key: &str) -> anyhow::Result<Conf
         name: "模拟取号机".into(),
         kind: DeviceKind::Kiosk,
         key_hash: secret::hash(key)?,
+        // The simulated kiosk stands at the guide desk, whose guide gives
+        // the green channel to those who need it.
+        priority: true,
     }];
     config.counter_devices = CounterDevices::default();
     Ok(config)

@@ -154,6 +154,27 @@ pub fn since(conn: &Connection, after: i64, limit: usize) -> Result<Vec<StoredEv
     .collect()
 }
 
+/// The first event stamped at or after `at`: the log is walked back from
+/// its end and the walk stops at the first event before `at`, so it reads
+/// only what came since. None when nothing has.
+///
+/// # Errors
+/// The database cannot be read.
+pub fn first_since(conn: &Connection, at: Timestamp) -> Result<Option<i64>, StoreError> {
+    let mut stmt = conn
+        .0
+        .prepare_cached("SELECT seq, at_ms FROM events ORDER BY seq DESC")?;
+    let mut rows = stmt.query([])?;
+    let mut first = None;
+    while let Some(row) = rows.next()? {
+        if row.get::<_, i64>(1)? < at.timestamp_millis() {
+            break;
+        }
+        first = Some(row.get::<_, i64>(0)?);
+    }
+    Ok(first)
+}
+
 /// One step in a case's history: when, by whom, and what.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseStep {
@@ -232,5 +253,10 @@ mod tests {
         assert_eq!(since(&conn, 0, 10).unwrap(), vec![a, b.clone()]);
         assert_eq!(since(&conn, 1, 10).unwrap(), vec![b]);
         assert!(since(&conn, 2, 10).unwrap().is_empty());
+        assert_eq!(first_since(&conn, at).unwrap(), Some(1));
+        let later = at + chrono::Duration::hours(1);
+        assert_eq!(first_since(&conn, later).unwrap(), None);
+        append(&conn, &mut chain, later, &Actor::System, "z", "{}").unwrap();
+        assert_eq!(first_since(&conn, later).unwrap(), Some(3));
     }
 }

@@ -1,10 +1,12 @@
 //! The two views of a hall event on the stream: what anyone may know, and
-//! what staff and devices see. An event kind new to the hall has no view
-//! until it is given one here: private by default, and a unit test names
-//! every kind staff should see.
+//! what staff see. An event kind new to the hall has no view until it is
+//! given one here: private by default, and a unit test names every kind
+//! staff should see. Which staff see it, and with or without the clerks'
+//! notes, is the policy's to say ([`crate::domain::policy::event_sight`]).
 
 use crate::api::{PublicEvent, StaffEvent};
 use crate::domain::event::HallEvent;
+use crate::domain::policy::EventSight;
 use crate::domain::rating::{Rating, RatingSubject, Rectification};
 
 /// What the public may know of an event: enough for a display wall. None
@@ -13,13 +15,61 @@ pub fn public_event(event: &HallEvent) -> Option<PublicEvent> {
     public_ticket_event(event).or_else(|| public_hall_event(event))
 }
 
-/// What staff and devices see of an event: what happened and to what. The
-/// people behind a case or a rating are read from the API, where each role
-/// sees what it may.
-pub fn staff_event(event: &HallEvent) -> Option<StaffEvent> {
-    staff_ticket_event(event)
+/// What a member of staff sees of an event, seen as `sight` says: what
+/// happened and to what. The people behind a case or a rating are read
+/// from the API, where each role sees what it may.
+pub fn staff_event(event: &HallEvent, sight: EventSight) -> Option<StaffEvent> {
+    let full = staff_ticket_event(event)
         .or_else(|| staff_counter_event(event))
-        .or_else(|| staff_office_event(event))
+        .or_else(|| staff_office_event(event))?;
+    match sight {
+        EventSight::Hidden => None,
+        EventSight::WithoutNotes => Some(without_notes(full)),
+        EventSight::Full => Some(full),
+    }
+}
+
+/// The event without what a clerk wrote about a citizen.
+fn without_notes(event: StaffEvent) -> StaffEvent {
+    match event {
+        StaffEvent::TicketCalled {
+            ticket,
+            number,
+            queue,
+            counter,
+            staff,
+            at,
+            priority_streak,
+            out_of_turn,
+        } => StaffEvent::TicketCalled {
+            ticket,
+            number,
+            queue,
+            counter,
+            staff,
+            at,
+            priority_streak,
+            out_of_turn: out_of_turn.map(|_| String::new()),
+        },
+        StaffEvent::TicketTransferred {
+            ticket,
+            number,
+            from_counter,
+            to_queue,
+            to_counter,
+            at,
+            ..
+        } => StaffEvent::TicketTransferred {
+            ticket,
+            number,
+            from_counter,
+            to_queue,
+            to_counter,
+            reason: String::new(),
+            at,
+        },
+        other => other,
+    }
 }
 
 /// The public view of the events about one ticket.

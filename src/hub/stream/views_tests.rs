@@ -10,6 +10,7 @@ use crate::domain::applicant::Applicant;
 use crate::domain::case::{Case, CaseAction, CaseState, Delivery, DeskStamp, Raised};
 use crate::domain::event::HallEvent;
 use crate::domain::ids::{ServiceCode, SessionId, StaffId, TicketId, Timestamp};
+use crate::domain::policy::EventSight;
 use crate::domain::rating::{Closure, Verdict};
 use crate::domain::rating::{Rating, RatingSubject, Rectification};
 use crate::domain::ticket::{Ticket, TicketState};
@@ -281,7 +282,8 @@ fn the_samples_hold_every_kind_of_hall_event() {
 #[test]
 fn staff_see_every_event_by_its_kind() {
     for event in samples() {
-        let staff = staff_event(&event).unwrap_or_else(|| panic!("no view of {event:?}"));
+        let staff =
+            staff_event(&event, EventSight::Full).unwrap_or_else(|| panic!("no view of {event:?}"));
         let json = serde_json::to_value(&staff).unwrap();
         let kind = match &event {
             HallEvent::Case { .. } => "case",
@@ -295,10 +297,40 @@ fn staff_see_every_event_by_its_kind() {
 
 #[test]
 fn staff_never_see_an_applicants_details_on_the_stream() {
-    let text =
-        serde_json::to_string(&samples().iter().map(staff_event).collect::<Vec<_>>()).unwrap();
+    let seen: Vec<_> = samples()
+        .iter()
+        .map(|e| staff_event(e, EventSight::Full))
+        .collect();
+    let text = serde_json::to_string(&seen).unwrap();
     for private in ["张三", ID_NUMBER, PHONE, "等太久"] {
         assert!(!text.contains(private), "{private} in {text}");
+    }
+}
+
+#[test]
+fn without_notes_the_clerks_words_are_gone_and_the_rest_stays() {
+    for event in samples() {
+        let full = staff_event(&event, EventSight::Full);
+        let bare = staff_event(&event, EventSight::WithoutNotes);
+        assert_eq!(staff_event(&event, EventSight::Hidden), None);
+        let text = serde_json::to_string(&bare).unwrap();
+        for note in ["老人优先", "转公安窗口"] {
+            assert!(!text.contains(note), "{note} in {text}");
+        }
+        match (&full, &bare) {
+            (
+                Some(StaffEvent::TicketCalled { out_of_turn, .. }),
+                Some(StaffEvent::TicketCalled {
+                    out_of_turn: bare_reason,
+                    ..
+                }),
+            ) => {
+                assert!(out_of_turn.is_some());
+                assert_eq!(bare_reason.as_deref(), Some(""), "still out of turn");
+            }
+            (Some(StaffEvent::TicketTransferred { .. }), Some(_)) => {}
+            _ => assert_eq!(full, bare, "only notes differ"),
+        }
     }
 }
 
