@@ -11,6 +11,8 @@
 //! - `alerts`: devices asking for a person;
 //! - `applicant`, `case`, `case_flow`, `deadline`, `timeliness`: cases from
 //!   intake to pickup, on working-day deadlines, and whether they keep them;
+//! - `personal`: applicants' personal values, sealed in the log by salted
+//!   commitments so that they can be erased;
 //! - `rating`: 好差评, which ticket a counter's keypad rates, and the
 //!   rectification of bad reviews;
 //! - `counter_display`: what the LED screen above a counter shows;
@@ -31,6 +33,7 @@ pub mod event;
 pub mod guide;
 pub mod hall;
 pub mod ids;
+pub mod personal;
 pub mod policy;
 pub mod queue;
 pub mod rating;

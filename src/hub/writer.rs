@@ -164,8 +164,11 @@ pub fn start(
             today
         }
     };
+    let mut chain = Chain::load(&conn)?;
+    if store::personal::seal_clear(&conn, &mut chain, now)?.is_some() {
+        tracing::info!("personal values stored in the clear by an older yimen are now sealed");
+    }
     let hall = store::hall::load(&conn, setup.clone(), day, now)?;
-    let chain = Chain::load(&conn)?;
     let shared = make_shared(hall.clone());
     let (tx, rx) = mpsc::channel::<Message>(QUEUE_DEPTH);
     let owner = Owner {
@@ -220,6 +223,7 @@ impl Owner {
             }
             return;
         }
+        self.catch_up();
         if let Some(rollover) = self.hall.roll_over(now) {
             let job: Job = Box::new(move |batch| {
                 let keep = batch.is_some_and(|b| b.record(&Actor::System, vec![rollover]).is_ok());
@@ -292,6 +296,46 @@ impl Owner {
             reply
         };
         (false, reply)
+    }
+
+    /// Takes in events another process appended to the log since this
+    /// writer's last commit, such as `yimen erase`'s: the batch's
+    /// transaction holds the write lock, so the log's end is settled.
+    fn catch_up(&mut self) {
+        let appended = Chain::load(&self.conn).and_then(|end| {
+            if end == self.chain {
+                return Ok(Vec::new());
+            }
+            let after = self.chain.next_seq - 1;
+            let rows = events::since(&self.conn, after, (end.next_seq - 1 - after) as usize)?;
+            rows.into_iter()
+                .map(|stored| {
+                    let event: HallEvent = serde_json::from_str(&stored.payload)?;
+                    Ok((stored, event))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        });
+        match appended {
+            Ok(appended) if appended.is_empty() => {}
+            Ok(appended) => {
+                tracing::info!(
+                    events = appended.len(),
+                    "events appended by another process"
+                );
+                for (stored, event) in &appended {
+                    self.hall.apply(event);
+                    self.chain = Chain {
+                        next_seq: stored.seq + 1,
+                        last_hash: stored.hash,
+                    };
+                }
+                self.shared.committed(&appended);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read events another process appended");
+                self.reload();
+            }
+        }
     }
 
     fn reload(&mut self) {

@@ -7,6 +7,8 @@
 //! - `events`: the hash-chained audit log, and a case's history in it;
 //! - `audit`: checking that chain, row by row;
 //! - `hall`: saving and restoring the hall's state;
+//! - `personal`: applicants' personal values, apart from the log, and their
+//!   erasure;
 //! - `ratings`: counting ratings;
 //! - `period`: a period's tickets, ratings and cases, for the report;
 //! - `baseline`: plain SQLite inserts, to compare the hub's load with.
@@ -16,6 +18,7 @@ pub mod baseline;
 pub mod events;
 pub mod hall;
 pub mod period;
+pub mod personal;
 pub mod ratings;
 
 use std::path::Path;
@@ -39,6 +42,7 @@ pub enum StoreError {
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_cases.sql"),
+    include_str!("migrations/0003_personal.sql"),
 ];
 
 /// A connection to the hall's database: the writer's, from [`open_writer`],

@@ -80,6 +80,20 @@ impl Hall {
             // Recorded for supervision; the hall itself is unchanged.
             E::DeviceAlert { .. } => {}
             E::DayRolledOver { to, .. } => self.day_rolled_over(*to),
+            E::PersonalDataSealed { cases, .. } => {
+                for seals in cases {
+                    if let Some(case) = self.cases.get_mut(&seals.number) {
+                        case.apply_seals(seals);
+                    }
+                }
+            }
+            E::PersonalDataErased { cases, .. } => {
+                for number in cases {
+                    if let Some(case) = self.cases.get_mut(number) {
+                        case.erase_personal();
+                    }
+                }
+            }
         }
     }
 

@@ -354,6 +354,19 @@ fn staff_office_event(event: &HallEvent) -> Option<StaffEvent> {
             expired: expired.iter().map(|t| t.0.clone()).collect(),
             at: *at,
         },
+        E::PersonalDataSealed { cases, at } => S::PersonalDataSealed {
+            cases: cases.iter().map(|c| c.number.clone()).collect(),
+            at: *at,
+        },
+        E::PersonalDataErased {
+            cases,
+            closed_before,
+            at,
+        } => S::PersonalDataErased {
+            cases: cases.clone(),
+            closed_before: *closed_before,
+            at: *at,
+        },
         _ => return None,
     })
 }
