@@ -6,7 +6,7 @@
 //! sessions, cases past their days at hand), since the tables keep them too;
 //! what an event changes in a ticket is `Ticket::follow`, the hall's own rule.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -37,6 +37,8 @@ pub struct Rebuilt {
     pub cases: BTreeMap<String, Case>,
     /// By session id.
     pub sessions: BTreeMap<String, SessionRecord>,
+    /// Cases whose personal values the log says were erased.
+    pub erased: BTreeSet<String>,
 }
 
 impl Rebuilt {
@@ -88,6 +90,7 @@ impl Rebuilt {
                     }
                 }
             }
+            E::PersonalDataErased { cases, .. } => self.erased.extend(cases.iter().cloned()),
             E::TicketCalled { ticket, .. }
             | E::TicketRecalled { ticket, .. }
             | E::TicketNoShow { ticket, .. }
@@ -96,7 +99,7 @@ impl Rebuilt {
             | E::TicketFinished { ticket, .. }
             | E::TicketTransferred { ticket, .. } => self.ticket_follows(&ticket.0, event),
             // The rest changes none of the three: counters, logins,
-            // rectifications, alerts; an erasure leaves the commitments.
+            // rectifications, alerts.
             _ => {}
         }
     }

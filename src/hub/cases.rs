@@ -580,6 +580,15 @@ pub struct Format {
 }
 
 /// The document of a case as a citizen takes it away: applicant masked.
+/// The applicant's name, masked ID number and masked phone on a document;
+/// 已删除 once erased.
+fn document_applicant(case: &Case) -> [String; 3] {
+    match case.applicant.details() {
+        Some(a) => [a.name, a.id_number.masked(), mask_phone(&a.phone)],
+        None => [ERASED.to_owned(), ERASED.to_owned(), ERASED.to_owned()],
+    }
+}
+
 fn case_document(
     config: &Config,
     hall: &Hall,
@@ -618,7 +627,7 @@ fn case_document(
         DocumentKind::Refusal => Vec::new(),
     };
     let due = case.due(&setup.calendar);
-    let applicant = case.applicant.details();
+    let [applicant_name, id_number_masked, phone_masked] = document_applicant(case);
     Ok(CaseDocument {
         kind,
         hall_name: setup.name.clone(),
@@ -626,13 +635,9 @@ fn case_document(
         service_name: guide.map(|g| g.name.clone()).unwrap_or_default(),
         service_code: case.service.0.clone(),
         department_name: config.department_name(&case.department),
-        applicant_name: applicant.as_ref().map_or(ERASED.into(), |a| a.name.clone()),
-        id_number_masked: applicant
-            .as_ref()
-            .map_or(ERASED.into(), |a| a.id_number.masked()),
-        phone_masked: applicant
-            .as_ref()
-            .map_or(ERASED.into(), |a| mask_phone(&a.phone)),
+        applicant_name,
+        id_number_masked,
+        phone_masked,
         date: chinese_date(case.accepted_on.unwrap_or(opened_on)),
         counter: setup.counter(case.opened.counter).map_or_else(
             || format!("{} 号窗口", case.opened.counter),

@@ -14,6 +14,7 @@ use crate::domain::ids::{
     Timestamp,
 };
 use crate::domain::rating::{Rating, RatingSubject, Rectification};
+use crate::domain::replay::SessionRecord;
 use crate::domain::setup::HallSetup;
 use crate::domain::ticket::{Ticket, TicketState};
 
@@ -370,6 +371,36 @@ pub fn ticket(conn: &Connection, id: &TicketId) -> Result<Ticket, StoreError> {
         .query_row([&id.0], ticket_from_row)
         .optional()?
         .ok_or(StoreError::NotFound)
+}
+
+/// Every ticket of every day, by id.
+pub(super) fn all_tickets(conn: &rusqlite::Connection) -> Result<Vec<Ticket>, StoreError> {
+    let mut stmt = conn.prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets ORDER BY id"))?;
+    let tickets = stmt
+        .query_map([], ticket_from_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(tickets)
+}
+
+/// Every session ever opened, by id.
+pub(super) fn all_sessions(conn: &rusqlite::Connection) -> Result<Vec<SessionRecord>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, staff, counter, opened_at_ms, expires_at_ms, closed_at_ms FROM sessions
+         ORDER BY id",
+    )?;
+    let sessions = stmt
+        .query_map([], |r| {
+            Ok(SessionRecord {
+                id: SessionId(r.get(0)?),
+                staff: StaffId(r.get(1)?),
+                counter: r.get(2)?,
+                opened_at: time(r.get(3)?)?,
+                expires_at: time(r.get(4)?)?,
+                closed_at: opt_time(r.get(5)?)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(sessions)
 }
 
 /// Rebuilds the hall on `day` from the saved rows; sessions that expired by

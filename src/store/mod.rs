@@ -6,6 +6,9 @@
 //! - `migrations/`: the schema, applied in order by `PRAGMA user_version`;
 //! - `events`: the hash-chained audit log, and a case's history in it;
 //! - `audit`: checking that chain, row by row;
+//! - `heads`: each day's chain head, signed with the hall's key, in files
+//!   beside the database;
+//! - `rebuild`: checking the tables against what the log makes of them;
 //! - `hall`: saving and restoring the hall's state;
 //! - `personal`: applicants' personal values, apart from the log, and their
 //!   erasure;
@@ -17,9 +20,11 @@ pub mod audit;
 pub mod baseline;
 pub mod events;
 pub mod hall;
+pub mod heads;
 pub mod period;
 pub mod personal;
 pub mod ratings;
+pub mod rebuild;
 
 use std::path::Path;
 
@@ -37,6 +42,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+    /// The hall's signing key or the signed heads beside the database.
+    #[error("the audit log's signed heads: {0}")]
+    Heads(String),
 }
 
 const MIGRATIONS: &[&str] = &[

@@ -20,6 +20,7 @@ pub fn staff_event(event: &HallEvent) -> Option<StaffEvent> {
     staff_ticket_event(event)
         .or_else(|| staff_counter_event(event))
         .or_else(|| staff_office_event(event))
+        .or_else(|| staff_privacy_event(event))
 }
 
 /// The public view of the events about one ticket.
@@ -354,6 +355,16 @@ fn staff_office_event(event: &HallEvent) -> Option<StaffEvent> {
             expired: expired.iter().map(|t| t.0.clone()).collect(),
             at: *at,
         },
+        _ => return None,
+    })
+}
+
+/// The staff view of personal values sealed or erased: which cases, never
+/// the values.
+fn staff_privacy_event(event: &HallEvent) -> Option<StaffEvent> {
+    use HallEvent as E;
+    use StaffEvent as S;
+    Some(match event {
         E::PersonalDataSealed { cases, at } => S::PersonalDataSealed {
             cases: cases.iter().map(|c| c.number.clone()).collect(),
             at: *at,
