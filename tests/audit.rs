@@ -529,3 +529,122 @@ async fn a_chain_cut_short_or_rewritten_whole_is_caught_by_the_signed_heads() {
     ]);
     assert_eq!(code, Some(1), "{out}");
 }
+
+/// Every byte of the database's files, WAL included.
+fn file_bytes(db: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(db).unwrap();
+    for suffix in ["-wal", "-journal"] {
+        if let Ok(more) = std::fs::read(format!("{}{suffix}", db.display())) {
+            bytes.extend(more);
+        }
+    }
+    bytes
+}
+
+fn holds(bytes: &[u8], text: &str) -> bool {
+    bytes.windows(text.len()).any(|w| w == text.as_bytes())
+}
+
+#[tokio::test]
+async fn personal_values_never_reach_the_log_or_the_cases_rows() {
+    let hub = TestHub::start().await;
+    let [mailed, ..] = three_cases(&hub).await;
+    let conn = rusqlite::Connection::open(hub.db()).unwrap();
+    let text: Vec<String> = conn
+        .prepare("SELECT payload FROM events UNION ALL SELECT data FROM cases")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let text = text.join("\n");
+    for who in citizens() {
+        for value in [who.name, who.id_number.as_str(), who.phone] {
+            assert!(
+                !text.contains(value),
+                "{value} is in the log or a case's row"
+            );
+        }
+    }
+    for value in [ADDRESS, COLLECTOR] {
+        assert!(
+            !text.contains(value),
+            "{value} is in the log or a case's row"
+        );
+    }
+    // The department still reads them, after a restart too.
+    let hub = hub.restart().await;
+    let reviewer = hub.login("2001", None).await;
+    let (_, case) = hub
+        .get(&format!("/api/v1/cases/{mailed}"), Some(&reviewer))
+        .await;
+    assert_eq!(case["applicant"]["name"], citizens()[0].name, "{case}");
+    assert_eq!(case["mail_to"], ADDRESS, "{case}");
+}
+
+#[tokio::test]
+async fn erased_values_leave_the_file_and_the_audit_still_verifies() {
+    let mut hub = TestHub::start().await;
+    let [mailed, collected, pending] = three_cases(&hub).await;
+    let db = hub.db();
+    let db_arg = db.to_str().unwrap();
+
+    // Closed on Monday: not before Monday.
+    let (code, out) = yimen(&["erase", "--db", db_arg, "--closed-before", "2026-03-02"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with("nothing to erase"), "{out}");
+    // Beside the running hub, which takes the erasure in at its next commit.
+    let (code, out) = yimen(&["erase", "--db", db_arg, "--closed-before", "2026-03-03"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("2 cases that ended before 2026-03-03"),
+        "{out}"
+    );
+    assert!(out.contains(&format!(": {mailed} {collected}")), "{out}");
+    hub.hub.tick().await.unwrap();
+    let reviewer = hub.login("2001", None).await;
+    let (_, case) = hub
+        .get(&format!("/api/v1/cases/{collected}"), Some(&reviewer))
+        .await;
+    assert_eq!(
+        (
+            &case["applicant"]["name"],
+            &case["applicant"]["id_number"],
+            &case["collected_by"]
+        ),
+        (&json!("已删除"), &json!("已删除"), &json!("已删除")),
+        "{case}"
+    );
+    let (_, case) = hub
+        .get(&format!("/api/v1/cases/{pending}"), Some(&reviewer))
+        .await;
+    assert_eq!(case["applicant"]["name"], citizens()[2].name, "{case}");
+
+    hub.stop().await;
+    let bytes = file_bytes(&db);
+    let [a, b, c] = citizens();
+    for value in [
+        a.name,
+        a.id_number.as_str(),
+        a.phone,
+        b.name,
+        b.id_number.as_str(),
+        ADDRESS,
+        COLLECTOR,
+    ] {
+        assert!(!holds(&bytes, value), "{value} is still in the file");
+    }
+    assert!(holds(&bytes, c.name), "the pending case keeps its values");
+    let (code, out) = yimen_verify(&db);
+    assert_eq!(code, Some(0), "{out}");
+    // A restarted hub shows the erasure too.
+    let hub = hub.start_again().await;
+    let reviewer = hub.login("2001", None).await;
+    let (_, case) = hub
+        .get(&format!("/api/v1/cases/{mailed}"), Some(&reviewer))
+        .await;
+    assert_eq!(
+        (&case["applicant"]["phone"], &case["mail_to"]),
+        (&json!("已删除"), &json!("已删除"))
+    );
+}

@@ -149,7 +149,8 @@ fn seal_each(
 /// Erases the personal values of every case that ended (closed, refused or
 /// rejected) before `closed_before`, and records which in the log. Runs in
 /// its own transaction, beside a running hub, which picks the event up at
-/// its next commit.
+/// its next commit; the rows are overwritten (`secure_delete`) and the WAL
+/// file emptied, so the values leave the file too.
 ///
 /// # Errors
 /// The database cannot be read or written; nothing is erased then.
@@ -162,6 +163,14 @@ pub fn erase(
     match erase_in(conn, closed_before, at) {
         Ok(cases) => {
             conn.commit()?;
+            // Older copies of the pages, with the values, leave the WAL
+            // file; if a reader holds them now, the next checkpoint does.
+            if let Err(e) = conn
+                .0
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            {
+                tracing::warn!(error = %e, "the WAL file is emptied at the next checkpoint");
+            }
             Ok(cases)
         }
         Err(e) => {
