@@ -212,3 +212,107 @@ fn erase_in(
     events::append(conn, &mut chain, at, &Actor::System, event.kind(), &payload)?;
     Ok(cases)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::applicant::Applicant;
+    use crate::domain::case::{CaseAction, CaseState, Delivery, DeskStamp, Raised};
+    use crate::domain::ids::{ServiceCode, StaffId};
+    use crate::domain::personal::Personal;
+    use crate::store::rebuild;
+
+    const ADDRESS: &str = "云湖大道 100 号";
+
+    /// A case as an older yimen recorded it: every value in the clear.
+    fn clear_case(at: Timestamp) -> Case {
+        Case {
+            number: "202603020001".into(),
+            service: ServiceCode("SCJG-001".into()),
+            department: "scjg".into(),
+            applicant: Applicant::new("张三", "11010519491231002X", "13812345678")
+                .unwrap()
+                .into(),
+            materials: Vec::new(),
+            delivery: Delivery::Mail {
+                address: Personal::clear(ADDRESS.to_owned()),
+            },
+            state: CaseState::Accepted,
+            opened: DeskStamp {
+                staff: StaffId("1001".into()),
+                counter: 1,
+                at,
+            },
+            ticket: None,
+            promised_days: 1,
+            accepted_on: Some(at.date_naive()),
+            refusal: None,
+            reviewer: None,
+            claimed_on: None,
+            correction: None,
+            extension: None,
+            excluded: Vec::new(),
+            decision: None,
+            handover: None,
+            raised: Raised::default(),
+            rated: false,
+            finished_on: None,
+        }
+    }
+
+    #[test]
+    fn values_an_older_yimen_kept_in_the_clear_are_sealed_once_and_still_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open_writer(&dir.path().join("old.db")).unwrap();
+        let at: Timestamp = "2026-03-02T02:00:00Z".parse().unwrap();
+        let case = clear_case(at);
+        let mut chain = Chain::load(&conn).unwrap();
+        let event = HallEvent::Case {
+            action: CaseAction::Opened,
+            case: Box::new(case.clone()),
+            at,
+        };
+        let payload = serde_json::to_string(&event).unwrap();
+        events::append(
+            &conn,
+            &mut chain,
+            at,
+            &Actor::System,
+            event.kind(),
+            &payload,
+        )
+        .unwrap();
+        super::super::hall::save_case(&conn.0, &case).unwrap();
+        let row = || -> String {
+            conn.0
+                .query_row("SELECT data FROM cases", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(row().contains("张三"), "the old row, in the clear");
+
+        let sealed = seal_clear(&conn, &mut chain, at).unwrap().expect("sealed");
+        assert_eq!(sealed.kind, "personal_data_sealed");
+        assert!(!sealed.payload.contains("张三") && !sealed.payload.contains(ADDRESS));
+        assert!(
+            !row().contains("张三") && !row().contains(ADDRESS),
+            "{}",
+            row()
+        );
+        let read = super::super::hall::case(&conn, &case.number).unwrap();
+        assert_eq!(read.applicant.details().unwrap().name, "张三");
+        assert_eq!(
+            read.delivery
+                .address()
+                .and_then(Personal::value)
+                .map(String::as_str),
+            Some(ADDRESS)
+        );
+        let tables = rebuild::compare(&conn).unwrap();
+        assert_eq!(tables.difference, None, "{tables}");
+        assert_eq!(
+            seal_clear(&conn, &mut chain, at).unwrap(),
+            None,
+            "only once"
+        );
+    }
+}
