@@ -65,6 +65,7 @@ fn the_sample_hall_is_valid_with_honest_warnings() {
             .is_some_and(|g| g.aliases.iter().any(|a| a == "办营业执照"))
     );
     assert!(config.setup.calendar.knows(2026));
+    assert_eq!(config.setup.cases.keep_personal_days, 365);
     assert!(warnings.iter().all(|w| w.severity == Severity::Warning));
     assert!(
         warnings

@@ -367,6 +367,7 @@ async fn yimen_report_writes_the_page_and_the_csvs_for_a_range() {
         "ratings.csv",
         "bad-reviews.csv",
         "cases.csv",
+        "audit-heads.csv",
     ];
     assert_eq!(files.len(), names.len(), "{stdout}");
     for (file, name) in files.iter().zip(names) {

@@ -266,6 +266,21 @@ pub enum StaffEvent {
         expired: Vec<String>,
         at: DateTime<Utc>,
     },
+    /// Personal values an older yimen kept in the clear were sealed: the
+    /// log holds only their commitments from here on.
+    PersonalDataSealed {
+        /// The cases, by number.
+        cases: Vec<String>,
+        at: DateTime<Utc>,
+    },
+    /// The personal values of cases closed before `closed_before` were
+    /// erased.
+    PersonalDataErased {
+        /// The cases, by number.
+        cases: Vec<String>,
+        closed_before: NaiveDate,
+        at: DateTime<Utc>,
+    },
 }
 
 /// What happened to a case.

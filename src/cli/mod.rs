@@ -18,6 +18,7 @@ mod counter;
 mod demo;
 #[cfg(feature = "gui")]
 mod display;
+mod erase;
 mod hash_secret;
 mod hub;
 #[cfg(feature = "gui")]
@@ -88,6 +89,9 @@ enum Command {
     /// here, and prints waits, utilisation, cases and how good the wait
     /// estimates were.
     Simulate(simulate::Args),
+    /// Erases the personal values (name, ID number, phone, address) of cases
+    /// that ended before a day; the audit log still verifies.
+    Erase(erase::Args),
     /// Checks the audit log: `yimen audit verify`.
     Audit {
         #[command(subcommand)]
@@ -124,6 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(args),
         Command::Report(args) => report::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Erase(args) => erase::run(args),
         Command::Audit { action } => audit::run(action),
         Command::Tls { action } => tls::run(action),
     }

@@ -36,7 +36,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let db = &args.db;
     let conn = yimen::store::open_reader(db)
         .with_context(|| format!("cannot open the database {}", db.display()))?;
-    let report = Report::build(&conn, &config, period)?;
+    let report = Report::build(&conn, &config, period)?
+        .with_signed_heads(&yimen::store::heads::Heads::beside(db))?;
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from(period.folder_name()));

@@ -63,6 +63,7 @@ pub struct CasesSection {
     pub yellow_days: Option<u32>,
     pub claim_days: Option<u32>,
     pub rectify_days: Option<u32>,
+    pub keep_personal_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

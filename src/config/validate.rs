@@ -697,6 +697,10 @@ fn cases(raw: &CasesSection) -> CaseRules {
         claim_days: raw.claim_days.unwrap_or(d.claim_days).max(1),
         rectify_days: raw.rectify_days.unwrap_or(d.rectify_days).max(1),
         keep_closed_days: d.keep_closed_days,
+        keep_personal_days: raw
+            .keep_personal_days
+            .map_or(d.keep_personal_days, i64::from)
+            .max(1),
     }
 }
 

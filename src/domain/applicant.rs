@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::error::QueueError;
+use super::personal::{Field, Personal, Salt};
 
 /// Weights of the first 17 digits in the check digit.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -85,19 +86,98 @@ impl TryFrom<String> for IdNumber {
     }
 }
 
+impl AsRef<str> for IdNumber {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<IdNumber> for String {
     fn from(id: IdNumber) -> Self {
         id.0
     }
 }
 
-/// The citizen a case is for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The citizen a case is for, as typed and checked at the counter.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applicant {
     pub name: String,
     pub id_number: IdNumber,
     /// A mobile (11 digits) or landline number.
     pub phone: String,
+}
+
+impl fmt::Debug for Applicant {
+    /// Masked, as a front-desk clerk sees it: a value may end up in a log line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Applicant")
+            .field("name", &mask_name(&self.name))
+            .field("id_number", &self.id_number)
+            .field("phone", &mask_phone(&self.phone))
+            .finish()
+    }
+}
+
+/// The applicant as a case holds them: each detail sealed under the case's
+/// salt, so that the log and the case's row carry only commitments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedApplicant {
+    pub name: Personal<String>,
+    pub id_number: Personal<IdNumber>,
+    pub phone: Personal<String>,
+    /// The salt of every personal value of the case, while they are held:
+    /// never written with the case, kept beside the values and erased with
+    /// them.
+    #[serde(skip)]
+    pub salt: Option<Salt>,
+}
+
+impl SealedApplicant {
+    /// Details as typed, with the salt the case will seal them under.
+    pub fn new(details: Applicant, salt: Salt) -> Self {
+        Self {
+            salt: Some(salt),
+            ..Self::from(details)
+        }
+    }
+
+    /// The details, while they are held; none once erased.
+    pub fn details(&self) -> Option<Applicant> {
+        Some(Applicant {
+            name: self.name.value()?.clone(),
+            id_number: self.id_number.value()?.clone(),
+            phone: self.phone.value()?.clone(),
+        })
+    }
+
+    /// Seals what is still clear under the salt.
+    pub fn seal(&mut self) {
+        if let Some(salt) = &self.salt {
+            self.name.seal(salt, Field::Name);
+            self.id_number.seal(salt, Field::IdNumber);
+            self.phone.seal(salt, Field::Phone);
+        }
+    }
+
+    /// Forgets the values and the salt; the commitments stay.
+    pub fn erase(&mut self) {
+        self.name.erase();
+        self.id_number.erase();
+        self.phone.erase();
+        self.salt = None;
+    }
+}
+
+impl From<Applicant> for SealedApplicant {
+    /// Details in the clear, with no salt yet.
+    fn from(a: Applicant) -> Self {
+        Self {
+            name: Personal::clear(a.name),
+            id_number: Personal::clear(a.id_number),
+            phone: Personal::clear(a.phone),
+            salt: None,
+        }
+    }
 }
 
 /// Longest name taken, in characters: enough for any transliterated name.
@@ -220,6 +300,23 @@ mod tests {
         assert_eq!(mask_phone("0571-86901001"), "*********1001");
         assert_eq!(mask_name("张三丰"), "张**");
         assert_eq!(mask_name("欧阳"), "欧*");
+    }
+
+    #[test]
+    fn a_sealed_applicant_writes_no_detail_and_debug_masks_them() {
+        let details = Applicant::new("张三丰", GOOD, "13812345678").unwrap();
+        assert!(!format!("{details:?}").contains("三丰"));
+        assert!(!format!("{details:?}").contains("12345678"));
+        let mut sealed = SealedApplicant::new(details.clone(), Salt([1; 16]));
+        sealed.seal();
+        let json = serde_json::to_string(&sealed).unwrap();
+        for detail in ["张三丰", GOOD, "13812345678"] {
+            assert!(!json.contains(detail), "{json}");
+        }
+        assert_eq!(sealed.details(), Some(details));
+        sealed.erase();
+        assert_eq!((sealed.details(), &sealed.salt), (None, &None));
+        assert!(sealed.name.commitment().is_some());
     }
 
     #[test]

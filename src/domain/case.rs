@@ -4,10 +4,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::applicant::Applicant;
+use super::applicant::{IdNumber, SealedApplicant};
 use super::calendar::WorkingCalendar;
 use super::deadline::{CaseClock, DaySpan, due_date};
+use super::error::QueueError;
 use super::ids::{CounterNo, ServiceCode, StaffId, TicketId, Timestamp};
+use super::personal::{Commitment, Field, Personal, Salt};
 
 /// Digits in a case number: the day it was opened (YYYYMMDD) and that
 /// day's sequence (four digits), such as `202603020001`, so a citizen can
@@ -83,8 +85,25 @@ pub enum Delivery {
     /// Collected at the unified pickup window (统一窗口出件).
     Pickup,
     Mail {
-        address: String,
+        address: Personal<String>,
     },
+}
+
+impl Delivery {
+    /// The mailing address, for a result sent by mail.
+    pub fn address(&self) -> Option<&Personal<String>> {
+        match self {
+            Delivery::Mail { address } => Some(address),
+            Delivery::Pickup => None,
+        }
+    }
+
+    fn address_mut(&mut self) -> Option<&mut Personal<String>> {
+        match self {
+            Delivery::Mail { address } => Some(address),
+            Delivery::Pickup => None,
+        }
+    }
 }
 
 /// One material of the guide's list, as checked at the counter.
@@ -148,7 +167,7 @@ pub struct Decision {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handover {
     /// Who collected it, as the clerk recorded (the applicant or an agent).
-    pub collected_by: Option<String>,
+    pub collected_by: Option<Personal<String>>,
     /// The mail's tracking number, for mail delivery.
     pub tracking: Option<String>,
     pub by: StaffId,
@@ -170,7 +189,9 @@ pub struct Case {
     pub service: ServiceCode,
     /// The department that reviews it.
     pub department: String,
-    pub applicant: Applicant,
+    /// Sealed: with its salt, which also seals the mailing address and who
+    /// collected the result.
+    pub applicant: SealedApplicant,
     pub materials: Vec<MaterialCheck>,
     pub delivery: Delivery,
     pub state: CaseState,
@@ -220,6 +241,195 @@ impl Case {
     /// The promised date, while the department's clock runs.
     pub fn due(&self, calendar: &WorkingCalendar) -> Option<NaiveDate> {
         due_date(calendar, &self.clock()).value
+    }
+}
+
+/// A case's personal values and their salt, as the store keeps them apart
+/// from the log: one record per case, deleted when they are erased.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PersonalRecord {
+    pub salt: Salt,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub address: Option<String>,
+    pub collected_by: Option<String>,
+}
+
+impl std::fmt::Debug for PersonalRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PersonalRecord(<redacted>)")
+    }
+}
+
+/// The commitments of one case's personal values: what the log records
+/// when values an older yimen held in the clear are sealed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSeals {
+    pub number: String,
+    pub name: Commitment,
+    pub id_number: Commitment,
+    pub phone: Commitment,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Commitment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_by: Option<Commitment>,
+}
+
+impl Case {
+    /// The mailing address and who collected the result, where the case
+    /// has them: the personal values beside the applicant's.
+    fn other_personal_mut(&mut self) -> Vec<(Field, &mut Personal<String>)> {
+        let mut fields = Vec::new();
+        if let Some(address) = self.delivery.address_mut() {
+            fields.push((Field::Address, address));
+        }
+        if let Some(who) = self.handover.as_mut().and_then(|h| h.collected_by.as_mut()) {
+            fields.push((Field::CollectedBy, who));
+        }
+        fields
+    }
+
+    fn collected_by(&self) -> Option<&Personal<String>> {
+        self.handover.as_ref().and_then(|h| h.collected_by.as_ref())
+    }
+
+    /// Whether any personal value is held in the clear: a case an older
+    /// yimen recorded, or one not yet sealed.
+    pub fn has_clear_personal(&self) -> bool {
+        let a = &self.applicant;
+        a.name.is_clear()
+            || a.id_number.is_clear()
+            || a.phone.is_clear()
+            || self.delivery.address().is_some_and(Personal::is_clear)
+            || self.collected_by().is_some_and(Personal::is_clear)
+    }
+
+    /// Seals every personal value still in the clear under the case's salt.
+    ///
+    /// # Errors
+    /// `InvalidApplicant` when a value is in the clear and the salt is gone:
+    /// the case's personal data was erased, and no new value joins it.
+    pub fn seal_personal(&mut self) -> Result<(), QueueError> {
+        let Some(salt) = self.applicant.salt.clone() else {
+            return match self.has_clear_personal() {
+                true => Err(QueueError::InvalidApplicant(
+                    "该办件的申请人个人信息已删除".into(),
+                )),
+                false => Ok(()),
+            };
+        };
+        self.applicant.seal();
+        for (field, value) in self.other_personal_mut() {
+            value.seal(&salt, field);
+        }
+        Ok(())
+    }
+
+    /// The personal values and their salt, while they are held.
+    pub fn personal_record(&self) -> Option<PersonalRecord> {
+        let a = &self.applicant;
+        let text = |p: Option<&Personal<String>>| p.and_then(|p| p.value().cloned());
+        Some(PersonalRecord {
+            salt: a.salt.clone()?,
+            name: a.name.value()?.clone(),
+            id_number: a.id_number.value()?.as_str().to_owned(),
+            phone: a.phone.value()?.clone(),
+            address: text(self.delivery.address()),
+            collected_by: text(self.collected_by()),
+        })
+    }
+
+    /// Puts back the values the store kept apart.
+    ///
+    /// # Errors
+    /// The first field whose value does not open its commitment, or that
+    /// the record has and the case does not (or the other way round); the
+    /// case is then left without values.
+    pub fn join_personal(&mut self, record: PersonalRecord) -> Result<(), Field> {
+        let salt = record.salt.clone();
+        let id_opens = IdNumber::parse(&record.id_number)
+            .is_ok_and(|id| self.applicant.id_number.join(&salt, Field::IdNumber, id));
+        let mut problem = (!id_opens).then_some(Field::IdNumber);
+        let a = &mut self.applicant;
+        for (field, personal, value) in [
+            (Field::Name, &mut a.name, record.name),
+            (Field::Phone, &mut a.phone, record.phone),
+        ] {
+            if !personal.join(&salt, field, value) {
+                problem = problem.or(Some(field));
+            }
+        }
+        let mut offered = [
+            (Field::Address, record.address),
+            (Field::CollectedBy, record.collected_by),
+        ];
+        for (field, personal) in self.other_personal_mut() {
+            let value = offered
+                .iter_mut()
+                .find(|(f, _)| *f == field)
+                .and_then(|(_, v)| v.take());
+            if !value.is_some_and(|v| personal.join(&salt, field, v)) {
+                problem = problem.or(Some(field));
+            }
+        }
+        if let Some((field, _)) = offered.iter().find(|(_, v)| v.is_some()) {
+            problem = problem.or(Some(*field));
+        }
+        match problem {
+            Some(field) => {
+                self.erase_personal();
+                Err(field)
+            }
+            None => {
+                self.applicant.salt = Some(salt);
+                Ok(())
+            }
+        }
+    }
+
+    /// Forgets every personal value and the salt; the commitments stay.
+    pub fn erase_personal(&mut self) {
+        self.applicant.erase();
+        for (_, value) in self.other_personal_mut() {
+            value.erase();
+        }
+    }
+
+    /// The commitments of the case's personal values, once all are sealed.
+    pub fn seals(&self) -> Option<CaseSeals> {
+        let a = &self.applicant;
+        let sealed = |p: Option<&Personal<String>>| match p {
+            None => Some(None),
+            Some(p) => p.commitment().map(Some),
+        };
+        Some(CaseSeals {
+            number: self.number.clone(),
+            name: a.name.commitment()?,
+            id_number: a.id_number.commitment()?,
+            phone: a.phone.commitment()?,
+            address: sealed(self.delivery.address())?,
+            collected_by: sealed(self.collected_by())?,
+        })
+    }
+
+    /// Takes the commitments the log recorded for this case's values, as a
+    /// copy read from the log holds them: without the values.
+    pub fn apply_seals(&mut self, seals: &CaseSeals) {
+        let a = &mut self.applicant;
+        a.name = Personal::sealed(seals.name);
+        a.id_number = Personal::sealed(seals.id_number);
+        a.phone = Personal::sealed(seals.phone);
+        a.salt = None;
+        for (field, value) in self.other_personal_mut() {
+            let commitment = match field {
+                Field::Address => seals.address,
+                _ => seals.collected_by,
+            };
+            if let Some(c) = commitment {
+                *value = Personal::sealed(c);
+            }
+        }
     }
 }
 

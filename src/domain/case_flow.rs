@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::applicant::Applicant;
+use super::applicant::{Applicant, SealedApplicant};
 use super::case::{
     Case, CaseAction, CaseState, Correction, Decision, Delivery, DeskStamp, ExcludedTime,
     Extension, Handover, MaterialCheck, Raised, case_number,
@@ -15,6 +15,7 @@ use super::event::HallEvent;
 use super::guide::Guide;
 use super::hall::Hall;
 use super::ids::{CounterNo, StaffId, Timestamp};
+use super::personal::{Personal, Salt};
 use super::policy::{CaseAct, CounterAct};
 use super::queue::reason_text;
 use super::setup::StaffSetup;
@@ -76,6 +77,8 @@ pub struct Ticked {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseInput {
     pub applicant: Applicant,
+    /// Random bytes to seal the case's personal values with.
+    pub salt: Salt,
     pub materials: Vec<Ticked>,
     pub delivery: Delivery,
 }
@@ -135,7 +138,7 @@ impl Hall {
         let serving = self
             .current_for(counter)
             .ok_or(QueueError::NotServing(counter))?;
-        if let Delivery::Mail { address } = &input.delivery {
+        if let Some(address) = input.delivery.address().and_then(Personal::value) {
             reason_text(address)
                 .map_err(|_| QueueError::InvalidApplicant("邮寄地址应为 1 至 100 个字".into()))?;
         }
@@ -145,7 +148,7 @@ impl Hall {
             number: self.next_case_number(today),
             service: guide.code.clone(),
             department: guide.department.clone(),
-            applicant: input.applicant,
+            applicant: SealedApplicant::new(input.applicant, input.salt),
             materials,
             delivery: input.delivery,
             state: CaseState::Accepted,
@@ -190,6 +193,7 @@ impl Hall {
                 case.finished_on = Some(today);
             }
         }
+        case.seal_personal()?;
         Ok(case_event(CaseAction::Opened, case, now))
     }
 
@@ -479,7 +483,7 @@ impl Hall {
         let action = match (&case.delivery, collected_by, tracking) {
             (Delivery::Pickup, Some(who), None) => {
                 case.handover = Some(Handover {
-                    collected_by: Some(reason_text(who)?),
+                    collected_by: Some(Personal::clear(reason_text(who)?)),
                     tracking: None,
                     by: staff.clone(),
                     at: now,
@@ -499,6 +503,7 @@ impl Hall {
         };
         case.state = CaseState::Closed;
         case.finished_on = Some(self.today(now));
+        case.seal_personal()?;
         Ok(case_event(action, case, now))
     }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::case::{Case, CaseAction};
+use super::case::{Case, CaseAction, CaseSeals};
 use super::ids::{
     BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
 };
@@ -135,6 +135,21 @@ pub enum HallEvent {
         expired: Vec<TicketId>,
         at: Timestamp,
     },
+    /// Personal values that an older yimen recorded in the clear were
+    /// sealed when the database was migrated: from here on the log holds
+    /// their commitments (the events before keep the values they had).
+    PersonalDataSealed {
+        cases: Vec<CaseSeals>,
+        at: Timestamp,
+    },
+    /// The personal values of cases closed before a day were erased; their
+    /// commitments stay in the log.
+    PersonalDataErased {
+        /// The cases, by number.
+        cases: Vec<String>,
+        closed_before: BusinessDay,
+        at: Timestamp,
+    },
 }
 
 /// The things one event changed, so that the store saves just those.
@@ -174,6 +189,8 @@ impl HallEvent {
             HallEvent::RectificationClosed { .. } => "rectification_closed",
             HallEvent::DeviceAlert { .. } => "device_alert",
             HallEvent::DayRolledOver { .. } => "day_rolled_over",
+            HallEvent::PersonalDataSealed { .. } => "personal_data_sealed",
+            HallEvent::PersonalDataErased { .. } => "personal_data_erased",
         }
     }
 
@@ -247,7 +264,10 @@ impl HallEvent {
                 rectification: Some(item.id),
                 ..none
             },
-            E::DeviceAlert { .. } | E::DayRolledOver { .. } => none,
+            E::DeviceAlert { .. }
+            | E::DayRolledOver { .. }
+            | E::PersonalDataSealed { .. }
+            | E::PersonalDataErased { .. } => none,
         }
     }
 }

@@ -11,6 +11,10 @@
 //! - `alerts`: devices asking for a person;
 //! - `applicant`, `case`, `case_flow`, `deadline`, `timeliness`: cases from
 //!   intake to pickup, on working-day deadlines, and whether they keep them;
+//! - `personal`: applicants' personal values, sealed in the log by salted
+//!   commitments so that they can be erased;
+//! - `replay`: tickets, cases and sessions rebuilt from the log, for the
+//!   audit;
 //! - `rating`: 好差评, which ticket a counter's keypad rates, and the
 //!   rectification of bad reviews;
 //! - `counter_display`: what the LED screen above a counter shows;
@@ -31,9 +35,11 @@ pub mod event;
 pub mod guide;
 pub mod hall;
 pub mod ids;
+pub mod personal;
 pub mod policy;
 pub mod queue;
 pub mod rating;
+pub mod replay;
 pub mod search;
 pub mod setup;
 pub mod staff;

@@ -15,6 +15,7 @@ use super::event::HallEvent;
 use super::guide::{Guide, ItemKind, Material};
 use super::hall::Hall;
 use super::ids::{CounterNo, ServiceCode, StaffId, Timestamp};
+use super::personal::Salt;
 use super::policy::{CaseAct, CounterAct};
 use super::queue::TransferTo;
 use super::setup::{Role, StaffSetup};
@@ -219,6 +220,7 @@ fn what_a_case_allows_is_what_the_decisions_take() {
     act(&mut hall, |h| h.start(1, &clerk, now));
     let input = CaseInput {
         applicant: Applicant::new("张三", "11010519491231002X", "13812345678").expect("valid"),
+        salt: Salt([1; 16]),
         materials: vec![Ticked {
             name: "申请书".into(),
             received: false,
@@ -288,6 +290,7 @@ fn a_granted_extension_is_not_asked_for_again() {
     act(&mut hall, |h| h.start(1, &clerk, now));
     let input = CaseInput {
         applicant: Applicant::new("张三", "11010519491231002X", "13812345678").expect("valid"),
+        salt: Salt([1; 16]),
         materials: vec![Ticked {
             name: "申请书".into(),
             received: true,

@@ -4,7 +4,7 @@
 use chrono::Duration;
 
 use super::calendar::WorkingCalendar;
-use super::ids::{CounterNo, DayRule, QueuePrefix, ServiceCode, StaffId};
+use super::ids::{BusinessDay, CounterNo, DayRule, QueuePrefix, ServiceCode, StaffId};
 
 /// Everything about the hall that the rules need, fixed while the hub runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +36,17 @@ pub struct CaseRules {
     pub rectify_days: u32,
     /// Days a closed case stays at hand, for its rating.
     pub keep_closed_days: i64,
+    /// Days an ended case's personal values are kept before `yimen erase`
+    /// removes them by default.
+    pub keep_personal_days: i64,
+}
+
+impl CaseRules {
+    /// The day before which ended cases lose their personal values, on
+    /// business day `today`: `keep_personal_days` earlier.
+    pub fn erase_before(&self, today: BusinessDay) -> BusinessDay {
+        today - Duration::days(self.keep_personal_days)
+    }
 }
 
 impl Default for CaseRules {
@@ -45,6 +56,7 @@ impl Default for CaseRules {
             claim_days: 1,
             rectify_days: 5,
             keep_closed_days: 30,
+            keep_personal_days: 365,
         }
     }
 }
@@ -201,6 +213,19 @@ pub struct StaffSetup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn personal_values_are_erased_the_retention_period_after_today() {
+        let rules = CaseRules {
+            keep_personal_days: 365,
+            ..CaseRules::default()
+        };
+        let today = BusinessDay::from_ymd_opt(2027, 3, 2).unwrap();
+        assert_eq!(
+            rules.erase_before(today),
+            BusinessDay::from_ymd_opt(2026, 3, 2).unwrap()
+        );
+    }
 
     #[test]
     fn width_follows_the_last_number() {

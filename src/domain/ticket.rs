@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event::HallEvent;
+use super::rating::RatingSubject;
+
 use super::ids::{
     BusinessDay, CounterNo, QueuePrefix, ServiceCode, StaffId, TicketId, TicketNumber, Timestamp,
 };
@@ -96,4 +99,68 @@ pub struct Ticket {
     /// Rated by the citizen (好差评), once.
     #[serde(default)]
     pub rated: bool,
+}
+
+impl Ticket {
+    /// What an event changes in this ticket: the one rule the hall's fold
+    /// and the audit's rebuild from the log both follow. Events about other
+    /// tickets, or about no ticket, change nothing.
+    pub fn follow(&mut self, event: &HallEvent) {
+        use HallEvent as E;
+        match event {
+            E::TicketCalled {
+                ticket,
+                counter,
+                staff,
+                at,
+                ..
+            } if *ticket == self.id => {
+                self.state = TicketState::Called;
+                self.counter = Some(*counter);
+                self.staff = Some(staff.clone());
+                self.called_at = Some(*at);
+                self.started_at = None;
+                self.recalls = 0;
+                self.target_counter = None;
+            }
+            E::TicketRecalled {
+                ticket, recalls, ..
+            } if *ticket == self.id => self.recalls = *recalls,
+            E::TicketNoShow { ticket, at, .. } if *ticket == self.id => {
+                self.state = TicketState::NoShow;
+                self.no_show_at = Some(*at);
+            }
+            E::TicketReactivated { ticket, order, .. } if *ticket == self.id => {
+                self.state = TicketState::Waiting;
+                self.order = *order;
+                self.no_show_at = None;
+            }
+            E::TicketStarted { ticket, at, .. } if *ticket == self.id => {
+                self.state = TicketState::Serving;
+                self.started_at = Some(*at);
+            }
+            E::TicketFinished { ticket, at, .. } if *ticket == self.id => {
+                self.state = TicketState::Finished;
+                self.finished_at = Some(*at);
+            }
+            E::TicketTransferred {
+                ticket,
+                to_queue,
+                to_counter,
+                ..
+            } if *ticket == self.id => {
+                self.state = TicketState::Waiting;
+                self.queue = *to_queue;
+                self.target_counter = *to_counter;
+                self.recalls = 0;
+            }
+            E::Rated { rating } if rating.subject == RatingSubject::Ticket(self.id.clone()) => {
+                self.rated = true;
+            }
+            E::DayRolledOver { expired, .. } if expired.contains(&self.id) => {
+                self.state = TicketState::Expired;
+            }
+            _ => {}
+        }
+    }
 }

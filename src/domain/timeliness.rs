@@ -160,7 +160,9 @@ mod tests {
             number: "202603020001".into(),
             service: ServiceCode("SCJG-001".into()),
             department: "scjg".into(),
-            applicant: Applicant::new("张三", "11010519491231002X", "13812345678").unwrap(),
+            applicant: Applicant::new("张三", "11010519491231002X", "13812345678")
+                .unwrap()
+                .into(),
             materials: Vec::new(),
             delivery: Delivery::Pickup,
             state: CaseState::Accepted,

@@ -25,6 +25,7 @@ use crate::domain::error::QueueError;
 use crate::domain::event::HallEvent;
 use crate::domain::hall::Hall;
 use crate::domain::ids::{CounterNo, StaffId, Timestamp};
+use crate::domain::personal::{ERASED, Personal, Salt};
 use crate::domain::policy::{
     Sight, Who, applicant_sight, may_read_case, may_supervise, on_worklist,
 };
@@ -74,10 +75,10 @@ pub fn case_view(
         applicant: applicant_view(sight, case),
         materials: case.materials.iter().map(Into::into).collect(),
         missing: case.missing().map(|m| m.name.clone()).collect(),
-        mail_to: match &case.delivery {
-            Delivery::Mail { address } => sight.address(address),
-            Delivery::Pickup => None,
-        },
+        mail_to: case
+            .delivery
+            .address()
+            .and_then(|a| a.shown(|a| sight.address(a))),
         opened_at: case.opened.at,
         opened_by: case.opened.staff.0.clone(),
         counter: case.opened.counter,
@@ -105,8 +106,8 @@ pub fn case_view(
         collected_by: case
             .handover
             .as_ref()
-            .and_then(|h| h.collected_by.as_deref())
-            .and_then(|who| sight.name(who)),
+            .and_then(|h| h.collected_by.as_ref())
+            .and_then(|who| who.shown(|who| sight.name(who))),
         tracking_number: case.handover.as_ref().and_then(|h| h.tracking.clone()),
         handed_over_at: case.handover.as_ref().map(|h| h.at),
         claim_overdue: case.raised.claim_overdue,
@@ -142,7 +143,15 @@ fn excluded_view(e: &ExcludedTime) -> ExcludedView {
 }
 
 fn applicant_view(sight: Sight, case: &Case) -> ApplicantView {
-    let seen = sight.applicant(&case.applicant);
+    let Some(details) = case.applicant.details() else {
+        return ApplicantView {
+            name: ERASED.to_owned(),
+            id_number: ERASED.to_owned(),
+            phone: ERASED.to_owned(),
+            masked: true,
+        };
+    };
+    let seen = sight.applicant(&details);
     ApplicantView {
         name: seen.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
         id_number: seen
@@ -238,8 +247,11 @@ pub async fn open(
         (IntakeDecision::Notice, _) => Intake::Notice,
         (IntakeDecision::Refuse, reason) => Intake::Refuse(reason.unwrap_or_default()),
     };
+    let mut salt = [0_u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| HubError::Internal(format!("random: {e}")))?;
     let input = CaseInput {
         applicant,
+        salt: Salt(salt),
         materials: req
             .materials
             .into_iter()
@@ -250,7 +262,9 @@ pub async fn open(
             })
             .collect(),
         delivery: match req.mail_to {
-            Some(address) => Delivery::Mail { address },
+            Some(address) => Delivery::Mail {
+                address: Personal::clear(address),
+            },
             None => Delivery::Pickup,
         },
     };
@@ -558,6 +572,15 @@ pub struct Format {
 }
 
 /// The document of a case as a citizen takes it away: applicant masked.
+/// The applicant's name, masked ID number and masked phone on a document;
+/// 已删除 once erased.
+fn document_applicant(case: &Case) -> [String; 3] {
+    match case.applicant.details() {
+        Some(a) => [a.name, a.id_number.masked(), mask_phone(&a.phone)],
+        None => [ERASED.to_owned(), ERASED.to_owned(), ERASED.to_owned()],
+    }
+}
+
 fn case_document(
     config: &Config,
     hall: &Hall,
@@ -596,6 +619,7 @@ fn case_document(
         DocumentKind::Refusal => Vec::new(),
     };
     let due = case.due(&setup.calendar);
+    let [applicant_name, id_number_masked, phone_masked] = document_applicant(case);
     Ok(CaseDocument {
         kind,
         hall_name: setup.name.clone(),
@@ -603,9 +627,9 @@ fn case_document(
         service_name: guide.map(|g| g.name.clone()).unwrap_or_default(),
         service_code: case.service.0.clone(),
         department_name: config.department_name(&case.department),
-        applicant_name: case.applicant.name.clone(),
-        id_number_masked: case.applicant.id_number.masked(),
-        phone_masked: mask_phone(&case.applicant.phone),
+        applicant_name,
+        id_number_masked,
+        phone_masked,
         date: chinese_date(case.accepted_on.unwrap_or(opened_on)),
         counter: setup.counter(case.opened.counter).map_or_else(
             || format!("{} 号窗口", case.opened.counter),
@@ -626,7 +650,9 @@ fn case_document(
         }),
         delivery: (kind == DocumentKind::Acceptance).then(|| match &case.delivery {
             Delivery::Pickup => "统一出件窗口领取".to_owned(),
-            Delivery::Mail { address } => format!("邮寄：{address}"),
+            Delivery::Mail { address } => {
+                format!("邮寄：{}", address.value().map_or(ERASED, String::as_str))
+            }
         }),
         reason: case.refusal.clone(),
         place: guide.map(|g| g.place.clone()).unwrap_or_default(),

@@ -14,9 +14,10 @@ use super::clock::Clock;
 use super::error::HubError;
 use crate::domain::event::HallEvent;
 use crate::domain::hall::Hall;
-use crate::domain::ids::{Actor, Timestamp};
+use crate::domain::ids::{Actor, BusinessDay, Timestamp};
 use crate::domain::setup::HallSetup;
 use crate::store::events::{self, Chain, StoredEvent};
+use crate::store::heads::{self, HallKey, Heads};
 use crate::store::{self, Connection, StoreError};
 
 /// Commands taken into one transaction at most.
@@ -137,6 +138,10 @@ impl Batch<'_> {
 /// The writer's own state, living on its thread.
 struct Owner {
     conn: Connection,
+    /// Signs each business day's last event: at the day's end and when the
+    /// writer stops.
+    key: HallKey,
+    heads: Heads,
     setup: Arc<HallSetup>,
     hall: Hall,
     chain: Chain,
@@ -155,6 +160,7 @@ pub fn start(
     make_shared: impl FnOnce(Hall) -> Arc<HubShared>,
 ) -> Result<(Writer, Arc<HubShared>, std::thread::JoinHandle<()>), StoreError> {
     let conn = store::open_writer(path)?;
+    let key = HallKey::open_or_create(&heads::key_path(path))?;
     let now = clock.now();
     let day = match store::hall::saved_day(&conn)? {
         Some(day) => day,
@@ -164,12 +170,17 @@ pub fn start(
             today
         }
     };
+    let mut chain = Chain::load(&conn)?;
+    if store::personal::seal_clear(&conn, &mut chain, now)?.is_some() {
+        tracing::info!("personal values stored in the clear by an older yimen are now sealed");
+    }
     let hall = store::hall::load(&conn, setup.clone(), day, now)?;
-    let chain = Chain::load(&conn)?;
     let shared = make_shared(hall.clone());
     let (tx, rx) = mpsc::channel::<Message>(QUEUE_DEPTH);
     let owner = Owner {
         conn,
+        key,
+        heads: Heads::beside(path),
         setup,
         hall,
         chain,
@@ -206,7 +217,20 @@ impl Owner {
                 self.run_batch(batch);
             }
         }
+        self.sign_head(self.hall.day(), self.chain.clone());
         tracing::debug!("writer stopped: every command answered");
+    }
+
+    /// Signs `chain`'s last event as `day`'s head and writes it beside the
+    /// database. A failure is logged: the events are committed already.
+    fn sign_head(&self, day: BusinessDay, chain: Chain) {
+        if chain.next_seq == 1 {
+            return;
+        }
+        let head = self.key.sign(day, chain.next_seq - 1, chain.last_hash);
+        if let Err(e) = self.heads.write(&head, &self.key.public()) {
+            tracing::error!(error = %e, %day, "cannot write the day's signed head");
+        }
     }
 
     fn run_batch(&mut self, jobs: Vec<Job>) {
@@ -220,6 +244,7 @@ impl Owner {
             }
             return;
         }
+        self.catch_up();
         if let Some(rollover) = self.hall.roll_over(now) {
             let job: Job = Box::new(move |batch| {
                 let keep = batch.is_some_and(|b| b.record(&Actor::System, vec![rollover]).is_ok());
@@ -237,6 +262,15 @@ impl Owner {
         };
         match commit {
             Ok(()) => {
+                for (stored, event) in &recorded {
+                    if let HallEvent::DayRolledOver { from, .. } = event {
+                        let head = Chain {
+                            next_seq: stored.seq + 1,
+                            last_hash: stored.hash,
+                        };
+                        self.sign_head(*from, head);
+                    }
+                }
                 self.shared.committed(&recorded);
                 for reply in replies {
                     reply(Ok(()));
@@ -292,6 +326,46 @@ impl Owner {
             reply
         };
         (false, reply)
+    }
+
+    /// Takes in events another process appended to the log since this
+    /// writer's last commit, such as `yimen erase`'s: the batch's
+    /// transaction holds the write lock, so the log's end is settled.
+    fn catch_up(&mut self) {
+        let appended = Chain::load(&self.conn).and_then(|end| {
+            if end == self.chain {
+                return Ok(Vec::new());
+            }
+            let after = self.chain.next_seq - 1;
+            let rows = events::since(&self.conn, after, (end.next_seq - 1 - after) as usize)?;
+            rows.into_iter()
+                .map(|stored| {
+                    let event: HallEvent = serde_json::from_str(&stored.payload)?;
+                    Ok((stored, event))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        });
+        match appended {
+            Ok(appended) if appended.is_empty() => {}
+            Ok(appended) => {
+                tracing::info!(
+                    events = appended.len(),
+                    "events appended by another process"
+                );
+                for (stored, event) in &appended {
+                    self.hall.apply(event);
+                    self.chain = Chain {
+                        next_seq: stored.seq + 1,
+                        last_hash: stored.hash,
+                    };
+                }
+                self.shared.committed(&appended);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read events another process appended");
+                self.reload();
+            }
+        }
     }
 
     fn reload(&mut self) {

@@ -150,7 +150,9 @@ mod tests {
             number: "202603020001".into(),
             service: ServiceCode("SCJG-001".into()),
             department: department.into(),
-            applicant: Applicant::new("张三", "11010519491231002X", "13812345678").unwrap(),
+            applicant: Applicant::new("张三", "11010519491231002X", "13812345678")
+                .unwrap()
+                .into(),
             materials: Vec::new(),
             delivery: Delivery::Pickup,
             state: CaseState::Accepted,
@@ -211,7 +213,7 @@ mod tests {
         let mut closed = decided(accepted("scjg"), 2, true);
         closed.state = CaseState::Closed;
         closed.handover = Some(Handover {
-            collected_by: Some("张三".into()),
+            collected_by: Some(crate::domain::personal::Personal::clear("张三".to_owned())),
             tracking: None,
             by: StaffId("3001".into()),
             at: at(4),

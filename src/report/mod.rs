@@ -29,6 +29,7 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::domain::ids::{CounterNo, QueuePrefix, StaffId};
+use crate::store::heads::{Heads, SignedHead};
 use crate::store::period::RatingRow;
 use crate::store::{Connection, StoreError};
 use cases::DepartmentCases;
@@ -197,6 +198,11 @@ pub struct Report {
     pub bad_reviews: Vec<RatingRow>,
     /// Cases per department, every configured department listed.
     pub cases: Vec<DepartmentCases>,
+    /// Each day's signed head of the audit log, so that a copy of it lives
+    /// wherever the report goes; see [`Report::with_signed_heads`].
+    pub audit_heads: Vec<SignedHead>,
+    /// The hall's public key that checks them, as 64 hex digits.
+    pub audit_key: Option<String>,
     /// The hall's zone, for times shown.
     zone: chrono_tz::Tz,
     names: Names,
@@ -229,9 +235,25 @@ impl Report {
                 &setup.day_rule,
                 period,
             ),
+            audit_heads: Vec::new(),
+            audit_key: None,
             zone,
             names: Names::from_config(config),
         })
+    }
+
+    /// Adds the period's signed heads from the database's folder of them.
+    ///
+    /// # Errors
+    /// A head's file cannot be read.
+    pub fn with_signed_heads(mut self, heads: &Heads) -> Result<Self, ReportError> {
+        self.audit_heads = heads
+            .read_all()?
+            .into_iter()
+            .filter(|h| self.period.contains(h.day))
+            .collect();
+        self.audit_key = heads.public_key()?.map(|k| hex::encode(k.as_bytes()));
+        Ok(self)
     }
 
     /// Writes `report.html` and one CSV per table into `dir`, creating it;
@@ -294,7 +316,7 @@ mod tests {
         let (config, _) = Config::load(&hall, d(2)).unwrap();
         let report = Report::build(&conn, &config, Period::new(d(2), d(2)).unwrap()).unwrap();
         let files = report.write(&dir.path().join("out")).unwrap();
-        assert_eq!(files.len(), 9, "the page and eight tables");
+        assert_eq!(files.len(), 10, "the page and nine tables");
         let page = std::fs::read_to_string(&files[0]).unwrap();
         assert!(page.contains("本期无数据") && page.contains("本期无记录"));
         let csv = std::fs::read_to_string(dir.path().join("out/waits-by-hour.csv")).unwrap();

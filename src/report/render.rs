@@ -67,7 +67,24 @@ pub fn tables(r: &Report) -> Vec<Table> {
         ratings(r),
         bad_reviews(r),
         cases(r),
+        audit_heads(r),
     ]
+}
+
+/// Each day's signed head of the audit log: what `yimen audit verify`
+/// checks the log against, copied wherever the report goes.
+fn audit_heads(r: &Report) -> Table {
+    let key = r.audit_key.clone().unwrap_or_else(|| "—".to_owned());
+    Table {
+        file: "audit-heads",
+        title: "审计日志签名链头",
+        header: vec!["业务日", "当日末条事件序号", "签名链头", "公钥"],
+        rows: r
+            .audit_heads
+            .iter()
+            .map(|h| vec![h.day.to_string(), h.seq.to_string(), h.line(), key.clone()])
+            .collect(),
+    }
 }
 
 fn days(r: &Report) -> Table {

@@ -14,6 +14,7 @@ use crate::domain::ids::{
     Timestamp,
 };
 use crate::domain::rating::{Rating, RatingSubject, Rectification};
+use crate::domain::replay::SessionRecord;
 use crate::domain::setup::HallSetup;
 use crate::domain::ticket::{Ticket, TicketState};
 
@@ -219,7 +220,8 @@ fn save_login(
     Ok(())
 }
 
-fn save_case(conn: &rusqlite::Connection, case: &Case) -> Result<(), StoreError> {
+/// The case's row, its personal values held apart.
+pub(super) fn save_case(conn: &rusqlite::Connection, case: &Case) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO cases (number, state, department, service, accepted_on, finished_on, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -235,10 +237,15 @@ fn save_case(conn: &rusqlite::Connection, case: &Case) -> Result<(), StoreError>
         case.finished_on.map(|d| d.to_string()),
         serde_json::to_string(case)?,
     ])?;
-    Ok(())
+    super::personal::save(conn, case)
 }
 
-/// One case of any age, by number.
+/// Every case of any age, as its row holds it: personal values sealed.
+pub(super) fn all_cases(conn: &rusqlite::Connection) -> Result<Vec<Case>, StoreError> {
+    load_json(conn, "SELECT data FROM cases ORDER BY number", [])
+}
+
+/// One case of any age, by number, with its personal values while held.
 ///
 /// # Errors
 /// `NotFound` for an unknown number; otherwise the database cannot be read.
@@ -249,7 +256,9 @@ pub fn case(conn: &Connection, number: &str) -> Result<Case, StoreError> {
         .query_row([number], |r| r.get(0))
         .optional()?
         .ok_or(StoreError::NotFound)?;
-    Ok(serde_json::from_str(&data)?)
+    let mut case = serde_json::from_str(&data)?;
+    super::personal::join(&conn.0, &mut case)?;
+    Ok(case)
 }
 
 fn roll_over(
@@ -364,6 +373,36 @@ pub fn ticket(conn: &Connection, id: &TicketId) -> Result<Ticket, StoreError> {
         .ok_or(StoreError::NotFound)
 }
 
+/// Every ticket of every day, by id.
+pub(super) fn all_tickets(conn: &rusqlite::Connection) -> Result<Vec<Ticket>, StoreError> {
+    let mut stmt = conn.prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets ORDER BY id"))?;
+    let tickets = stmt
+        .query_map([], ticket_from_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(tickets)
+}
+
+/// Every session ever opened, by id.
+pub(super) fn all_sessions(conn: &rusqlite::Connection) -> Result<Vec<SessionRecord>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, staff, counter, opened_at_ms, expires_at_ms, closed_at_ms FROM sessions
+         ORDER BY id",
+    )?;
+    let sessions = stmt
+        .query_map([], |r| {
+            Ok(SessionRecord {
+                id: SessionId(r.get(0)?),
+                staff: StaffId(r.get(1)?),
+                counter: r.get(2)?,
+                opened_at: time(r.get(3)?)?,
+                expires_at: time(r.get(4)?)?,
+                closed_at: opt_time(r.get(5)?)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(sessions)
+}
+
 /// Rebuilds the hall on `day` from the saved rows; sessions that expired by
 /// `now` are left out.
 ///
@@ -377,15 +416,19 @@ pub fn load(
 ) -> Result<Hall, StoreError> {
     let conn = &conn.0;
     let kept_since = day - chrono::Duration::days(setup.cases.keep_closed_days);
+    let mut cases: Vec<Case> = load_json(
+        conn,
+        "SELECT data FROM cases WHERE finished_on IS NULL OR finished_on >= ?1",
+        [kept_since.to_string()],
+    )?;
+    for case in &mut cases {
+        super::personal::join(conn, case)?;
+    }
     let saved = SavedHall {
         tickets: load_tickets(conn, day)?,
         counters: load_counters(conn)?,
         sessions: load_sessions(conn, now)?,
-        cases: load_json(
-            conn,
-            "SELECT data FROM cases WHERE finished_on IS NULL OR finished_on >= ?1",
-            [kept_since.to_string()],
-        )?,
+        cases,
         rectifications: load_json(conn, "SELECT data FROM rectifications WHERE closed = 0", [])?,
         last_rating: conn
             .query_row("SELECT COALESCE(MAX(id), 0) FROM ratings", [], |r| r.get(0))?,

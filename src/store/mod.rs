@@ -6,7 +6,12 @@
 //! - `migrations/`: the schema, applied in order by `PRAGMA user_version`;
 //! - `events`: the hash-chained audit log, and a case's history in it;
 //! - `audit`: checking that chain, row by row;
+//! - `heads`: each day's chain head, signed with the hall's key, in files
+//!   beside the database;
+//! - `rebuild`: checking the tables against what the log makes of them;
 //! - `hall`: saving and restoring the hall's state;
+//! - `personal`: applicants' personal values, apart from the log, and their
+//!   erasure;
 //! - `ratings`: counting ratings;
 //! - `period`: a period's tickets, ratings and cases, for the report;
 //! - `baseline`: plain SQLite inserts, to compare the hub's load with.
@@ -15,8 +20,11 @@ pub mod audit;
 pub mod baseline;
 pub mod events;
 pub mod hall;
+pub mod heads;
 pub mod period;
+pub mod personal;
 pub mod ratings;
+pub mod rebuild;
 
 use std::path::Path;
 
@@ -34,11 +42,15 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+    /// The hall's signing key or the signed heads beside the database.
+    #[error("the audit log's signed heads: {0}")]
+    Heads(String),
 }
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_cases.sql"),
+    include_str!("migrations/0003_personal.sql"),
 ];
 
 /// A connection to the hall's database: the writer's, from [`open_writer`],
@@ -55,6 +67,9 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted rows are overwritten, so erased personal values do not linger
+    // in the file's free space.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     migrate(&mut conn)?;
     Ok(Connection(conn))

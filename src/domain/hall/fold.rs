@@ -5,11 +5,9 @@
 use super::{Hall, LoginRecord, Pause, Session};
 use crate::domain::case::Case;
 use crate::domain::event::HallEvent;
-use crate::domain::ids::{
-    BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, Timestamp,
-};
+use crate::domain::ids::{BusinessDay, CounterNo, SessionId, StaffId, TicketId, Timestamp};
 use crate::domain::rating::{Rating, RatingSubject, Rectification};
-use crate::domain::ticket::{Ticket, TicketState};
+use crate::domain::ticket::Ticket;
 
 impl Hall {
     /// Folds one event into the state.
@@ -20,35 +18,27 @@ impl Hall {
             E::TicketCalled {
                 ticket,
                 counter,
-                staff,
-                at,
                 priority_streak,
                 ..
-            } => self.ticket_called(ticket, *counter, staff, *at, *priority_streak),
-            E::TicketRecalled {
-                ticket, recalls, ..
-            } => self.ticket_recalled(ticket, *recalls),
+            } => self.ticket_called(ticket, *counter, *priority_streak, event),
+            E::TicketRecalled { ticket, .. } | E::TicketStarted { ticket, .. } => {
+                self.ticket_follows(ticket, event);
+            }
             E::TicketNoShow {
-                ticket,
-                counter,
-                at,
-                ..
-            } => self.ticket_no_show(ticket, *counter, *at),
-            E::TicketReactivated { ticket, order, .. } => self.ticket_reactivated(ticket, *order),
-            E::TicketStarted { ticket, at, .. } => self.ticket_started(ticket, *at),
+                ticket, counter, ..
+            } => {
+                self.ticket_follows(ticket, event);
+                self.leave_counter(*counter);
+            }
+            E::TicketReactivated { ticket, .. } => self.ticket_reactivated(ticket, event),
             E::TicketFinished {
-                ticket,
-                counter,
-                at,
-                ..
-            } => self.ticket_finished(ticket, *counter, *at),
+                ticket, counter, ..
+            } => self.ticket_finished(ticket, *counter, event),
             E::TicketTransferred {
                 ticket,
                 from_counter,
-                to_queue,
-                to_counter,
                 ..
-            } => self.ticket_transferred(ticket, *from_counter, *to_queue, *to_counter),
+            } => self.ticket_transferred(ticket, *from_counter, event),
             E::CounterPaused {
                 counter,
                 reason,
@@ -72,7 +62,7 @@ impl Hall {
                 ..
             } => self.staff_login_failed(staff, *failures, *locked_until),
             E::Case { case, .. } => self.case_changed(case),
-            E::Rated { rating } => self.rated(rating),
+            E::Rated { rating } => self.rated(rating, event),
             E::RectificationOpened { item } => self.rectification_opened(item),
             E::RectificationClosed { item } => {
                 self.rectifications.remove(&item.id);
@@ -80,6 +70,20 @@ impl Hall {
             // Recorded for supervision; the hall itself is unchanged.
             E::DeviceAlert { .. } => {}
             E::DayRolledOver { to, .. } => self.day_rolled_over(*to),
+            E::PersonalDataSealed { cases, .. } => {
+                for seals in cases {
+                    if let Some(case) = self.cases.get_mut(&seals.number) {
+                        case.apply_seals(seals);
+                    }
+                }
+            }
+            E::PersonalDataErased { cases, .. } => {
+                for number in cases {
+                    if let Some(case) = self.cases.get_mut(number) {
+                        case.erase_personal();
+                    }
+                }
+            }
         }
     }
 
@@ -92,22 +96,22 @@ impl Hall {
         self.tickets.insert(ticket.id.clone(), ticket.clone());
     }
 
+    /// What the event changes in the ticket, if the hall has it.
+    fn ticket_follows(&mut self, ticket: &TicketId, event: &HallEvent) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.follow(event);
+        }
+    }
+
     fn ticket_called(
         &mut self,
         ticket: &TicketId,
         counter: CounterNo,
-        staff: &StaffId,
-        at: Timestamp,
         priority_streak: u32,
+        event: &HallEvent,
     ) {
         if let Some(t) = self.take_from_line(ticket) {
-            t.state = TicketState::Called;
-            t.counter = Some(counter);
-            t.staff = Some(staff.clone());
-            t.called_at = Some(at);
-            t.started_at = None;
-            t.recalls = 0;
-            t.target_counter = None;
+            t.follow(event);
         }
         if let Some(c) = self.counters.get_mut(&counter) {
             c.current = Some(ticket.clone());
@@ -115,42 +119,18 @@ impl Hall {
         }
     }
 
-    fn ticket_recalled(&mut self, ticket: &TicketId, recalls: u32) {
+    fn ticket_reactivated(&mut self, ticket: &TicketId, event: &HallEvent) {
         if let Some(t) = self.tickets.get_mut(ticket) {
-            t.recalls = recalls;
-        }
-    }
-
-    fn ticket_no_show(&mut self, ticket: &TicketId, counter: CounterNo, at: Timestamp) {
-        if let Some(t) = self.tickets.get_mut(ticket) {
-            t.state = TicketState::NoShow;
-            t.no_show_at = Some(at);
-        }
-        self.leave_counter(counter);
-    }
-
-    fn ticket_reactivated(&mut self, ticket: &TicketId, order: i64) {
-        if let Some(t) = self.tickets.get_mut(ticket) {
-            t.state = TicketState::Waiting;
-            t.order = order;
-            t.no_show_at = None;
-            self.last_order = self.last_order.max(order);
+            t.follow(event);
+            self.last_order = self.last_order.max(t.order);
             let t = t.clone();
             self.line_mut(&t).insert(&t);
         }
     }
 
-    fn ticket_started(&mut self, ticket: &TicketId, at: Timestamp) {
+    fn ticket_finished(&mut self, ticket: &TicketId, counter: CounterNo, event: &HallEvent) {
         if let Some(t) = self.tickets.get_mut(ticket) {
-            t.state = TicketState::Serving;
-            t.started_at = Some(at);
-        }
-    }
-
-    fn ticket_finished(&mut self, ticket: &TicketId, counter: CounterNo, at: Timestamp) {
-        if let Some(t) = self.tickets.get_mut(ticket) {
-            t.state = TicketState::Finished;
-            t.finished_at = Some(at);
+            t.follow(event);
             let t = t.clone();
             self.record_service(&t);
         }
@@ -161,14 +141,10 @@ impl Hall {
         &mut self,
         ticket: &TicketId,
         from_counter: CounterNo,
-        to_queue: QueuePrefix,
-        to_counter: Option<CounterNo>,
+        event: &HallEvent,
     ) {
         if let Some(t) = self.tickets.get_mut(ticket) {
-            t.state = TicketState::Waiting;
-            t.queue = to_queue;
-            t.target_counter = to_counter;
-            t.recalls = 0;
+            t.follow(event);
             let t = t.clone();
             self.line_mut(&t).insert(&t);
         }
@@ -236,14 +212,10 @@ impl Hall {
         self.cases.insert(case.number.clone(), case.clone());
     }
 
-    fn rated(&mut self, rating: &Rating) {
+    fn rated(&mut self, rating: &Rating, event: &HallEvent) {
         self.next_rating = self.next_rating.max(rating.id + 1);
         match &rating.subject {
-            RatingSubject::Ticket(id) => {
-                if let Some(t) = self.tickets.get_mut(id) {
-                    t.rated = true;
-                }
-            }
+            RatingSubject::Ticket(id) => self.ticket_follows(id, event),
             RatingSubject::Case(number) => {
                 if let Some(c) = self.cases.get_mut(number) {
                     c.rated = true;

@@ -21,7 +21,8 @@ pub fn public_event(event: &HallEvent) -> Option<PublicEvent> {
 pub fn staff_event(event: &HallEvent, sight: EventSight) -> Option<StaffEvent> {
     let full = staff_ticket_event(event)
         .or_else(|| staff_counter_event(event))
-        .or_else(|| staff_office_event(event))?;
+        .or_else(|| staff_office_event(event))
+        .or_else(|| staff_privacy_event(event))?;
     match sight {
         EventSight::Hidden => None,
         EventSight::WithoutNotes => Some(without_notes(full)),
@@ -402,6 +403,29 @@ fn staff_office_event(event: &HallEvent) -> Option<StaffEvent> {
             from: *from,
             to: *to,
             expired: expired.iter().map(|t| t.0.clone()).collect(),
+            at: *at,
+        },
+        _ => return None,
+    })
+}
+
+/// The staff view of personal values sealed or erased: which cases, never
+/// the values.
+fn staff_privacy_event(event: &HallEvent) -> Option<StaffEvent> {
+    use HallEvent as E;
+    use StaffEvent as S;
+    Some(match event {
+        E::PersonalDataSealed { cases, at } => S::PersonalDataSealed {
+            cases: cases.iter().map(|c| c.number.clone()).collect(),
+            at: *at,
+        },
+        E::PersonalDataErased {
+            cases,
+            closed_before,
+            at,
+        } => S::PersonalDataErased {
+            cases: cases.clone(),
+            closed_before: *closed_before,
             at: *at,
         },
         _ => return None,

@@ -16,7 +16,7 @@ use crate::domain::rating::{Rating, RatingSubject, Rectification};
 use crate::domain::ticket::{Ticket, TicketState};
 
 /// Kinds of hall events; `kind_of` stops the build when one is added.
-const KINDS: usize = 19;
+const KINDS: usize = 21;
 
 fn kind_of(event: &HallEvent) -> usize {
     use HallEvent as E;
@@ -40,6 +40,8 @@ fn kind_of(event: &HallEvent) -> usize {
         E::RectificationClosed { .. } => 16,
         E::DeviceAlert { .. } => 17,
         E::DayRolledOver { .. } => 18,
+        E::PersonalDataSealed { .. } => 19,
+        E::PersonalDataErased { .. } => 20,
     }
 }
 
@@ -191,7 +193,7 @@ fn case() -> Case {
         number: "202603020001".into(),
         service: ServiceCode("SCJG-001".into()),
         department: "scjg".into(),
-        applicant: Applicant::new("张三", ID_NUMBER, PHONE).unwrap(),
+        applicant: Applicant::new("张三", ID_NUMBER, PHONE).unwrap().into(),
         materials: Vec::new(),
         delivery: Delivery::Pickup,
         state: CaseState::Accepted,
@@ -264,6 +266,15 @@ fn office_events() -> Vec<HallEvent> {
             from: at().date_naive(),
             to: at().date_naive().succ_opt().unwrap(),
             expired: vec![ticket()],
+            at: at(),
+        },
+        E::PersonalDataSealed {
+            cases: Vec::new(),
+            at: at(),
+        },
+        E::PersonalDataErased {
+            cases: vec!["202603020001".into()],
+            closed_before: at().date_naive(),
             at: at(),
         },
     ]
