@@ -461,7 +461,11 @@ async fn pickup(
     until("the answer", PATIENCE, || !counter.model().busy).await?;
     let closed = world.hub().hall().case(case).cloned().expect("the case");
     assert_eq!(
-        closed.handover.and_then(|h| h.collected_by).as_deref(),
+        closed
+            .handover
+            .and_then(|h| h.collected_by)
+            .and_then(|who| who.value().cloned())
+            .as_deref(),
         Some("本人")
     );
     press(window, Key::F5).await;

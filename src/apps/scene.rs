@@ -137,8 +137,10 @@ pub async fn office_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Scene>
                 case: None,
                 score: 1,
                 comment: Some("等候太久，窗口解释不清楚".into()),
+                last_four: None,
             };
-            kiosk.rate(&rating).await?;
+            // The citizen rates from their phone, by the ticket's id.
+            Client::new(url).rate(&rating).await?;
         }
         cases.push(case);
     }

@@ -302,12 +302,13 @@ impl Hall {
 }
 
 /// Whether `four` are the last four characters of the case's applicant's ID
-/// number or phone (an `x` taken as `X`).
+/// number or phone (an `x` taken as `X`); never once they are erased.
 fn proves_applicant(case: &Case, four: &str) -> bool {
     let four = four.trim().to_ascii_uppercase();
     let ends = |text: &str| text.len() >= 4 && text.ends_with(&four);
-    four.chars().count() == 4
-        && (ends(case.applicant.id_number.as_str()) || ends(&case.applicant.phone))
+    let id_number = case.applicant.id_number.value().map(AsRef::as_ref);
+    let phone = case.applicant.phone.value().map(String::as_str);
+    four.chars().count() == 4 && (id_number.is_some_and(ends) || phone.is_some_and(ends))
 }
 
 /// Whether `member` may close a bad review's rectification: supervisors.
@@ -417,7 +418,7 @@ pub enum EventSight {
 /// How much of `event` `member` sees on the stream: what their workplace
 /// needs. The counters follow the tickets, the counters, the logins and the
 /// devices, without the clerks' notes; supervision follows everything,
-/// notes, failed logins and ratings included; a department's inbox follows
+/// notes, failed logins, ratings and erasures included; a department's inbox follows
 /// only its cases. A case's event goes to whoever may read the case then
 /// ([`may_read_case`]); the day's turn goes to everyone.
 pub fn event_sight(member: &StaffSetup, event: &HallEvent, rule: &DayRule) -> EventSight {
@@ -450,7 +451,9 @@ pub fn event_sight(member: &StaffSetup, event: &HallEvent, rule: &DayRule) -> Ev
         E::StaffLoginFailed { .. }
         | E::Rated { .. }
         | E::RectificationOpened { .. }
-        | E::RectificationClosed { .. } => shown(place == Workplace::Supervision),
+        | E::RectificationClosed { .. }
+        | E::PersonalDataSealed { .. }
+        | E::PersonalDataErased { .. } => shown(place == Workplace::Supervision),
         E::Case { case, at, .. } => shown(may_read_case(member, case, rule, *at).is_ok()),
         E::DayRolledOver { .. } => EventSight::Full,
     }

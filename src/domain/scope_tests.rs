@@ -12,6 +12,7 @@ use super::error::QueueError;
 use super::event::HallEvent;
 use super::hall::Hall;
 use super::ids::{CounterNo, StaffId, Timestamp};
+use super::personal::Salt;
 use super::policy::{
     CaseAct, EventSight, Occasion, Who, event_sight, may_give_priority, may_read_case,
 };
@@ -58,6 +59,7 @@ fn accepted_case(hall: &mut Hall, now: Timestamp) -> String {
     act(hall, |h| h.start(1, &clerk, now));
     let input = CaseInput {
         applicant: Applicant::new("张三", "11010519491231002X", "13812345678").expect("valid"),
+        salt: Salt([1; 16]),
         materials: vec![Ticked {
             name: "申请书".into(),
             received: true,

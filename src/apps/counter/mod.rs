@@ -385,6 +385,7 @@ impl Counter {
             case: None,
             score,
             comment: None,
+            last_four: None,
         };
         self.ask(async move { client.rate(&request).await }, |c, outcome| {
             c.change(CounterModel::rated);

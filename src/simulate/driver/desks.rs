@@ -216,6 +216,7 @@ impl Driver<'_> {
             case: None,
             score,
             comment: None,
+            last_four: None,
         };
         let recorded: RatingRecorded = self
             .desk(n)?
