@@ -57,9 +57,10 @@ enum Command {
     Demo(demo::Args),
     /// Validates a configuration folder and lists every error and warning.
     CheckConfig(check_config::Args),
-    /// Reads a PIN or device key from standard input and prints its argon2
-    /// hash, for hall.toml.
-    HashSecret,
+    /// Reads a PIN from standard input and prints its argon2 hash, for
+    /// hall.toml's `pin_hash`; with `--device`, a device key's SHA-256, for
+    /// `key_sha256`.
+    HashSecret(hash_secret::Args),
     /// Issues tickets against a running hub and prints throughput and latency.
     Loadgen(loadgen::Args),
     /// Runs the lobby kiosk full screen (kiosk.toml in the configuration folder).
@@ -109,7 +110,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hub(args) => hub::run(args),
         Command::Demo(args) => demo::run(args),
         Command::CheckConfig(args) => Ok(check_config::run(&args)),
-        Command::HashSecret => hash_secret::run(),
+        Command::HashSecret(args) => hash_secret::run(&args),
         Command::Loadgen(args) => loadgen::run(args),
         #[cfg(feature = "gui")]
         Command::Kiosk(args) => kiosk::run(args),

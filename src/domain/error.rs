@@ -3,6 +3,7 @@
 
 use super::case::CaseState;
 use super::ids::{CounterNo, QueuePrefix, ServiceCode, StaffId, TicketNumber};
+use super::pin::PinWeakness;
 use super::ticket::TicketState;
 
 /// The broad reason, which the HTTP layer turns into a status.
@@ -73,6 +74,14 @@ pub enum QueueError {
     WrongPin,
     #[error("密码错误次数过多，该工号已锁定，请 {minutes} 分钟后再试")]
     StaffLocked { minutes: i64 },
+    #[error("该工号没有被锁定")]
+    NotLocked,
+    #[error("原密码错误")]
+    WrongOldPin,
+    #[error("新密码太简单：{}", .0.message())]
+    WeakPin(PinWeakness),
+    #[error("新密码不能与原密码相同")]
+    SamePin,
     #[error("该岗位不能在 {counter} 号窗口登录")]
     WrongCounterKind { counter: CounterNo },
     #[error("{counter} 号窗口已有工作人员 {staff} 登录")]
@@ -181,6 +190,10 @@ impl QueueError {
             E::ReasonTooLong(_) => "reason_too_long",
             E::WrongPin => "wrong_pin",
             E::StaffLocked { .. } => "staff_locked",
+            E::NotLocked => "not_locked",
+            E::WrongOldPin => "wrong_old_pin",
+            E::WeakPin(_) => "weak_pin",
+            E::SamePin => "same_pin",
             E::WrongCounterKind { .. } => "wrong_counter_kind",
             E::CounterTaken { .. } => "counter_taken",
             E::InvalidIdNumber(_) => "invalid_id_number",
@@ -244,6 +257,9 @@ impl QueueError {
             | E::NotRateable => ErrorKind::Conflict,
             E::NotYourCounter(_) | E::WrongCounterKind { .. } => ErrorKind::Forbidden,
             E::ReasonRequired | E::ReasonTooLong(_) | E::TransferToSelf => ErrorKind::Invalid,
+            E::WeakPin(_) | E::SamePin => ErrorKind::Invalid,
+            E::WrongOldPin => ErrorKind::Forbidden,
+            E::NotLocked => ErrorKind::Conflict,
             E::WrongPin => ErrorKind::Unauthorized,
             E::StaffLocked { .. } => ErrorKind::Locked,
             E::DailyCapReached { .. }

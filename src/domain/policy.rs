@@ -295,6 +295,18 @@ pub fn may_supervise(who: Who<'_>) -> Result<(), QueueError> {
     }
 }
 
+/// Whether `who` may lift the lock wrong PINs put on a staff id: a
+/// supervisor, who knows the clerk and can tell a typo from an attack.
+///
+/// # Errors
+/// `RoleCannot` for anyone else, devices included.
+pub fn may_unlock_staff(who: Who<'_>) -> Result<(), QueueError> {
+    match who.role() {
+        Some(Role::Supervisor) => Ok(()),
+        _ => Err(QueueError::RoleCannot("只有监督人员可以解除工号锁定")),
+    }
+}
+
 impl Hall {
     /// Whether `staff` may do `act` at `counter` now.
     ///

@@ -33,6 +33,12 @@ pub enum HubError {
     UpgradeRequired,
     #[error("服务正在停止，请稍后重试")]
     Unavailable,
+    #[error("此终端输错密码次数过多，已暂时锁定，请 {retry_after} 秒后再试")]
+    TooManyWrongPins { retry_after: u64 },
+    #[error("设备密钥错误次数过多，请 {retry_after} 秒后再试")]
+    TooManyWrongKeys { retry_after: u64 },
+    #[error("服务繁忙，请稍后重试")]
+    Busy,
     #[error("服务器内部错误，请联系管理员")]
     Internal(String),
 }
@@ -63,7 +69,10 @@ impl HubError {
             HubError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HubError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             HubError::UpgradeRequired => StatusCode::UPGRADE_REQUIRED,
-            HubError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Unavailable | HubError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::TooManyWrongPins { .. } | HubError::TooManyWrongKeys { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -80,6 +89,10 @@ impl HubError {
             HubError::MethodNotAllowed => "method_not_allowed",
             HubError::UpgradeRequired => "upgrade_required",
             HubError::Unavailable => "unavailable",
+            HubError::TooManyWrongPins { .. } | HubError::TooManyWrongKeys { .. } => {
+                "too_many_attempts"
+            }
+            HubError::Busy => "busy",
             HubError::Internal(_) => "internal",
         }
     }
@@ -105,7 +118,19 @@ impl IntoResponse for HubError {
                 message: self.to_string(),
             },
         };
-        (self.status(), axum::Json(body)).into_response()
+        let retry_after = match self {
+            HubError::TooManyWrongPins { retry_after }
+            | HubError::TooManyWrongKeys { retry_after } => Some(retry_after),
+            HubError::Busy => Some(1),
+            _ => None,
+        };
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -3,9 +3,13 @@
 //! its own savepoint (all or nothing), commits the batch once (group commit),
 //! and only then answers, updates the committed hall readers see, and
 //! broadcasts the events.
+//!
+//! It also keeps its health for `/api/v1/health`: the reason its last
+//! transaction could not begin or commit, until the next commit succeeds,
+//! and whether it has stopped.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -40,6 +44,8 @@ enum Message {
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::Sender<Message>,
+    /// Why the last commit failed, until one succeeds.
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 impl Writer {
@@ -79,6 +85,20 @@ impl Writer {
     /// later commands get `Unavailable`.
     pub async fn close(&self) {
         let _ = self.jobs.send(Message::Stop).await;
+    }
+
+    /// Whether the writer takes and commits commands.
+    ///
+    /// # Errors
+    /// Why not, for people: it has stopped, or its last commit failed.
+    pub fn health(&self) -> Result<(), String> {
+        if self.jobs.is_closed() {
+            return Err("写入线程已停止，无法保存任何更改".into());
+        }
+        match &*self.failure.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(reason) => Err(format!("最近一次数据库提交失败：{reason}")),
+            None => Ok(()),
+        }
     }
 }
 
@@ -142,6 +162,8 @@ struct Owner {
     chain: Chain,
     clock: Arc<dyn Clock>,
     shared: Arc<HubShared>,
+    /// Shared with every [`Writer`]: why the last commit failed.
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 /// Opens the database, restores the hall and starts the writer thread.
@@ -168,6 +190,7 @@ pub fn start(
     let chain = Chain::load(&conn)?;
     let shared = make_shared(hall.clone());
     let (tx, rx) = mpsc::channel::<Message>(QUEUE_DEPTH);
+    let failure = Arc::new(Mutex::new(None));
     let owner = Owner {
         conn,
         setup,
@@ -175,12 +198,13 @@ pub fn start(
         chain,
         clock,
         shared: shared.clone(),
+        failure: failure.clone(),
     };
     let thread = std::thread::Builder::new()
         .name("yimen-writer".into())
         .spawn(move || owner.run(rx))
         .map_err(|e| StoreError::Corrupt(format!("cannot start the writer: {e}")))?;
-    Ok((Writer { jobs: tx }, shared, thread))
+    Ok((Writer { jobs: tx, failure }, shared, thread))
 }
 
 impl Owner {
@@ -215,6 +239,7 @@ impl Owner {
         let mut replies = Vec::with_capacity(jobs.len() + 1);
         if let Err(e) = self.conn.begin() {
             tracing::error!(error = %e, "cannot begin a transaction");
+            self.note_failure(Some(e.to_string()));
             for job in jobs {
                 job(None).1(Ok(()));
             }
@@ -237,6 +262,9 @@ impl Owner {
         };
         match commit {
             Ok(()) => {
+                if !recorded.is_empty() {
+                    self.note_failure(None);
+                }
                 self.shared.committed(&recorded);
                 for reply in replies {
                     reply(Ok(()));
@@ -244,6 +272,7 @@ impl Owner {
             }
             Err(e) => {
                 tracing::error!(error = %e, "commit failed; the batch is undone");
+                self.note_failure(Some(e.to_string()));
                 let _ = self.conn.rollback();
                 self.reload();
                 for reply in replies {
@@ -292,6 +321,11 @@ impl Owner {
             reply
         };
         (false, reply)
+    }
+
+    /// Notes why a commit failed, or (`None`) that one succeeded.
+    fn note_failure(&self, reason: Option<String>) {
+        *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = reason;
     }
 
     fn reload(&mut self) {

@@ -39,6 +39,7 @@ pub enum StoreError {
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_cases.sql"),
+    include_str!("migrations/0003_staff_pins.sql"),
 ];
 
 /// A connection to the hall's database: the writer's, from [`open_writer`],

@@ -69,8 +69,16 @@ impl Hall {
                 staff,
                 failures,
                 locked_until,
-                ..
-            } => self.staff_login_failed(staff, *failures, *locked_until),
+                at,
+            } => self.staff_login_failed(staff, *failures, *locked_until, *at),
+            E::StaffUnlocked { staff, .. } => {
+                self.logins.remove(staff);
+            }
+            E::StaffPinChanged {
+                staff, pin_hash, ..
+            } => {
+                self.pins.insert(staff.clone(), pin_hash.clone());
+            }
             E::Case { case, .. } => self.case_changed(case),
             E::Rated { rating } => self.rated(rating),
             E::RectificationOpened { item } => self.rectification_opened(item),
@@ -218,15 +226,22 @@ impl Hall {
         }
     }
 
+    /// A wrong PIN: the first of a count notes when the count began.
     fn staff_login_failed(
         &mut self,
         staff: &StaffId,
         failures: u32,
         locked_until: Option<Timestamp>,
+        at: Timestamp,
     ) {
+        let since = match self.logins.get(staff) {
+            Some(r) if failures > 1 => r.since,
+            _ => Some(at),
+        };
         let record = LoginRecord {
             failures,
             locked_until,
+            since,
         };
         self.logins.insert(staff.clone(), record);
     }
@@ -258,12 +273,13 @@ impl Hall {
     }
 
     /// A new business day: tickets, lines and counters start afresh; logins,
-    /// cases (final ones for `keep_closed_days`), rectifications and the
+    /// chosen PINs, cases (final ones for `keep_closed_days`), rectifications and the
     /// numbering of cases, ratings and rectifications carry over.
     fn day_rolled_over(&mut self, to: BusinessDay) {
         let mut fresh = Self::new(self.setup.clone(), to);
         let keep = self.setup.cases.keep_closed_days;
         fresh.logins = std::mem::take(&mut self.logins);
+        fresh.pins = std::mem::take(&mut self.pins);
         fresh.cases = std::mem::take(&mut self.cases);
         fresh
             .cases
