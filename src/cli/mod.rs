@@ -12,6 +12,7 @@ use yimen::hub::clock::{Clock, SystemClock};
 
 mod audit;
 mod bench;
+mod bench_logins;
 mod check_config;
 #[cfg(feature = "gui")]
 mod counter;
@@ -79,8 +80,9 @@ enum Command {
     /// Renders every screen of an app to PNG, with no display needed.
     #[cfg(feature = "gui")]
     Screenshot(screenshot::Args),
-    /// Times guide search on a generated catalogue (`yimen bench search`), or
-    /// a call's way to many display walls' event streams (`yimen bench ws`).
+    /// Times guide search on a generated catalogue (`yimen bench search`), a
+    /// call's way to many display walls' event streams (`yimen bench ws`), or
+    /// tickets during a login flood (`yimen bench logins`).
     Bench(bench::Args),
     /// Writes the report of a business day, or of a range of days: report.html
     /// with charts and one CSV per table.
