@@ -474,3 +474,24 @@ async fn health_says_unavailable_once_the_writer_has_stopped() {
     let health = inner.health();
     assert!(health.is_err_and(|reason| reason.contains("停止")));
 }
+
+#[tokio::test]
+async fn the_login_flood_benchmark_runs_and_locks_nobody() {
+    let plan = yimen::bench::logins::LoginsPlan {
+        logins: 60,
+        kiosks: 1,
+        tickets_per_kiosk: 3,
+        ..Default::default()
+    };
+    let clock = Arc::new(ManualClock::new(common::monday_morning()));
+    let report = yimen::bench::logins::run(common::sample_config(), &plan, clock)
+        .await
+        .unwrap();
+    assert_eq!(report.answers.values().sum::<usize>(), 60);
+    // Twenty wrong PINs for the one address, the rest throttled.
+    assert_eq!(report.answers.get(&401), Some(&20), "{report}");
+    assert_eq!(report.answers.get(&429), Some(&40), "{report}");
+    assert_eq!(report.tickets, 3);
+    assert!(report.locked.is_empty());
+    assert!(report.peak_rss_mib.is_some_and(|mib| mib > 0.0));
+}

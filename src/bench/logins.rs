@@ -172,7 +172,7 @@ pub async fn run_against(url: &str, plan: &LoginsPlan) -> anyhow::Result<LoginsR
 
 /// Fires the flood and issues the tickets together.
 async fn measure(url: &str, plan: &LoginsPlan) -> anyhow::Result<LoginsReport> {
-    let http = reqwest::Client::builder()
+    let http = crate::tls::http_client(None)?
         .timeout(Duration::from_secs(120))
         .build()?;
     let started = Instant::now();

@@ -10,8 +10,10 @@ use yimen::hub::clock::SystemClock;
 
 use super::{print_json, runtime};
 
-/// The arguments of `yimen bench logins`.
+/// The arguments of `yimen bench logins`, flattened into `yimen bench`'s
+/// (no group of their own: its name would clash with theirs).
 #[derive(clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// Wrong-PIN logins fired at once (logins).
     #[arg(long, default_value_t = LoginsPlan::default().logins)]
@@ -22,8 +24,9 @@ pub struct Args {
     /// Tickets each kiosk issues (logins).
     #[arg(long, default_value_t = LoginsPlan::default().tickets_per_kiosk)]
     tickets: usize,
-    /// A running hub to flood instead of one started here (logins); its
-    /// memory is not measured.
+    /// A running hub to flood instead of one started here, over plain HTTP
+    /// (logins: a hub on loopback, or one started with `--insecure-lan`);
+    /// its memory is not measured.
     #[arg(long)]
     hub: Option<String>,
     /// The kiosks' device key (logins).

@@ -192,3 +192,13 @@ async fn stop_signal() {
     }
     tracing::info!("stopping: finishing requests in flight");
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}
