@@ -24,6 +24,9 @@ use crate::domain::ids::StaffId;
 use crate::hub::clock::Clock;
 use crate::loadgen::quantile;
 
+/// Connections the bench hub's socket holds before it takes them.
+const LISTEN_BACKLOG: u32 = 2048;
+
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct LoginsPlan {
@@ -127,15 +130,29 @@ pub async fn run(
         plan.staff = config.setup.staff.iter().map(|s| s.id.0.clone()).collect();
     }
     let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
-    let running = crate::hub::open(config, &dir.path().join("bench.db"), clock.clone())
-        .context("cannot start the hub")?;
-    let hub = running.hub();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
+    // The hub on a runtime of its own, as in its own process: the flood's
+    // client work is not queued in front of the hub's.
+    let hub_runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("bench-hub")
+        .build()
+        .context("cannot start the hub's runtime")?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(running.serve(listener, async {
-        let _ = stopped.await;
-    }));
+    let (hub, server, url) = {
+        let _inside = hub_runtime.enter();
+        let running = crate::hub::open(config, &dir.path().join("bench.db"), clock.clone())
+            .context("cannot start the hub")?;
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(([127, 0, 0, 1], 0).into())?;
+        // Room for the whole flood's connections at once.
+        let listener = socket.listen(LISTEN_BACKLOG)?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let hub = running.hub();
+        let server = hub_runtime.spawn(running.serve(listener, async {
+            let _ = stopped.await;
+        }));
+        (hub, server, url)
+    };
     let measured = measure(&url, &plan).await;
     let locked: Vec<String> = {
         let hall = hub.hall();
@@ -151,6 +168,7 @@ pub async fn run(
     };
     let _ = stop.send(());
     server.await.context("the hub stopped abnormally")??;
+    hub_runtime.shutdown_background();
     let mut report = measured?;
     report.peak_rss_mib = peak_rss_mib();
     report.locked = locked;
@@ -176,9 +194,10 @@ async fn measure(url: &str, plan: &LoginsPlan) -> anyhow::Result<LoginsReport> {
         .timeout(Duration::from_secs(120))
         .build()?;
     let started = Instant::now();
-    let flood = flood(&http, url, plan);
-    let kiosks = futures_util::future::join_all((0..plan.kiosks).map(|_| kiosk(&http, url, plan)));
-    let ((answers, flood_end), kiosks) = tokio::join!(flood, kiosks);
+    // The kiosks' own client: a connection lives on the runtime that made it.
+    let kiosks = kiosks_apart(crate::tls::http_client(None)?.build()?, url, plan);
+    let (answers, flood_end) = flood(&http, url, plan).await;
+    let kiosks = kiosks.await.context("the kiosks' thread stopped")?;
     let flood_ms = ms(flood_end - started);
     let mut all = Vec::new();
     let mut during = Vec::new();
@@ -237,12 +256,36 @@ async fn flood(
     (answers, end)
 }
 
-/// One kiosk's tickets: when each was sent and how long it took.
-async fn kiosk(
-    http: &reqwest::Client,
+/// When each of a kiosk's tickets was sent, and how long it took.
+type KioskTimes = Vec<(Instant, Duration)>;
+
+/// Every kiosk's tickets, issued from a thread and runtime of their own,
+/// as from machines of their own: the flood's client work does not delay
+/// their timing.
+fn kiosks_apart(
+    http: reqwest::Client,
     url: &str,
     plan: &LoginsPlan,
-) -> anyhow::Result<Vec<(Instant, Duration)>> {
+) -> oneshot::Receiver<Vec<anyhow::Result<KioskTimes>>> {
+    let (done, kiosks) = oneshot::channel();
+    let (url, plan) = (url.to_owned(), plan.clone());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let tickets = match runtime {
+            Ok(runtime) => runtime.block_on(futures_util::future::join_all(
+                (0..plan.kiosks).map(|_| kiosk(&http, &url, &plan)),
+            )),
+            Err(e) => vec![Err(e.into())],
+        };
+        let _ = done.send(tickets);
+    });
+    kiosks
+}
+
+/// One kiosk's tickets: when each was sent and how long it took.
+async fn kiosk(http: &reqwest::Client, url: &str, plan: &LoginsPlan) -> anyhow::Result<KioskTimes> {
     let request = TicketRequest {
         queue: Some(plan.queue.clone()),
         ..TicketRequest::default()
