@@ -125,12 +125,13 @@ pub struct LoginLimits {
 impl LoginLimits {
     /// The limits for a hall that locks an id after `lockout_after` wrong
     /// PINs: four failures per id and address, or one fewer than the
-    /// lockout, and twenty per address.
+    /// lockout, and twenty per address; one PIN check at a time, so that
+    /// the other cores of a small hub serve the hall, and 32 waiting.
     pub fn for_lockout(lockout_after: u32) -> Self {
         LoginLimits {
             failures_per_id: lockout_after.saturating_sub(1).clamp(1, 4),
             failures_per_address: 20,
-            pin_checks_at_once: 2,
+            pin_checks_at_once: 1,
             pin_checks_waiting: 32,
         }
     }
