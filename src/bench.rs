@@ -1,10 +1,12 @@
 //! Benchmarks run from the command line: `yimen bench search` times guide
 //! search on a large catalogue made from the sample's words; `yimen bench ws`
-//! ([`ws`]) times calls reaching many display walls' event streams.
+//! ([`ws`]) times calls reaching many display walls' event streams; `yimen
+//! bench logins` ([`logins`]) floods the login route while kiosks work.
 //!
 //! The catalogue and the queries come from a fixed seed, so two runs on one
 //! machine search the same things.
 
+pub mod logins;
 pub mod ws;
 
 use std::fmt;

@@ -101,6 +101,11 @@ fn rows() -> Vec<Row> {
                                                                               [200, 200, 200, 200, 200, 200, 403, 403, 401]),
         row(DELETE, "/api/v1/sessions/current", "/api/v1/sessions/current", None, Idle,
                                                                               [204, 204, 204, 204, 204, 204, 403, 403, 401]),
+        row(POST, "/api/v1/sessions/current/pin", "/api/v1/sessions/current/pin", Some(r#"{"old_pin": "123456", "new_pin": "20260302"}"#), Idle,
+                                                                              [204, 204, 204, 204, 204, 204, 403, 403, 401]),
+        // Nobody is locked in the prepared hall: the supervisor may, and is told so.
+        row(POST, "/api/v1/staff/{id}/unlock", "/api/v1/staff/1003/unlock", Some("{}"), Idle,
+                                                                              [403, 403, 403, 403, 409, 403, 403, 403, 401]),
         row(GET, "/api/v1/counters", "/api/v1/counters", None, Idle,          [200, 200, 200, 200, 200, 200, 200, 200, 401]),
         row(GET, "/api/v1/counters/{n}", "/api/v1/counters/1", None, Idle,    [200, 200, 200, 200, 200, 200, 200, 200, 401]),
         row(POST, "/api/v1/counters/{n}/call-next", "/api/v1/counters/1/call-next", Some("{}"), Idle,

@@ -144,7 +144,9 @@ fn demo_credentials_are_refused_unless_the_hall_is_a_demo() {
         "{err}"
     );
     assert!(
-        err.errors.iter().any(|e| e.field == "devices[0].key_hash"),
+        err.errors
+            .iter()
+            .any(|e| e.field == "devices[0].key_sha256"),
         "{err}"
     );
 }

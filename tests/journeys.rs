@@ -356,12 +356,21 @@ async fn logging_out_closes_the_counter(hub: TestHub) {
 
 async fn wrong_pins_lock_the_id_for_a_while(hub: TestHub) {
     let wrong = json!({"staff": "1002", "pin": "000000", "counter": 2});
-    for _ in 0..5 {
+    let right = json!({"staff": "1002", "pin": common::PIN, "counter": 2});
+    for _ in 0..4 {
         let (status, body) = hub.post("/api/v1/sessions", None, wrong.clone()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["error"]["code"], "wrong_pin");
     }
-    let right = json!({"staff": "1002", "pin": common::PIN, "counter": 2});
+    // One PC alone is throttled at that id before it can lock it.
+    let (status, body) = hub.post("/api/v1/sessions", None, right.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["error"]["code"], "too_many_attempts");
+    // A restart forgets the throttle but not the count: a fifth wrong PIN
+    // locks the id, whatever PIN comes next.
+    let hub = hub.restart().await;
+    let (status, _) = hub.post("/api/v1/sessions", None, wrong).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, body) = hub.post("/api/v1/sessions", None, right.clone()).await;
     assert_eq!(status, StatusCode::LOCKED);
     assert_eq!(body["error"]["code"], "staff_locked");

@@ -219,6 +219,11 @@ pub enum StaffEvent {
         locked_until: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
     },
+    /// A supervisor lifted a staff id's lock; the message's actor is the
+    /// supervisor.
+    StaffUnlocked { staff: String, at: DateTime<Utc> },
+    /// A staff member chose a new PIN (never shown, nor its hash).
+    StaffPinChanged { staff: String, at: DateTime<Utc> },
     /// Something happened to a case; where it stands now.
     Case {
         action: CaseAction,

@@ -72,9 +72,15 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+/// Whether the hub can take changes: `ok`, or `unavailable` with the
+/// reason (503).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Health {
+    /// `ok` or `unavailable`.
     pub status: String,
+    /// Why the hub is unavailable, for the person who looks after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A request recorded, with nothing else to say.

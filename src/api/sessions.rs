@@ -1,4 +1,5 @@
-//! Staff sessions: logging in at a counter or the back office.
+//! Staff sessions: logging in at a counter or the back office, and
+//! choosing a new PIN.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,17 @@ pub struct SessionRequest {
     /// The counter to staff; none for back-office roles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<CounterNo>,
+}
+
+/// A logged-in staff member choosing a new PIN.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PinChange {
+    /// The PIN used so far, checked like a login's.
+    pub old_pin: String,
+    /// At least 6 characters; not one digit repeated, not a run such as
+    /// `123456` or `654321`.
+    pub new_pin: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

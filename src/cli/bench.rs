@@ -1,5 +1,6 @@
-//! `yimen bench search` and `yimen bench ws`: guide search timed on a
-//! generated catalogue, and a call's way to many display walls.
+//! `yimen bench search`, `yimen bench ws` and `yimen bench logins`: guide
+//! search timed on a generated catalogue, a call's way to many display
+//! walls, and a login flood while kiosks work (`bench_logins`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,8 +15,8 @@ use super::{load_config, print_json, runtime};
 /// The arguments, as typed.
 #[derive(clap::Args)]
 pub struct Args {
-    /// What to time: `search` or `ws`.
-    #[arg(value_parser = ["search", "ws"])]
+    /// What to time: `search`, `ws` or `logins`.
+    #[arg(value_parser = ["search", "ws", "logins"])]
     what: String,
     /// Guides in the generated catalogue (search).
     #[arg(long, default_value_t = SearchPlan::default().items)]
@@ -36,11 +37,15 @@ pub struct Args {
     /// End with one JSON object of the figures.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    logins: super::bench_logins::Args,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = load_config(&args.config)?;
-    if args.what == "ws" {
+    if args.what == "logins" {
+        super::bench_logins::run(config, &args.logins, args.json)?;
+    } else if args.what == "ws" {
         let plan = WsPlan {
             subscribers: args.subscribers,
             calls: args.calls,

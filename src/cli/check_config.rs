@@ -1,5 +1,6 @@
 //! `yimen check-config`: every error and warning of a configuration folder,
-//! the apps' settings included; fails if there is an error.
+//! the apps' settings and PINs anyone would guess included; fails if there
+//! is an error.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ pub fn run(args: &Args) -> ExitCode {
         Err(e) => (None, Vec::new(), e.errors),
     };
     errors.extend(app_settings_errors(dir));
+    errors.extend(yimen::config::trivial_pin_errors(dir));
     for d in warnings.iter().chain(&errors) {
         println!("{d}");
     }

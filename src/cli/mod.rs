@@ -12,6 +12,7 @@ use yimen::hub::clock::{Clock, SystemClock};
 
 mod audit;
 mod bench;
+mod bench_logins;
 mod check_config;
 #[cfg(feature = "gui")]
 mod counter;
@@ -58,9 +59,10 @@ enum Command {
     Demo(demo::Args),
     /// Validates a configuration folder and lists every error and warning.
     CheckConfig(check_config::Args),
-    /// Reads a PIN or device key from standard input and prints its argon2
-    /// hash, for hall.toml.
-    HashSecret,
+    /// Reads a PIN from standard input and prints its argon2 hash, for
+    /// hall.toml's `pin_hash`; with `--device`, a device key's SHA-256, for
+    /// `key_sha256`.
+    HashSecret(hash_secret::Args),
     /// Issues tickets against a running hub and prints throughput and latency.
     Loadgen(loadgen::Args),
     /// Runs the lobby kiosk full screen (kiosk.toml in the configuration folder).
@@ -79,8 +81,9 @@ enum Command {
     /// Renders every screen of an app to PNG, with no display needed.
     #[cfg(feature = "gui")]
     Screenshot(screenshot::Args),
-    /// Times guide search on a generated catalogue (`yimen bench search`), or
-    /// a call's way to many display walls' event streams (`yimen bench ws`).
+    /// Times guide search on a generated catalogue (`yimen bench search`), a
+    /// call's way to many display walls' event streams (`yimen bench ws`), or
+    /// tickets during a login flood (`yimen bench logins`).
     Bench(bench::Args),
     /// Writes the report of a business day, or of a range of days: report.html
     /// with charts and one CSV per table.
@@ -113,7 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hub(args) => hub::run(args),
         Command::Demo(args) => demo::run(args),
         Command::CheckConfig(args) => Ok(check_config::run(&args)),
-        Command::HashSecret => hash_secret::run(),
+        Command::HashSecret(args) => hash_secret::run(&args),
         Command::Loadgen(args) => loadgen::run(args),
         #[cfg(feature = "gui")]
         Command::Kiosk(args) => kiosk::run(args),
@@ -193,4 +196,14 @@ async fn stop_signal() {
         () = term => {}
     }
     tracing::info!("stopping: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
 }

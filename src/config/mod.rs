@@ -11,6 +11,7 @@
 
 pub mod clients;
 mod counter_devices;
+mod credentials;
 mod diagnostic;
 pub mod display;
 pub mod kiosk;
@@ -23,6 +24,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use credentials::trivial_pin_errors;
 pub use diagnostic::{Diagnostic, Severity};
 
 use chrono::NaiveDate;
@@ -51,6 +53,8 @@ pub struct Config {
     /// Argon2 hashes of staff PINs.
     pub pins: HashMap<StaffId, String>,
     pub devices: Vec<DeviceKey>,
+    /// How many PIN checks run, wait, and fail from one address.
+    pub logins: LoginLimits,
     /// The hall accepts the published demo PIN and keys.
     pub demo_credentials: bool,
     /// LED screens and rating keypads at the counters; none without
@@ -95,20 +99,63 @@ pub use crate::domain::setup::DeviceKind;
 pub struct DeviceKey {
     pub name: String,
     pub kind: DeviceKind,
-    /// Argon2 hash of the key.
-    pub key_hash: String,
+    pub secret: DeviceSecret,
     /// A kiosk with a person by it may issue green-channel tickets.
     pub priority: bool,
 }
 
+/// How the hub recognises a device's key.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DeviceSecret {
+    /// The key's SHA-256: a long random key is looked up at once.
+    Sha256([u8; 32]),
+    /// An argon2 hash: checked slowly, once, then remembered.
+    Argon2(String),
+}
+
 impl fmt::Debug for DeviceKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = match self.secret {
+            DeviceSecret::Sha256(_) => "<sha256 redacted>",
+            DeviceSecret::Argon2(_) => "<argon2 redacted>",
+        };
         f.debug_struct("DeviceKey")
             .field("name", &self.name)
             .field("kind", &self.kind)
-            .field("key_hash", &"<redacted>")
+            .field("secret", &secret)
             .field("priority", &self.priority)
             .finish()
+    }
+}
+
+/// Limits on login attempts (`[logins]` in hall.toml), so that a flood
+/// neither exhausts the hub nor locks out its clerks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// Wrong PINs for one id one network address may send within the
+    /// lockout time: fewer than `lockout_after`, so one address can never
+    /// lock an id.
+    pub failures_per_id: u32,
+    /// Wrong PINs for any ids one address may send within the lockout time.
+    pub failures_per_address: u32,
+    /// PIN checks (argon2, 19 MiB each) running at once.
+    pub pin_checks_at_once: usize,
+    /// PIN checks waiting for their turn; more are refused at once.
+    pub pin_checks_waiting: usize,
+}
+
+impl LoginLimits {
+    /// The limits for a hall that locks an id after `lockout_after` wrong
+    /// PINs: four failures per id and address, or one fewer than the
+    /// lockout, and twenty per address; one PIN check at a time, so that
+    /// the other cores of a small hub serve the hall, and 32 waiting.
+    pub fn for_lockout(lockout_after: u32) -> Self {
+        LoginLimits {
+            failures_per_id: lockout_after.saturating_sub(1).clamp(1, 4),
+            failures_per_address: 20,
+            pin_checks_at_once: 1,
+            pin_checks_waiting: 32,
+        }
     }
 }
 

@@ -12,6 +12,8 @@ pub struct HallFile {
     pub rules: RulesSection,
     #[serde(default)]
     pub cases: CasesSection,
+    #[serde(default)]
+    pub logins: LoginsSection,
     pub queues: Vec<QueueEntry>,
     pub counters: Vec<CounterEntry>,
     pub staff: Vec<StaffEntry>,
@@ -66,6 +68,16 @@ pub struct CasesSection {
     pub keep_personal_days: Option<u32>,
 }
 
+/// Limits on login attempts, against floods and scripted guessing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginsSection {
+    pub failures_per_id: Option<u32>,
+    pub failures_per_address: Option<u32>,
+    pub pin_checks_at_once: Option<usize>,
+    pub pin_checks_waiting: Option<usize>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueEntry {
@@ -112,7 +124,12 @@ pub struct StaffEntry {
 pub struct DeviceEntry {
     pub name: String,
     pub kind: String,
-    pub key_hash: String,
+    /// SHA-256 of the key in hex, as `yimen hash-secret --device` prints it.
+    #[serde(default)]
+    pub key_sha256: Option<String>,
+    /// An argon2 hash of the key, as older halls wrote it.
+    #[serde(default)]
+    pub key_hash: Option<String>,
     /// A kiosk with a person by it, such as a guide desk's, may issue
     /// green-channel tickets.
     #[serde(default)]

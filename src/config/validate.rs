@@ -10,7 +10,7 @@ use super::diagnostic::{Diagnostic, Source};
 use super::raw::{
     CalendarFile, CasesSection, CatalogueFile, HallFile, LimitsSection, QueueEntry, RulesSection,
 };
-use super::{Config, DeviceKey, DeviceKind, Limits, secret};
+use super::{Config, Limits, secret};
 use crate::domain::calendar::{WorkingCalendar, YearSchedule};
 use crate::domain::guide::{Department, Guide, ItemKind};
 use crate::domain::ids::{DayRule, QueuePrefix, ServiceCode, StaffId};
@@ -22,10 +22,10 @@ use crate::domain::setup::{
 
 /// Collects diagnostics while validating.
 #[derive(Default)]
-struct Report(Vec<Diagnostic>);
+pub(super) struct Report(Vec<Diagnostic>);
 
 impl Report {
-    fn push(&mut self, d: Diagnostic) {
+    pub(super) fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
 
@@ -275,16 +275,18 @@ fn warn_missing_years(calendar: &WorkingCalendar, today: NaiveDate, report: &mut
     }
 }
 
-struct HallCheck<'a> {
+/// Checks hall.toml against the catalogue, collecting what it finds;
+/// `credentials` checks the part about staff and device secrets.
+pub(super) struct HallCheck<'a> {
     calendar: WorkingCalendar,
-    source: &'a Source,
+    pub(super) source: &'a Source,
     departments: &'a [Department],
     guides: &'a [Guide],
-    report: &'a mut Report,
+    pub(super) report: &'a mut Report,
 }
 
 impl HallCheck<'_> {
-    fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub(super) fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
         let d = self.source.error(field, message);
         self.report.push(d);
     }
@@ -309,6 +311,7 @@ impl HallCheck<'_> {
             self.error("hall.name", "the hall needs a name");
         }
         let rules = rules(&file.rules);
+        let logins = self.logins(&file.logins, &rules);
         let queues = self.queues(&file.queues);
         let counters = self.counters(&file, &queues);
         let (staff, pins) = self.staff(&file, &counters);
@@ -342,6 +345,7 @@ impl HallCheck<'_> {
             search: Arc::default(),
             pins,
             devices,
+            logins,
             demo_credentials: file.hall.demo_credentials,
             counter_devices: Default::default(),
             limits: self.limits(&file.limits),
@@ -586,45 +590,6 @@ impl HallCheck<'_> {
         (staff, pins)
     }
 
-    fn devices(&mut self, file: &HallFile) -> Vec<DeviceKey> {
-        let mut devices: Vec<DeviceKey> = Vec::new();
-        for (i, d) in file.devices.iter().enumerate() {
-            let at = |field: &str| format!("devices[{i}].{field}");
-            let kind = match d.kind.as_str() {
-                "kiosk" => DeviceKind::Kiosk,
-                "display" => DeviceKind::Display,
-                other => {
-                    self.error(at("kind"), format!("“{other}” is not kiosk or display"));
-                    continue;
-                }
-            };
-            if d.name.trim().is_empty() || devices.iter().any(|o| o.name == d.name) {
-                self.error(at("name"), "each device needs a name of its own");
-                continue;
-            }
-            if !secret::is_well_formed(&d.key_hash) {
-                self.error(
-                    at("key_hash"),
-                    "not an argon2 hash: make one with `yimen hash-secret`",
-                );
-                continue;
-            }
-            if d.priority && kind != DeviceKind::Kiosk {
-                self.error(
-                    at("priority"),
-                    "only a kiosk issues tickets, green-channel or not",
-                );
-            }
-            devices.push(DeviceKey {
-                name: d.name.clone(),
-                kind,
-                key_hash: d.key_hash.clone(),
-                priority: d.priority,
-            });
-        }
-        devices
-    }
-
     fn limits(&mut self, raw: &LimitsSection) -> Limits {
         let d = Limits::default();
         let event_streams = raw.event_streams.unwrap_or(d.event_streams);
@@ -635,58 +600,6 @@ impl HallCheck<'_> {
             );
         }
         Limits { event_streams }
-    }
-
-    /// Demo credentials work only where the hall says it is a demo.
-    fn demo_credentials(
-        &mut self,
-        file: &HallFile,
-        pins: &HashMap<StaffId, String>,
-        devices: &[DeviceKey],
-    ) {
-        let staff: Vec<(usize, &str)> = file
-            .staff
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| pins.contains_key(&StaffId(s.id.trim().to_owned())))
-            .filter(|(_, s)| secret::verify(secret::DEMO_PIN, &s.pin_hash))
-            .map(|(i, s)| (i, s.id.as_str()))
-            .collect();
-        let keys: Vec<(usize, &str)> = file
-            .devices
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| devices.iter().any(|k| k.name == d.name))
-            .filter(|(_, d)| {
-                secret::DEMO_KEYS
-                    .iter()
-                    .any(|k| secret::verify(k, &d.key_hash))
-            })
-            .map(|(i, d)| (i, d.name.as_str()))
-            .collect();
-        if file.hall.demo_credentials {
-            if !staff.is_empty() || !keys.is_empty() {
-                let names = |found: &[(usize, &str)]| {
-                    found.iter().map(|(_, n)| *n).collect::<Vec<_>>().join("、")
-                };
-                let d = self.source.warning(
-                    "hall.demo_credentials",
-                    format!(
-                        "demo credentials are accepted — never in a real hall: the demo PIN of staff {}; the demo keys of {}",
-                        names(&staff),
-                        names(&keys)
-                    ),
-                );
-                self.report.push(d);
-            }
-            return;
-        }
-        for (i, id) in staff {
-            self.error(format!("staff[{i}].pin_hash"), format!("staff {id} has the published demo PIN, which this hall does not accept: set a real one"));
-        }
-        for (i, name) in keys {
-            self.error(format!("devices[{i}].key_hash"), format!("{name} has a published demo key, which this hall does not accept: set a real one"));
-        }
     }
 }
 

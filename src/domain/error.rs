@@ -3,6 +3,7 @@
 
 use super::case::CaseState;
 use super::ids::{CounterNo, QueuePrefix, ServiceCode, StaffId, TicketNumber};
+use super::pin::PinWeakness;
 use super::ticket::TicketState;
 
 /// The broad reason, which the HTTP layer turns into a status.
@@ -73,6 +74,14 @@ pub enum QueueError {
     WrongPin,
     #[error("密码错误次数过多，该工号已锁定，请 {minutes} 分钟后再试")]
     StaffLocked { minutes: i64 },
+    #[error("该工号没有被锁定")]
+    NotLocked,
+    #[error("原密码错误")]
+    WrongOldPin,
+    #[error("新密码太简单：{}", .0.message())]
+    WeakPin(PinWeakness),
+    #[error("新密码不能与原密码相同")]
+    SamePin,
     #[error("该岗位不能在 {counter} 号窗口登录")]
     WrongCounterKind { counter: CounterNo },
     #[error("{counter} 号窗口已有工作人员 {staff} 登录")]
@@ -185,6 +194,10 @@ const CODES: &[&str] = &[
     "reason_too_long",
     "wrong_pin",
     "staff_locked",
+    "not_locked",
+    "wrong_old_pin",
+    "weak_pin",
+    "same_pin",
     "wrong_counter_kind",
     "counter_taken",
     "invalid_id_number",
@@ -203,11 +216,14 @@ const CODES: &[&str] = &[
     "extension_used",
     "no_extension_pending",
     "bad_days",
+    "bad_span",
+    "too_many_spans",
     "wrong_delivery",
     "case_not_ready",
     "invalid_rating",
     "already_rated",
     "not_rateable",
+    "proof_mismatch",
     "unknown_rectification",
     "too_many_items",
     "pickup_taken",
@@ -248,6 +264,10 @@ impl QueueError {
             E::ReasonTooLong(_) => "reason_too_long",
             E::WrongPin => "wrong_pin",
             E::StaffLocked { .. } => "staff_locked",
+            E::NotLocked => "not_locked",
+            E::WrongOldPin => "wrong_old_pin",
+            E::WeakPin(_) => "weak_pin",
+            E::SamePin => "same_pin",
             E::WrongCounterKind { .. } => "wrong_counter_kind",
             E::CounterTaken { .. } => "counter_taken",
             E::InvalidIdNumber(_) => "invalid_id_number",
@@ -318,6 +338,9 @@ impl QueueError {
             | E::NotRateable => ErrorKind::Conflict,
             E::NotYourCounter(_) | E::WrongCounterKind { .. } => ErrorKind::Forbidden,
             E::ReasonRequired | E::ReasonTooLong(_) | E::TransferToSelf => ErrorKind::Invalid,
+            E::WeakPin(_) | E::SamePin => ErrorKind::Invalid,
+            E::WrongOldPin => ErrorKind::Forbidden,
+            E::NotLocked => ErrorKind::Conflict,
             E::WrongPin => ErrorKind::Unauthorized,
             E::StaffLocked { .. } => ErrorKind::Locked,
             E::DailyCapReached { .. }

@@ -103,6 +103,20 @@ pub enum HallEvent {
         locked_until: Option<Timestamp>,
         at: Timestamp,
     },
+    /// A supervisor lifted the lock of a staff id; the event's actor is
+    /// the supervisor.
+    StaffUnlocked {
+        staff: StaffId,
+        at: Timestamp,
+    },
+    /// A staff member chose a new PIN. Its hash overrides hall.toml's from
+    /// now on.
+    StaffPinChanged {
+        staff: StaffId,
+        /// The argon2 hash of the new PIN.
+        pin_hash: String,
+        at: Timestamp,
+    },
     /// Something happened to a case; the case as it is now.
     Case {
         action: CaseAction,
@@ -159,6 +173,8 @@ pub struct Touched<'a> {
     pub counter: Option<CounterNo>,
     pub session: Option<&'a SessionId>,
     pub staff_login: Option<&'a StaffId>,
+    /// A staff member whose PIN changed.
+    pub staff_pin: Option<&'a StaffId>,
     /// A case, by number.
     pub case: Option<&'a str>,
     pub rectification: Option<i64>,
@@ -183,6 +199,8 @@ impl HallEvent {
             HallEvent::StaffLoggedIn { .. } => "staff_logged_in",
             HallEvent::StaffLoggedOut { .. } => "staff_logged_out",
             HallEvent::StaffLoginFailed { .. } => "staff_login_failed",
+            HallEvent::StaffUnlocked { .. } => "staff_unlocked",
+            HallEvent::StaffPinChanged { .. } => "staff_pin_changed",
             HallEvent::Case { action, .. } => action.kind(),
             HallEvent::Rated { .. } => "rated",
             HallEvent::RectificationOpened { .. } => "rectification_opened",
@@ -251,8 +269,12 @@ impl HallEvent {
                 staff_login: Some(staff),
                 ..none
             },
-            E::StaffLoginFailed { staff, .. } => Touched {
+            E::StaffLoginFailed { staff, .. } | E::StaffUnlocked { staff, .. } => Touched {
                 staff_login: Some(staff),
+                ..none
+            },
+            E::StaffPinChanged { staff, .. } => Touched {
+                staff_pin: Some(staff),
                 ..none
             },
             E::Case { case, .. } => Touched {

@@ -141,6 +141,9 @@ pub struct Session {
 pub struct LoginRecord {
     pub failures: u32,
     pub locked_until: Option<Timestamp>,
+    /// When the first of these failures came: a count older than the
+    /// lockout starts afresh. None for a count kept before this was noted.
+    pub since: Option<Timestamp>,
 }
 
 /// What survives a restart, as the store reads it back.
@@ -158,6 +161,8 @@ pub struct SavedHall {
     pub counters: Vec<(CounterNo, Option<Pause>, u32)>,
     pub sessions: Vec<Session>,
     pub logins: Vec<(StaffId, LoginRecord)>,
+    /// PINs staff chose themselves, as argon2 hashes.
+    pub pins: Vec<(StaffId, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -169,6 +174,9 @@ pub struct Hall {
     pub(super) counters: BTreeMap<CounterNo, Counter>,
     pub(super) sessions: HashMap<SessionId, Session>,
     pub(super) logins: HashMap<StaffId, LoginRecord>,
+    /// Argon2 hashes of the PINs staff chose themselves, overriding
+    /// hall.toml's.
+    pub(super) pins: HashMap<StaffId, String>,
     /// The largest place in line given out today: new tickets go after it.
     pub(super) last_order: i64,
     /// Cases not yet final, and final ones kept a while for their rating.
@@ -208,6 +216,7 @@ impl Hall {
             counters,
             sessions: HashMap::new(),
             logins: HashMap::new(),
+            pins: HashMap::new(),
             last_order: 0,
             cases: BTreeMap::new(),
             case_seq: (day, 0),
@@ -231,6 +240,7 @@ impl Hall {
             hall.attach_session(s);
         }
         hall.logins = saved.logins.into_iter().collect();
+        hall.pins = saved.pins.into_iter().collect();
         for case in saved.cases {
             hall.note_case_number(&case.number);
             hall.cases.insert(case.number.clone(), case);
@@ -315,6 +325,11 @@ impl Hall {
 
     pub fn login_record(&self, staff: &StaffId) -> Option<&LoginRecord> {
         self.logins.get(staff)
+    }
+
+    /// The hash of the PIN `staff` chose, if they changed hall.toml's.
+    pub fn chosen_pin(&self, staff: &StaffId) -> Option<&str> {
+        self.pins.get(staff).map(String::as_str)
     }
 
     /// People who would be called before a waiting ticket from its line.

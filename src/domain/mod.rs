@@ -5,6 +5,7 @@
 //! - `setup`: the hall as configured;
 //! - `ticket`, `event`, `hall`: the state and how events change it;
 //! - `queue`, `staff`: decisions, which produce events;
+//! - `pin`: which PINs are too easy to guess;
 //! - `estimate`: the wait estimate;
 //! - `calendar`: working days;
 //! - `guide`, `search`: service guides and finding them;
@@ -36,6 +37,7 @@ pub mod guide;
 pub mod hall;
 pub mod ids;
 pub mod personal;
+pub mod pin;
 pub mod policy;
 pub mod queue;
 pub mod rating;

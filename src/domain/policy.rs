@@ -453,9 +453,23 @@ pub fn event_sight(member: &StaffSetup, event: &HallEvent, rule: &DayRule) -> Ev
         | E::RectificationOpened { .. }
         | E::RectificationClosed { .. }
         | E::PersonalDataSealed { .. }
-        | E::PersonalDataErased { .. } => shown(place == Workplace::Supervision),
+        | E::PersonalDataErased { .. }
+        | E::StaffUnlocked { .. }
+        | E::StaffPinChanged { .. } => shown(place == Workplace::Supervision),
         E::Case { case, at, .. } => shown(may_read_case(member, case, rule, *at).is_ok()),
         E::DayRolledOver { .. } => EventSight::Full,
+    }
+}
+
+/// Whether `who` may lift the lock wrong PINs put on a staff id: a
+/// supervisor, who knows the clerk and can tell a typo from an attack.
+///
+/// # Errors
+/// `RoleCannot` for anyone else, devices included.
+pub fn may_unlock_staff(who: Who<'_>) -> Result<(), QueueError> {
+    match who.role() {
+        Some(Role::Supervisor) => Ok(()),
+        _ => Err(QueueError::RoleCannot("只有监督人员可以解除工号锁定")),
     }
 }
 

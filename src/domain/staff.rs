@@ -1,4 +1,9 @@
 //! Staff sessions: who may log in where, and how wrong PINs lock an id.
+//!
+//! `lockout_after` wrong PINs within `lockout_for` of the first lock the id
+//! for `lockout_for`; a right PIN or a supervisor's unlock clears the count,
+//! and a count older than `lockout_for` starts afresh, so that a trickle of
+//! guesses spread over hours never adds up to a lock.
 
 use super::error::QueueError;
 use super::event::HallEvent;
@@ -91,6 +96,8 @@ impl Hall {
         let before = match self.logins.get(staff) {
             // A lock that has run out starts the count afresh.
             Some(r) if r.locked_until.is_some_and(|u| u <= now) => 0,
+            // So does a count whose first failure is a lockout ago.
+            Some(r) if r.since.is_some_and(|s| s + rules.lockout_for <= now) => 0,
             Some(r) => r.failures,
             None => 0,
         };
@@ -100,6 +107,33 @@ impl Hall {
             staff: staff.clone(),
             failures,
             locked_until,
+            at: now,
+        }]
+    }
+
+    /// Lifts the lock of `staff`, and forgets their wrong PINs.
+    ///
+    /// # Errors
+    /// `UnknownStaff` for an id the hall does not have, `NotLocked` for an
+    /// id that is not locked now.
+    pub fn unlock(&self, staff: &StaffId, now: Timestamp) -> Result<Vec<HallEvent>, QueueError> {
+        if self.setup.staff_member(staff).is_none() {
+            return Err(QueueError::UnknownStaff(staff.clone()));
+        }
+        match self.logins.get(staff).and_then(|r| r.locked_until) {
+            Some(until) if until > now => Ok(vec![HallEvent::StaffUnlocked {
+                staff: staff.clone(),
+                at: now,
+            }]),
+            _ => Err(QueueError::NotLocked),
+        }
+    }
+
+    /// Records the hash of the PIN `staff` chose.
+    pub fn change_pin(&self, staff: &StaffId, pin_hash: String, now: Timestamp) -> Vec<HallEvent> {
+        vec![HallEvent::StaffPinChanged {
+            staff: staff.clone(),
+            pin_hash,
             at: now,
         }]
     }

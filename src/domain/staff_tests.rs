@@ -213,3 +213,110 @@ fn logging_out_frees_the_counter_but_leaves_its_citizen() {
     serve(&mut hall, 1, "1002", at(6));
     assert_eq!(hall.counter(1).unwrap().current, None);
 }
+
+#[test]
+fn wrong_pins_spread_wider_than_the_lockout_never_add_up_to_a_lock() {
+    let mut hall = hall();
+    let who = staff("1001");
+    let window = hall.setup().rules.lockout_for;
+    // Four wrong PINs, then four more just over a lockout later: the count
+    // starts afresh, and no lock follows.
+    for round in 0..2 {
+        let start = at(0) + window * round + Duration::seconds(round.into());
+        for i in 0..4 {
+            act(&mut hall, |h| {
+                Ok(h.login_failed(&who, start + Duration::seconds(i)))
+            });
+        }
+        assert_eq!(hall.login_record(&who).unwrap().failures, 4);
+        assert!(
+            hall.may_try_login(&who, start + Duration::seconds(5))
+                .is_ok()
+        );
+    }
+    // Within the lockout of the first, the fifth locks.
+    let last = at(0) + window * 2 - Duration::seconds(1);
+    let events = act(&mut hall, |h| Ok(h.login_failed(&who, last - window / 2)));
+    assert!(matches!(
+        events.as_slice(),
+        [HallEvent::StaffLoginFailed {
+            failures: 5,
+            locked_until: Some(_),
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn a_lock_is_lifted_by_an_unlock_and_only_a_lock() {
+    let mut hall = hall();
+    let who = staff("1001");
+    assert_eq!(hall.unlock(&who, at(0)), Err(QueueError::NotLocked));
+    assert_eq!(
+        hall.unlock(&staff("7777"), at(0)),
+        Err(QueueError::UnknownStaff(staff("7777")))
+    );
+    for i in 0..5 {
+        act(&mut hall, |h| Ok(h.login_failed(&who, at(i))));
+    }
+    assert!(hall.may_try_login(&who, at(6)).is_err());
+    let events = act(&mut hall, |h| h.unlock(&who, at(6)));
+    assert!(matches!(
+        events.as_slice(),
+        [HallEvent::StaffUnlocked { staff, .. }] if *staff == who
+    ));
+    assert!(hall.may_try_login(&who, at(7)).is_ok());
+    assert_eq!(hall.login_record(&who), None, "the count is forgotten too");
+    assert_eq!(hall.unlock(&who, at(8)), Err(QueueError::NotLocked));
+    // A lock that has run out needs no unlocking.
+    for i in 10..15 {
+        act(&mut hall, |h| Ok(h.login_failed(&who, at(i))));
+    }
+    let after = at(14) + hall.setup().rules.lockout_for;
+    assert_eq!(hall.unlock(&who, after), Err(QueueError::NotLocked));
+}
+
+#[test]
+fn only_a_supervisor_may_unlock() {
+    use super::policy::{Who, may_unlock_staff};
+    use super::setup::{DeviceKind, Role};
+    let hall = hall();
+    let mut member = hall.setup().staff[0].clone();
+    for role in [
+        Role::Intake,
+        Role::Pickup,
+        Role::Reviewer,
+        Role::Supervisor,
+        Role::Admin,
+    ] {
+        member.role = role;
+        assert_eq!(
+            may_unlock_staff(Who::Staff(&member)).is_ok(),
+            role == Role::Supervisor,
+            "{role:?}"
+        );
+    }
+    for who in [
+        Who::Device(DeviceKind::Kiosk),
+        Who::Device(DeviceKind::Display),
+        Who::Public,
+    ] {
+        assert!(may_unlock_staff(who).is_err());
+    }
+}
+
+#[test]
+fn a_chosen_pin_overrides_and_outlives_the_day() {
+    let mut hall = hall();
+    let who = staff("1001");
+    assert_eq!(hall.chosen_pin(&who), None);
+    act(&mut hall, |h| {
+        Ok(h.change_pin(&who, "$argon2id$new".into(), at(0)))
+    });
+    assert_eq!(hall.chosen_pin(&who), Some("$argon2id$new"));
+    let next_day = local(day().succ_opt().unwrap(), 9, 0);
+    let rollover = hall.roll_over(next_day).expect("a new day");
+    hall.apply(&rollover);
+    assert_eq!(hall.chosen_pin(&who), Some("$argon2id$new"));
+    assert_eq!(hall.chosen_pin(&staff("1002")), None);
+}

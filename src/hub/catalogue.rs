@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::Hub;
@@ -16,14 +17,31 @@ const MAX_QUERY_CHARS: usize = 50;
 /// Most guides one search returns, best first: a kiosk shows the top of the list.
 const MAX_SEARCH_HITS: usize = 20;
 
+/// Whether the hub can take changes: up, and its writer committing.
 #[utoipa::path(
     get, path = "/api/v1/health", tag = "hall",
-    responses((status = 200, body = Health, description = "the hub is up"))
+    responses(
+        (status = 200, body = Health, description = "the hub is up and commits: `{\"status\":\"ok\"}`"),
+        (status = 503, body = Health, description = "`{\"status\":\"unavailable\",\"reason\":...}`: the writer has stopped, or its last commit failed (until one succeeds)"),
+    )
 )]
-pub async fn health() -> axum::Json<Health> {
-    axum::Json(Health {
-        status: "ok".into(),
-    })
+pub async fn health(State(hub): State<Arc<Hub>>) -> (StatusCode, axum::Json<Health>) {
+    match hub.health() {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(Health {
+                status: "ok".into(),
+                reason: None,
+            }),
+        ),
+        Err(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(Health {
+                status: "unavailable".into(),
+                reason: Some(reason),
+            }),
+        ),
+    }
 }
 
 /// Every department and service guide.

@@ -35,6 +35,12 @@ pub enum HubError {
     Unavailable,
     #[error("连接数已满，请稍后重试")]
     TooManyStreams,
+    #[error("此终端输错密码次数过多，已暂时锁定，请 {retry_after} 秒后再试")]
+    TooManyWrongPins { retry_after: u64 },
+    #[error("设备密钥错误次数过多，请 {retry_after} 秒后再试")]
+    TooManyWrongKeys { retry_after: u64 },
+    #[error("服务繁忙，请稍后重试")]
+    Busy,
     #[error("服务器内部错误，请联系管理员")]
     Internal(String),
 }
@@ -60,6 +66,9 @@ const OWN_CODES: &[&str] = &[
     "method_not_allowed",
     "upgrade_required",
     "unavailable",
+    "too_many_streams",
+    "too_many_attempts",
+    "busy",
     "internal",
 ];
 
@@ -102,7 +111,12 @@ impl HubError {
             HubError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HubError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             HubError::UpgradeRequired => StatusCode::UPGRADE_REQUIRED,
-            HubError::Unavailable | HubError::TooManyStreams => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Unavailable | HubError::TooManyStreams | HubError::Busy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            HubError::TooManyWrongPins { .. } | HubError::TooManyWrongKeys { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -120,6 +134,10 @@ impl HubError {
             HubError::UpgradeRequired => "upgrade_required",
             HubError::Unavailable => "unavailable",
             HubError::TooManyStreams => "too_many_streams",
+            HubError::TooManyWrongPins { .. } | HubError::TooManyWrongKeys { .. } => {
+                "too_many_attempts"
+            }
+            HubError::Busy => "busy",
             HubError::Internal(_) => "internal",
         }
     }
@@ -145,7 +163,19 @@ impl IntoResponse for HubError {
                 message: self.to_string(),
             },
         };
-        (self.status(), axum::Json(body)).into_response()
+        let retry_after = match self {
+            HubError::TooManyWrongPins { retry_after }
+            | HubError::TooManyWrongKeys { retry_after } => Some(retry_after),
+            HubError::Busy => Some(1),
+            _ => None,
+        };
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
@@ -223,6 +253,9 @@ mod tests {
             HubError::MethodNotAllowed,
             HubError::UpgradeRequired,
             HubError::Unavailable,
+            HubError::TooManyStreams,
+            HubError::TooManyWrongPins { retry_after: 1 },
+            HubError::Busy,
             HubError::Internal(String::new()),
             HubError::Queue(QueueError::WrongPin),
             HubError::invalid("invalid_body", ""),
@@ -233,7 +266,7 @@ mod tests {
         }
         assert_eq!(
             OWN_CODES.len(),
-            9,
+            12,
             "one code for each of the hub's own variants"
         );
     }

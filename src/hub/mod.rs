@@ -1,7 +1,9 @@
 //! The LAN hub: owns all state, serves the HTTP API and the event stream.
 //!
 //! - `writer`: the single writer thread and group commit;
-//! - `auth`: staff tokens and device keys;
+//! - `auth`: staff tokens, device keys, the client's address;
+//! - `logins`, `throttle`: a PIN put to the test as one attempt, and the
+//!   brakes on guessing: wrong secrets per address, argon2 work at once;
 //! - `catalogue`, `tickets`, `sessions`, `counters`: the routes;
 //! - `stream`: the WebSocket event stream;
 //! - `display`: the display wall as a web page;
@@ -26,11 +28,13 @@ mod devices;
 mod display;
 pub mod error;
 pub mod faces;
+mod logins;
 mod openapi;
 mod ratings;
 mod readers;
 mod sessions;
 pub mod stream;
+mod throttle;
 mod tickets;
 pub mod writer;
 
@@ -49,6 +53,7 @@ use self::auth::DeviceKeys;
 use self::clock::Clock;
 use self::error::HubError;
 use self::faces::Listen;
+use self::logins::Logins;
 use self::readers::Readers;
 use self::stream::WireEvent;
 use self::writer::Writer;
@@ -84,9 +89,12 @@ pub struct Hub {
     readers: Readers,
     /// Where time comes from: the system's, or a test's.
     clock: Arc<dyn Clock>,
+    /// Device keys: looked up at once, or checked on a slow path of their own.
     device_keys: DeviceKeys,
     /// The event streams' cap and where today's public replay starts.
     streams: stream::Streams,
+    /// The brakes on PIN guessing, and each id's turn.
+    logins: Logins,
     /// Turns true when the hub is stopping; event streams end then.
     shutdown: watch::Receiver<bool>,
 }
@@ -101,6 +109,15 @@ impl Hub {
     /// The configuration the hub runs, such as a test's to restart with.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Whether the hub can take changes.
+    ///
+    /// # Errors
+    /// Why not, for people: the writer has stopped, or its last commit
+    /// failed.
+    pub fn health(&self) -> Result<(), String> {
+        self.writer.health()
     }
 
     /// Every event from the next commit on, as the staff stream sends it:
@@ -134,12 +151,13 @@ pub fn open(config: Config, db: &Path, clock: Arc<dyn Clock>) -> Result<Running,
     let (stop, shutdown) = watch::channel(false);
     let streams = stream::Streams::new(config.limits.event_streams);
     let hub = Arc::new(Hub {
+        device_keys: DeviceKeys::new(&config.devices),
+        logins: Logins::new(&config),
         config,
         shared,
         writer,
         readers: Readers::new(db.to_owned()),
         clock,
-        device_keys: DeviceKeys::default(),
         streams,
         shutdown,
     });
@@ -283,6 +301,8 @@ fn lan_face(hub: Arc<Hub>) -> Router {
             "/api/v1/sessions/current",
             get(sessions::current).delete(sessions::delete),
         )
+        .route("/api/v1/sessions/current/pin", post(sessions::change_pin))
+        .route("/api/v1/staff/{id}/unlock", post(sessions::unlock))
         .route("/api/v1/counters", get(counters::list))
         .route("/api/v1/counters/{n}", get(counters::one))
         .route("/api/v1/counters/{n}/call-next", post(counters::call_next))

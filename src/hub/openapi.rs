@@ -36,7 +36,9 @@ impl Modify for Bearer {
 
 /// The answers an operation gets from the layers every route shares:
 /// - a bearer credential (`Principal`): 401 when it is missing, garbled,
-///   unknown or expired;
+///   unknown or expired; 429 and 503 from the slow path of device keys
+///   kept as argon2 hashes (too many wrong keys from one address, too many
+///   waiting);
 /// - a JSON body (`error::Json`): 413 past `api::BODY_LIMIT`, 415 without
 ///   `Content-Type: application/json`, 422 for malformed JSON or a missing
 ///   or wrongly typed field;
@@ -77,10 +79,16 @@ fn add_shared_answers(operation: &mut Operation, writes: bool) {
     });
     let mut answers = Vec::new();
     if operation.security.is_some() {
-        answers.push((
-            StatusCode::UNAUTHORIZED,
-            "no credential, a garbled Authorization header, or an unknown or expired token or key",
-        ));
+        answers.extend([
+            (
+                StatusCode::UNAUTHORIZED,
+                "no credential, a garbled Authorization header, or an unknown or expired token or key",
+            ),
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many wrong device keys from this address: try again after `Retry-After` seconds",
+            ),
+        ]);
     }
     if operation.request_body.is_some() {
         answers.extend([
@@ -109,9 +117,15 @@ fn add_shared_answers(operation: &mut Operation, writes: bool) {
             ),
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                "the hub is stopping; nothing was applied, try again",
+                "the hub is stopping, or too busy checking device keys; nothing was applied, try again",
             ),
         ]);
+    }
+    if operation.security.is_some() {
+        answers.push((
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too busy checking device keys: try again after `Retry-After` seconds",
+        ));
     }
     for (status, description) in answers {
         operation
@@ -155,7 +169,8 @@ fn describe_responses(operation: &mut Operation) {
     paths(
         catalogue::health, catalogue::services, catalogue::search, catalogue::queues,
         tickets::issue, tickets::status, tickets::reactivate,
-        sessions::create, sessions::current, sessions::delete,
+        sessions::create, sessions::current, sessions::delete, sessions::change_pin,
+        sessions::unlock,
         counters::list, counters::one, counters::call_next, counters::call, counters::recall,
         counters::no_show, counters::start, counters::finish, counters::transfer,
         counters::pause, counters::resume,
@@ -211,7 +226,7 @@ mod tests {
     fn a_public_read_gets_no_credential_or_body_answers() {
         let doc = doc();
         assert_eq!(statuses(&doc, "/api/v1/queues", "get"), ["200"]);
-        assert_eq!(statuses(&doc, "/api/v1/health", "get"), ["200"]);
+        assert_eq!(statuses(&doc, "/api/v1/health", "get"), ["200", "503"]);
     }
 
     #[test]

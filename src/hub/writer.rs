@@ -3,9 +3,13 @@
 //! its own savepoint (all or nothing), commits the batch once (group commit),
 //! and only then answers, updates the committed hall readers see, and
 //! broadcasts the events.
+//!
+//! It also keeps its health for `/api/v1/health`: the reason its last
+//! transaction could not begin or commit, until the next commit succeeds,
+//! and whether it has stopped.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -41,6 +45,8 @@ enum Message {
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::Sender<Message>,
+    /// Why the last commit failed, until one succeeds.
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 impl Writer {
@@ -80,6 +86,20 @@ impl Writer {
     /// later commands get `Unavailable`.
     pub async fn close(&self) {
         let _ = self.jobs.send(Message::Stop).await;
+    }
+
+    /// Whether the writer takes and commits commands.
+    ///
+    /// # Errors
+    /// Why not, for people: it has stopped, or its last commit failed.
+    pub fn health(&self) -> Result<(), String> {
+        if self.jobs.is_closed() {
+            return Err("写入线程已停止，无法保存任何更改".into());
+        }
+        match &*self.failure.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(reason) => Err(format!("最近一次数据库提交失败：{reason}")),
+            None => Ok(()),
+        }
     }
 }
 
@@ -147,6 +167,8 @@ struct Owner {
     chain: Chain,
     clock: Arc<dyn Clock>,
     shared: Arc<HubShared>,
+    /// Shared with every [`Writer`]: why the last commit failed.
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 /// Opens the database, restores the hall and starts the writer thread.
@@ -177,6 +199,7 @@ pub fn start(
     let hall = store::hall::load(&conn, setup.clone(), day, now)?;
     let shared = make_shared(hall.clone());
     let (tx, rx) = mpsc::channel::<Message>(QUEUE_DEPTH);
+    let failure = Arc::new(Mutex::new(None));
     let owner = Owner {
         conn,
         key,
@@ -186,12 +209,13 @@ pub fn start(
         chain,
         clock,
         shared: shared.clone(),
+        failure: failure.clone(),
     };
     let thread = std::thread::Builder::new()
         .name("yimen-writer".into())
         .spawn(move || owner.run(rx))
         .map_err(|e| StoreError::Corrupt(format!("cannot start the writer: {e}")))?;
-    Ok((Writer { jobs: tx }, shared, thread))
+    Ok((Writer { jobs: tx, failure }, shared, thread))
 }
 
 impl Owner {
@@ -239,6 +263,7 @@ impl Owner {
         let mut replies = Vec::with_capacity(jobs.len() + 1);
         if let Err(e) = self.conn.begin() {
             tracing::error!(error = %e, "cannot begin a transaction");
+            self.note_failure(Some(e.to_string()));
             for job in jobs {
                 job(None).1(Ok(()));
             }
@@ -271,6 +296,9 @@ impl Owner {
                         self.sign_head(*from, head);
                     }
                 }
+                if !recorded.is_empty() {
+                    self.note_failure(None);
+                }
                 self.shared.committed(&recorded);
                 for reply in replies {
                     reply(Ok(()));
@@ -278,6 +306,7 @@ impl Owner {
             }
             Err(e) => {
                 tracing::error!(error = %e, "commit failed; the batch is undone");
+                self.note_failure(Some(e.to_string()));
                 let _ = self.conn.rollback();
                 self.reload();
                 for reply in replies {
@@ -366,6 +395,11 @@ impl Owner {
                 self.reload();
             }
         }
+    }
+
+    /// Notes why a commit failed, or (`None`) that one succeeded.
+    fn note_failure(&self, reason: Option<String>) {
+        *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = reason;
     }
 
     fn reload(&mut self) {

@@ -24,7 +24,7 @@ pub use report::Report;
 
 use self::driver::Driver;
 use self::report::Records;
-use crate::config::{Config, DeviceKey, DeviceKind, secret};
+use crate::config::{Config, DeviceKey, DeviceKind, DeviceSecret, secret};
 use crate::devices::counter::CounterDevices;
 use crate::domain::ids::{CounterNo, Timestamp};
 use crate::domain::setup::{CounterKind, QueueKind};
@@ -187,7 +187,7 @@ fn with_secrets(mut config: Config, pin: &str, key: &str) -> anyhow::Result<Conf
     config.devices = vec![DeviceKey {
         name: "模拟取号机".into(),
         kind: DeviceKind::Kiosk,
-        key_hash: secret::hash(key)?,
+        secret: DeviceSecret::Sha256(secret::sha256(key)),
         // The simulated kiosk stands at the guide desk, whose guide gives
         // the green channel to those who need it.
         priority: true,

@@ -108,6 +108,27 @@ pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), Sto
     if let Some(staff) = touched.staff_login {
         save_login(conn, staff, hall.login_record(staff))?;
     }
+    if let (Some(staff), HallEvent::StaffPinChanged { pin_hash, at, .. }) =
+        (touched.staff_pin, event)
+    {
+        save_pin(conn, staff, pin_hash, *at)?;
+    }
+    Ok(())
+}
+
+/// The PIN a staff member chose, as its hash.
+fn save_pin(
+    conn: &rusqlite::Connection,
+    staff: &StaffId,
+    pin_hash: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO staff_pins (staff, pin_hash, changed_at_ms) VALUES (?1, ?2, ?3)
+         ON CONFLICT (staff) DO UPDATE SET pin_hash = excluded.pin_hash,
+           changed_at_ms = excluded.changed_at_ms",
+    )?
+    .execute(params![staff.0, pin_hash, ms(at)])?;
     Ok(())
 }
 
@@ -204,14 +225,15 @@ fn save_login(
     match record {
         Some(record) => conn
             .prepare_cached(
-                "INSERT INTO logins (staff, failures, locked_until_ms) VALUES (?1, ?2, ?3)
+                "INSERT INTO logins (staff, failures, locked_until_ms, since_ms) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (staff) DO UPDATE SET failures = excluded.failures,
-                   locked_until_ms = excluded.locked_until_ms",
+                   locked_until_ms = excluded.locked_until_ms, since_ms = excluded.since_ms",
             )?
             .execute(params![
                 staff.0,
                 record.failures,
-                record.locked_until.map(ms)
+                record.locked_until.map(ms),
+                record.since.map(ms)
             ])?,
         None => conn
             .prepare_cached("DELETE FROM logins WHERE staff = ?1")?
@@ -438,6 +460,7 @@ pub fn load(
             |r| r.get(0),
         )?,
         logins: load_logins(conn)?,
+        pins: load_pins(conn)?,
     };
     Ok(Hall::restore(setup, day, saved))
 }
@@ -492,7 +515,7 @@ fn load_sessions(conn: &rusqlite::Connection, now: Timestamp) -> Result<Vec<Sess
 }
 
 fn load_logins(conn: &rusqlite::Connection) -> Result<Vec<(StaffId, LoginRecord)>, StoreError> {
-    let mut stmt = conn.prepare("SELECT staff, failures, locked_until_ms FROM logins")?;
+    let mut stmt = conn.prepare("SELECT staff, failures, locked_until_ms, since_ms FROM logins")?;
     let logins = stmt
         .query_map([], |r| {
             Ok((
@@ -500,11 +523,20 @@ fn load_logins(conn: &rusqlite::Connection) -> Result<Vec<(StaffId, LoginRecord)
                 LoginRecord {
                     failures: r.get(1)?,
                     locked_until: opt_time(r.get(2)?)?,
+                    since: opt_time(r.get(3)?)?,
                 },
             ))
         })?
         .collect::<Result<_, _>>()?;
     Ok(logins)
+}
+
+fn load_pins(conn: &rusqlite::Connection) -> Result<Vec<(StaffId, String)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT staff, pin_hash FROM staff_pins")?;
+    let pins = stmt
+        .query_map([], |r| Ok((StaffId(r.get(0)?), r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(pins)
 }
 
 /// Rows of one JSON column, each read back into `T`.

@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_cases.sql"),
     include_str!("migrations/0003_personal.sql"),
+    include_str!("migrations/0004_staff_pins.sql"),
 ];
 
 /// A connection to the hall's database: the writer's, from [`open_writer`],

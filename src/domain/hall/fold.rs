@@ -59,8 +59,9 @@ impl Hall {
                 staff,
                 failures,
                 locked_until,
-                ..
-            } => self.staff_login_failed(staff, *failures, *locked_until),
+                at,
+            } => self.staff_login_failed(staff, *failures, *locked_until, *at),
+            E::StaffUnlocked { .. } | E::StaffPinChanged { .. } => self.account_changed(event),
             E::Case { case, .. } => self.case_changed(case),
             E::Rated { rating } => self.rated(rating, event),
             E::RectificationOpened { item } => self.rectification_opened(item),
@@ -70,20 +71,45 @@ impl Hall {
             // Recorded for supervision; the hall itself is unchanged.
             E::DeviceAlert { .. } => {}
             E::DayRolledOver { to, .. } => self.day_rolled_over(*to),
-            E::PersonalDataSealed { cases, .. } => {
+            E::PersonalDataSealed { .. } | E::PersonalDataErased { .. } => {
+                self.personal_data_changed(event);
+            }
+        }
+    }
+
+    /// A lock lifted, or a PIN of the clerk's own choosing.
+    fn account_changed(&mut self, event: &HallEvent) {
+        match event {
+            HallEvent::StaffUnlocked { staff, .. } => {
+                self.logins.remove(staff);
+            }
+            HallEvent::StaffPinChanged {
+                staff, pin_hash, ..
+            } => {
+                self.pins.insert(staff.clone(), pin_hash.clone());
+            }
+            _ => {}
+        }
+    }
+
+    /// Personal values sealed in older cases, or erased from closed ones.
+    fn personal_data_changed(&mut self, event: &HallEvent) {
+        match event {
+            HallEvent::PersonalDataSealed { cases, .. } => {
                 for seals in cases {
                     if let Some(case) = self.cases.get_mut(&seals.number) {
                         case.apply_seals(seals);
                     }
                 }
             }
-            E::PersonalDataErased { cases, .. } => {
+            HallEvent::PersonalDataErased { cases, .. } => {
                 for number in cases {
                     if let Some(case) = self.cases.get_mut(number) {
                         case.erase_personal();
                     }
                 }
             }
+            _ => {}
         }
     }
 
@@ -194,15 +220,22 @@ impl Hall {
         }
     }
 
+    /// A wrong PIN: the first of a count notes when the count began.
     fn staff_login_failed(
         &mut self,
         staff: &StaffId,
         failures: u32,
         locked_until: Option<Timestamp>,
+        at: Timestamp,
     ) {
+        let since = match self.logins.get(staff) {
+            Some(r) if failures > 1 => r.since,
+            _ => Some(at),
+        };
         let record = LoginRecord {
             failures,
             locked_until,
+            since,
         };
         self.logins.insert(staff.clone(), record);
     }
@@ -230,12 +263,13 @@ impl Hall {
     }
 
     /// A new business day: tickets, lines and counters start afresh; logins,
-    /// cases (final ones for `keep_closed_days`), rectifications and the
+    /// chosen PINs, cases (final ones for `keep_closed_days`), rectifications and the
     /// numbering of cases, ratings and rectifications carry over.
     fn day_rolled_over(&mut self, to: BusinessDay) {
         let mut fresh = Self::new(self.setup.clone(), to);
         let keep = self.setup.cases.keep_closed_days;
         fresh.logins = std::mem::take(&mut self.logins);
+        fresh.pins = std::mem::take(&mut self.pins);
         fresh.cases = std::mem::take(&mut self.cases);
         fresh
             .cases

@@ -22,7 +22,8 @@ pub fn staff_event(event: &HallEvent, sight: EventSight) -> Option<StaffEvent> {
     let full = staff_ticket_event(event)
         .or_else(|| staff_counter_event(event))
         .or_else(|| staff_office_event(event))
-        .or_else(|| staff_privacy_event(event))?;
+        .or_else(|| staff_privacy_event(event))
+        .or_else(|| staff_account_event(event))?;
     match sight {
         EventSight::Hidden => None,
         EventSight::WithoutNotes => Some(without_notes(full)),
@@ -71,6 +72,23 @@ fn without_notes(event: StaffEvent) -> StaffEvent {
         },
         other => other,
     }
+}
+
+/// The staff view of locks lifted and PINs changed: who, never the hash.
+fn staff_account_event(event: &HallEvent) -> Option<StaffEvent> {
+    use HallEvent as E;
+    use StaffEvent as S;
+    Some(match event {
+        E::StaffUnlocked { staff, at } => S::StaffUnlocked {
+            staff: staff.0.clone(),
+            at: *at,
+        },
+        E::StaffPinChanged { staff, at, .. } => S::StaffPinChanged {
+            staff: staff.0.clone(),
+            at: *at,
+        },
+        _ => return None,
+    })
 }
 
 /// The public view of the events about one ticket.
