@@ -65,4 +65,6 @@ mod service_tests;
 #[cfg(test)]
 mod staff_tests;
 #[cfg(test)]
+pub(crate) mod test_days;
+#[cfg(test)]
 mod test_hall;

@@ -123,36 +123,11 @@ pub fn on_time_rate(on_time: u32, late: u32) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use chrono::NaiveTime;
-
     use super::*;
     use crate::domain::applicant::Applicant;
-    use crate::domain::calendar::YearSchedule;
     use crate::domain::case::{CaseState, Correction, Decision, Delivery, DeskStamp, Raised};
-    use crate::domain::ids::{ServiceCode, StaffId, Timestamp};
-
-    fn d(day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
-    }
-
-    /// 10:00 in Beijing on 2026-03-`day`.
-    fn at(day: u32) -> Timestamp {
-        format!("2026-03-{day:02}T02:00:00Z").parse().unwrap()
-    }
-
-    fn rule() -> DayRule {
-        DayRule {
-            zone: chrono_tz::Asia::Shanghai,
-            rollover: NaiveTime::from_hms_opt(2, 0, 0).unwrap(),
-        }
-    }
-
-    /// March 2026: weekends only.
-    fn calendar() -> WorkingCalendar {
-        WorkingCalendar::new(BTreeMap::from([(2026, YearSchedule::default())]))
-    }
+    use crate::domain::ids::{ServiceCode, StaffId};
+    use crate::domain::test_days::{at, calendar, d, rule};
 
     /// Accepted on Monday the 2nd, one working day promised: due Tuesday the 3rd.
     fn accepted() -> Case {
