@@ -163,6 +163,17 @@ impl Client {
         Self::with_tls(base, None).expect("plain HTTP needs no TLS files")
     }
 
+    /// A client of the hub at `base` as an app's settings name it: over TLS
+    /// with the hall's files when given. Files that cannot be read leave it
+    /// unable to reach an `https://` hub, which it then reports as
+    /// unreachable, like any hub away.
+    pub fn over(base: &str, tls: Option<&TlsFiles>) -> Self {
+        Self::with_tls(base, tls).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the hall's TLS files cannot be used");
+            Self::new(base)
+        })
+    }
+
     /// A client of the hub at `base`, over TLS with the hall's files when
     /// given: trusting the hall's CA alone, showing the hall's certificate.
     ///

@@ -60,7 +60,7 @@ fn the_back_office_as_reviewers_and_supervisors_use_it() {
     window.show().unwrap();
     let review = Review::start(
         &window,
-        &world.hub.url,
+        yimen::client::Client::new(&world.hub.url),
         world.runtime.handle().clone(),
         world.hub.clock.clone(),
     );

@@ -383,3 +383,41 @@ async fn the_apps_client_speaks_https_and_wss_with_the_halls_files() {
     );
     assert_eq!(ticket.number, "A001");
 }
+
+#[tokio::test]
+async fn an_app_configured_for_an_https_hub_uses_the_halls_files() {
+    use yimen::client::Client;
+    use yimen::config::kiosk::KioskSettings;
+    let hall = Hall::start().await;
+    let pc = tempfile::tempdir().unwrap();
+    let config = pc.path().join("kiosk-config");
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(common::sample_dir())
+        .arg(&config)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let kiosk_toml = config.join("kiosk.toml");
+    let text = std::fs::read_to_string(&kiosk_toml).unwrap();
+    let text = text.replace("http://127.0.0.1:9463", &hall.lan);
+    assert!(text.contains(&hall.lan), "the sample kiosk names its hub");
+    std::fs::write(&kiosk_toml, text).unwrap();
+
+    let refused = KioskSettings::load(&config).unwrap_err().to_string();
+    assert!(refused.contains("tls/ca.pem"), "{refused}");
+
+    let tls = config.join("tls");
+    std::fs::create_dir(&tls).unwrap();
+    for file in [
+        &hall.files.ca_cert,
+        &hall.files.client_cert,
+        &hall.files.client_key,
+    ] {
+        std::fs::copy(file, tls.join(file.file_name().unwrap())).unwrap();
+    }
+    let settings = KioskSettings::load(&config).unwrap();
+    assert_eq!(settings.tls, Some(TlsFiles::in_config(&config)));
+    let kiosk = Client::over(&settings.hub, settings.tls.as_ref()).with_credential(KIOSK);
+    assert!(kiosk.catalogue().await.is_ok());
+}

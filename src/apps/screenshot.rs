@@ -573,7 +573,12 @@ pub fn review(
     let window = ReviewWindow::new()?;
     album.frame(&window);
     window.show()?;
-    let review = Review::start(&window, &hub.url, runtime.handle().clone(), clock);
+    let review = Review::start(
+        &window,
+        Client::new(&hub.url),
+        runtime.handle().clone(),
+        clock,
+    );
     let (w, a) = (window.clone_strong(), album.clone());
     on_event_loop(async move { review_tour(&w, &review, &a, &scene).await })?;
     Ok(album.files())

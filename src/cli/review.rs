@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use yimen::client::Client;
 use yimen::clock::SystemClock;
 use yimen::config::clients::ClientSettings;
 
@@ -22,6 +23,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let settings = ClientSettings::load(&args.config)?;
-    yimen::apps::review::run(&hub_address(args.hub, settings.hub), Arc::new(SystemClock))?;
+    let hub = Client::over(
+        &hub_address(args.hub, settings.hub.clone()),
+        settings.tls.as_ref(),
+    );
+    yimen::apps::review::run(hub, Arc::new(SystemClock))?;
     Ok(ExitCode::SUCCESS)
 }

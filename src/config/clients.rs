@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::diagnostic::Source;
 use super::{ConfigError, Diagnostic};
 use crate::devices::printer::{PrinterSettings, PrinterSetup};
+use crate::tls::TlsFiles;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,6 +29,8 @@ struct CounterSection {
 pub struct ClientSettings {
     /// The hub's address, such as `http://127.0.0.1:9463`.
     pub hub: String,
+    /// The hall's certificates, for an `https://` hub.
+    pub tls: Option<TlsFiles>,
     /// Ask for the citizen's rating on the counter's screen after each
     /// service: for counters without a rating keypad.
     pub rating_on_screen: bool,
@@ -49,9 +52,10 @@ impl ClientSettings {
         let file: ClientsFile = source.parse().map_err(|d| refuse(vec![d]))?;
         let mut errors = Vec::new();
         let hub = file.hub.trim_end_matches('/').to_owned();
-        if !hub.starts_with("http://") {
-            errors.push(source.error("hub", "the hub's address starts with http://"));
-        }
+        let tls = super::hub_tls(dir, &hub).unwrap_or_else(|why| {
+            errors.push(source.error("hub", why));
+            None
+        });
         let printer = file.counter.printer.validate().map_err(|problems| {
             for (field, message) in problems {
                 errors.push(source.error(format!("counter.printer.{field}"), message));
@@ -60,6 +64,7 @@ impl ClientSettings {
         match printer {
             Ok(printer) if errors.is_empty() => Ok(Self {
                 hub,
+                tls,
                 rating_on_screen: file.counter.rating_on_screen.unwrap_or(true),
                 printer,
             }),

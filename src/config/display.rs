@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::diagnostic::Source;
 use super::{ConfigError, Diagnostic};
 use crate::domain::display::voice::DEFAULT_REPEATS;
+use crate::tls::TlsFiles;
 
 /// Stands for the WAV file in a speak or play command.
 pub const WAV: &str = "{wav}";
@@ -75,6 +76,8 @@ impl Default for VoiceSettings {
 pub struct DisplaySettings {
     /// The hub's address, such as `http://127.0.0.1:9463`.
     pub hub: String,
+    /// The hall's certificates, for an `https://` hub.
+    pub tls: Option<TlsFiles>,
     /// The wall's device key, as the hub's `[[devices]]` hash expects: it
     /// follows the hub with it, so nobody ever logs it in.
     pub key: String,
@@ -108,9 +111,10 @@ impl DisplaySettings {
         let file: DisplayFile = source.parse().map_err(|d| refuse(vec![d]))?;
         let mut errors = Vec::new();
         let hub = file.display.hub.trim_end_matches('/').to_owned();
-        if !hub.starts_with("http://") {
-            errors.push(source.error("display.hub", "the hub's address starts with http://"));
-        }
+        let tls = super::hub_tls(dir, &hub).unwrap_or_else(|why| {
+            errors.push(source.error("display.hub", why));
+            None
+        });
         if file.display.key.trim().is_empty() {
             errors.push(source.error("display.key", "the display needs its device key"));
         }
@@ -146,6 +150,7 @@ impl DisplaySettings {
         }
         Ok(Self {
             hub,
+            tls,
             key: file.display.key,
             fullscreen: file.display.fullscreen.unwrap_or(true),
             voice,

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::diagnostic::Source;
 use super::{ConfigError, Diagnostic};
 use crate::devices::printer::{PrinterSettings, PrinterSetup};
+use crate::tls::TlsFiles;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +35,8 @@ struct KioskSection {
 pub struct KioskSettings {
     /// The hub's address, such as `http://127.0.0.1:9463`.
     pub hub: String,
+    /// The hall's certificates, for an `https://` hub.
+    pub tls: Option<TlsFiles>,
     /// The kiosk's device key, as the hub's `[[devices]]` hash expects.
     pub key: String,
     /// Where phones reach the hub: what the ticket's QR code starts with.
@@ -72,9 +75,10 @@ impl KioskSettings {
         let file: KioskFile = source.parse().map_err(|d| refuse(vec![d]))?;
         let mut errors = Vec::new();
         let hub = file.kiosk.hub.trim_end_matches('/').to_owned();
-        if !hub.starts_with("http://") {
-            errors.push(source.error("kiosk.hub", "the hub's address starts with http://"));
-        }
+        let tls = super::hub_tls(dir, &hub).unwrap_or_else(|why| {
+            errors.push(source.error("kiosk.hub", why));
+            None
+        });
         if file.kiosk.key.trim().is_empty() {
             errors.push(source.error("kiosk.key", "the kiosk needs its device key"));
         }
@@ -98,6 +102,7 @@ impl KioskSettings {
                     .qr_base
                     .map_or_else(|| hub.clone(), |q| q.trim_end_matches('/').to_owned()),
                 hub,
+                tls,
                 key: file.kiosk.key,
                 idle: Duration::from_secs(idle),
                 ticket_seconds,

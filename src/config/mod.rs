@@ -33,6 +33,7 @@ use crate::domain::guide::{Department, Guide};
 use crate::domain::ids::StaffId;
 use crate::domain::search::SearchIndex;
 use crate::domain::setup::HallSetup;
+use crate::tls::TlsFiles;
 
 /// The hall's configuration, valid as a whole.
 #[derive(Clone)]
@@ -94,6 +95,27 @@ impl fmt::Debug for Config {
 }
 
 pub use crate::domain::setup::DeviceKind;
+
+/// The hall's certificates a client of the hub at `hub` needs: none for
+/// `http://` (loopback), the configuration folder's `tls/` for `https://`.
+///
+/// # Errors
+/// Neither scheme, or an `https://` hub without the hall's CA at hand.
+pub(crate) fn hub_tls(dir: &Path, hub: &str) -> Result<Option<TlsFiles>, &'static str> {
+    if hub.starts_with("http://") {
+        return Ok(None);
+    }
+    if !hub.starts_with("https://") {
+        return Err("the hub's address starts with http:// or https://");
+    }
+    let files = TlsFiles::in_config(dir);
+    match files.ca_cert.is_file() {
+        true => Ok(Some(files)),
+        false => Err(
+            "an https:// hub needs the hall's CA in tls/ca.pem: copy it (and tls/client.*) from the folder where `yimen tls init` ran",
+        ),
+    }
+}
 
 #[derive(Clone)]
 pub struct DeviceKey {

@@ -87,7 +87,7 @@ impl Counter {
     ) -> Rc<Self> {
         let counter = Rc::new(Self {
             core: Core::new(window, CounterModel::default(), runtime, clock),
-            hub: Client::new(&settings.hub),
+            hub: Client::over(&settings.hub, settings.tls.as_ref()),
             settings,
             printer: Arc::new(Mutex::new(printer)),
             resyncing: SingleFlight::default(),

@@ -123,7 +123,8 @@ impl Display {
         let display = Rc::new(Self {
             core: Core::new(window, model, runtime, clock),
             signage,
-            client: Client::new(&settings.hub).with_credential(settings.key.clone()),
+            client: Client::over(&settings.hub, settings.tls.as_ref())
+                .with_credential(settings.key.clone()),
             announcer,
             flash: Timer::default(),
             poll: Timer::default(),

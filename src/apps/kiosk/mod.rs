@@ -102,7 +102,8 @@ impl Kiosk {
         model.known = read_cache(&settings.cache).map(|c| Arc::new(Known::new(c)));
         let kiosk = Rc::new(Self {
             core: Core::new(window, model, runtime, clock),
-            client: Client::new(&settings.hub).with_credential(settings.key.clone()),
+            client: Client::over(&settings.hub, settings.tls.as_ref())
+                .with_credential(settings.key.clone()),
             printer: Arc::new(Mutex::new(printer)),
             settings,
             idle: Timer::default(),

@@ -69,17 +69,17 @@ impl App for Review {
 }
 
 impl Review {
-    /// Wires the window to a new back office, reads the hall's catalogue and
-    /// starts the clock; the caller runs the event loop.
+    /// Wires the window to a new back office talking to `hub`, reads the
+    /// hall's catalogue and starts the clock; the caller runs the event loop.
     pub fn start(
         window: &ReviewWindow,
-        hub: &str,
+        hub: Client,
         runtime: tokio::runtime::Handle,
         clock: Arc<dyn Clock>,
     ) -> Rc<Self> {
         let review = Rc::new(Self {
             core: Core::new(window, ReviewModel::default(), runtime, clock),
-            hub: Client::new(hub),
+            hub,
             refreshing: SingleFlight::default(),
         });
         connect(window, &review);
@@ -398,7 +398,7 @@ impl Review {
 ///
 /// # Errors
 /// The window cannot be created or the event loop fails.
-pub fn run(hub: &str, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+pub fn run(hub: Client, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let runtime = runtime()?;
     let window = ReviewWindow::new()?;
     let _review = Review::start(&window, hub, runtime.handle().clone(), clock);
