@@ -202,7 +202,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                "error: display.toml:2: display.hub: the hub's address starts with http://",
+                "error: display.toml:2: display.hub: the hub's address starts with http:// or https://",
                 "error: display.toml:3: display.key: the display needs its device key",
                 "error: display.toml:6: voice.repeats: must be 1 to 5",
                 "error: display.toml:7: voice.speak: a program to run, then its arguments",
