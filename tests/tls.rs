@@ -56,11 +56,29 @@ impl Hall {
     /// A phone: it trusts the hall's CA (from the QR's page) but has no
     /// certificate of its own.
     fn phone(&self) -> reqwest::Client {
-        let without_identity = TlsFiles {
+        common::hall_client(&self.phone_files())
+    }
+
+    /// The hall's CA without a client certificate: what a phone has.
+    fn phone_files(&self) -> TlsFiles {
+        TlsFiles {
             client_cert: self.files.client_cert.with_extension("absent"),
             ..self.files.clone()
-        };
-        common::hall_client(&without_identity)
+        }
+    }
+
+    /// A ticket in queue A from the kiosk, over the LAN face.
+    async fn issue(&self) -> Value {
+        common::hall_client(&self.files)
+            .post(format!("{}/api/v1/tickets", self.lan))
+            .bearer_auth(KIOSK)
+            .json(&json!({"queue": "A"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 }
 
@@ -129,17 +147,7 @@ async fn the_lan_face_lets_in_only_the_halls_own_pcs() {
 #[tokio::test]
 async fn event_streams_run_over_wss() {
     let hall = Hall::start().await;
-    let pc = common::hall_client(&hall.files);
-    let issued: Value = pc
-        .post(format!("{}/api/v1/tickets", hall.lan))
-        .bearer_auth(KIOSK)
-        .json(&json!({"queue": "A"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let issued = hall.issue().await;
     let messages = replay(&hall.files, &hall.lan, Some(KIOSK)).await;
     let event = &messages[0]["event"];
     assert_eq!(event["kind"], "ticket_issued");
@@ -187,16 +195,7 @@ async fn the_public_face_serves_a_phone_and_nothing_of_the_staffs() {
         .await
         .unwrap();
     let phone = hall.phone();
-    let ticket: Value = pc
-        .post(lan("/api/v1/tickets"))
-        .bearer_auth(KIOSK)
-        .json(&json!({"queue": "A"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ticket = hall.issue().await;
     let status = phone
         .get(public(&format!(
             "/api/v1/tickets/{}",
@@ -282,23 +281,14 @@ async fn login(pc: &reqwest::Client, lan: &str) -> String {
 async fn a_staff_token_on_the_public_face_gets_the_public_stream() {
     let hall = Hall::start().await;
     let pc = common::hall_client(&hall.files);
-    pc.post(format!("{}/api/v1/tickets", hall.lan))
-        .bearer_auth(KIOSK)
-        .json(&json!({"queue": "A"}))
-        .send()
-        .await
-        .unwrap();
+    hall.issue().await;
     let token = login(&pc, &hall.lan).await;
     let on_lan = replay(&hall.files, &hall.lan, Some(&token)).await;
     assert!(
         on_lan[0]["event"]["ticket"].is_string(),
         "staff see the ticket's id"
     );
-    let phone = TlsFiles {
-        client_cert: hall.files.client_cert.with_extension("absent"),
-        ..hall.files.clone()
-    };
-    let on_wifi = replay(&phone, &hall.public, Some(&token)).await;
+    let on_wifi = replay(&hall.phone_files(), &hall.public, Some(&token)).await;
     assert_eq!(on_wifi[0]["event"]["kind"], "ticket_issued");
     assert!(
         on_wifi[0]["event"].get("ticket").is_none(),

@@ -32,46 +32,16 @@ pub fn staff_event(event: &HallEvent, sight: EventSight) -> Option<StaffEvent> {
 }
 
 /// The event without what a clerk wrote about a citizen.
-fn without_notes(event: StaffEvent) -> StaffEvent {
-    match event {
+fn without_notes(mut event: StaffEvent) -> StaffEvent {
+    match &mut event {
         StaffEvent::TicketCalled {
-            ticket,
-            number,
-            queue,
-            counter,
-            staff,
-            at,
-            priority_streak,
-            out_of_turn,
-        } => StaffEvent::TicketCalled {
-            ticket,
-            number,
-            queue,
-            counter,
-            staff,
-            at,
-            priority_streak,
-            out_of_turn: out_of_turn.map(|_| String::new()),
-        },
-        StaffEvent::TicketTransferred {
-            ticket,
-            number,
-            from_counter,
-            to_queue,
-            to_counter,
-            at,
+            out_of_turn: Some(reason),
             ..
-        } => StaffEvent::TicketTransferred {
-            ticket,
-            number,
-            from_counter,
-            to_queue,
-            to_counter,
-            reason: String::new(),
-            at,
-        },
-        other => other,
+        }
+        | StaffEvent::TicketTransferred { reason, .. } => reason.clear(),
+        _ => {}
     }
+    event
 }
 
 /// The staff view of locks lifted and PINs changed: who, never the hash.
