@@ -349,6 +349,7 @@ fn made_up(i: usize, name: String, aliases: Vec<String>) -> Guide {
         visits: 1,
         online_depth: 4,
         notes: None,
+        bundle: None,
     }
 }
 

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::RectificationView;
 
+use crate::domain::bundle as domain_bundle;
 use crate::domain::case as domain;
 use crate::domain::deadline as domain_deadline;
 use crate::domain::ids::CounterNo;
@@ -199,6 +200,83 @@ pub struct CaseView {
     pub calendar_warning: Option<String>,
     /// What the reader may do to the case now: the buttons a screen enables.
     pub allowed: Vec<CaseAct>,
+    /// A 一件事's stages and tasks as the reader may see them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<BundleView>,
+}
+
+/// A 一件事 case's stages: a reviewer sees only their department's tasks,
+/// other staff every task. For a reviewer, the case's review fields
+/// (reviewer, correction, extension, excluded time, decision) are their
+/// task's.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BundleView {
+    /// The stage open now, from 1; none before acceptance and when done.
+    pub stage: Option<u32>,
+    pub stage_name: Option<String>,
+    pub stages: u32,
+    /// The department whose task the case's review fields describe.
+    pub own_task: Option<String>,
+    /// The department whose rejection waits for the lead department's word.
+    pub awaiting_lead: Option<String>,
+    /// The lead department of the stage open now.
+    pub lead: Option<String>,
+    pub tasks: Vec<TaskView>,
+}
+
+/// Where a bundle's task stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskState {
+    /// Its stage has not opened.
+    Waiting,
+    Accepted,
+    InReview,
+    /// Sent back for correction; its clock and the case's are stopped.
+    Correction,
+    Approved,
+    Rejected,
+    /// Rejected, and the lead department overruled it.
+    Overruled,
+}
+
+mirror_enum!(
+    TaskState,
+    domain_bundle::TaskState,
+    [
+        Waiting, Accepted, InReview, Correction, Approved, Rejected, Overruled
+    ]
+);
+
+/// One department's task in a bundle.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TaskView {
+    /// Its stage, from 1.
+    pub stage: u32,
+    pub stage_name: String,
+    pub department: String,
+    pub department_name: String,
+    pub name: String,
+    /// What the citizen receives from it.
+    pub result: String,
+    pub materials: Vec<String>,
+    pub days: u32,
+    pub state: TaskState,
+    pub opened_on: Option<NaiveDate>,
+    /// The task's own due date, while its clock runs.
+    pub due: Option<NaiveDate>,
+    pub working_days_left: Option<i64>,
+    pub card: Option<Card>,
+    pub reviewer: Option<String>,
+    pub claimed_on: Option<NaiveDate>,
+    pub correction_items: Vec<String>,
+    /// `pending`, `approved` or `declined`.
+    pub extension_state: Option<String>,
+    pub decision_reason: Option<String>,
+    pub overruled_reason: Option<String>,
+    pub finished_on: Option<NaiveDate>,
+    /// Its stage's results were handed over before the case's last stage.
+    pub handed_over: bool,
 }
 
 /// Something staff do to a case, as the hub allows it now.
@@ -219,6 +297,8 @@ pub enum CaseAct {
     ExcludeTime,
     /// Hand the result over, or record its mailing.
     HandOver,
+    /// Uphold or overrule a task's rejection, as the stage's lead department.
+    LeadDecision,
 }
 
 impl From<policy::CaseAct> for CaseAct {
@@ -234,6 +314,7 @@ impl From<policy::CaseAct> for CaseAct {
             A::DecideExtension => CaseAct::DecideExtension,
             A::ExcludeTime => CaseAct::ExcludeTime,
             A::HandOver => CaseAct::HandOver,
+            A::LeadDecision => CaseAct::LeadDecision,
         }
     }
 }
@@ -251,6 +332,16 @@ pub struct DecisionRequest {
     pub approve: bool,
     /// Required to reject.
     #[serde(default)]
+    pub reason: String,
+}
+
+/// The lead department's word on a task's rejection.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeadDecisionRequest {
+    /// True to overrule (the task counts as done), false to uphold (the
+    /// case ends, rejected).
+    pub overrule: bool,
     pub reason: String,
 }
 
@@ -306,6 +397,9 @@ pub struct CaseHistoryEntry {
     pub actor: String,
     /// The event kind, such as `case_claimed`.
     pub kind: String,
+    /// For a bundle, the department whose task the step was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
 }
 
 /// What a supervisor watches (电子监察).
@@ -319,4 +413,53 @@ pub struct Supervision {
     pub rectifications: Vec<RectificationView>,
     /// Years deadlines need but the calendar lacks.
     pub calendar_warnings: Vec<String>,
+    /// 效能监察: every department's tasks, open and decided.
+    pub departments: Vec<DepartmentLoad>,
+    /// Each 一件事 service against its promise, and where the time went.
+    pub bundles: Vec<BundleShare>,
+}
+
+/// One department's tasks (a single case counts as one task of its
+/// department): open now, and decided on time or late.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct DepartmentLoad {
+    pub department: String,
+    pub department_name: String,
+    pub open: u32,
+    /// Open and past their due date.
+    pub overdue: u32,
+    pub on_time: u32,
+    pub late: u32,
+    /// The median working days a decided task took, correction waits left out.
+    pub median_days: Option<f64>,
+}
+
+/// One 一件事 service against its promise.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BundleShare {
+    pub service: String,
+    pub service_name: String,
+    pub promised_days: u32,
+    /// Approved or rejected.
+    pub finished: u32,
+    /// Approved on or before the promised date.
+    pub within: u32,
+    /// `within` as a percentage of `finished`.
+    pub share: Option<f64>,
+    pub open: u32,
+    /// Where the time went: each stage's tasks by department.
+    pub stages: Vec<StageTime>,
+}
+
+/// One stage's time at one department.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct StageTime {
+    /// From 1.
+    pub stage: u32,
+    pub stage_name: String,
+    pub department: String,
+    pub department_name: String,
+    pub decided: u32,
+    pub late: u32,
+    pub median_days: Option<f64>,
 }

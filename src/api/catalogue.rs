@@ -86,6 +86,120 @@ pub struct Guide {
     pub online_depth: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// A 一件事's stages of department tasks; none for an item its own
+    /// department reviews alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<Bundle>,
+}
+
+/// A 一件事: stages that open one after another, each of department tasks
+/// that run side by side.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Bundle {
+    pub stages: Vec<Stage>,
+    pub on_rejection: OnRejection,
+    pub results: Release,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Stage {
+    pub name: String,
+    /// 牵头部门, by code.
+    pub lead: String,
+    pub tasks: Vec<TaskSpec>,
+}
+
+/// One department's part of a stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TaskSpec {
+    pub department: String,
+    pub name: String,
+    /// Promised working days from the day the stage opens.
+    pub days: u32,
+    /// What the citizen receives from it.
+    pub result: String,
+    /// The materials of the combined list it needs.
+    pub materials: Vec<String>,
+}
+
+/// What a task's rejection does to the case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnRejection {
+    /// The case ends as rejected, with the task's reason.
+    EndsCase,
+    /// The stage's lead department upholds or overrules it.
+    LeadDecides,
+}
+
+mirror_enum!(OnRejection, domain::OnRejection, [EndsCase, LeadDecides]);
+
+/// When the citizen receives a bundle's results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Release {
+    /// All together, once the last stage is approved.
+    Together,
+    /// Each stage's results as soon as the stage is approved.
+    PerStage,
+}
+
+mirror_enum!(Release, domain::Release, [Together, PerStage]);
+
+impl From<&domain::Bundle> for Bundle {
+    fn from(b: &domain::Bundle) -> Self {
+        Self {
+            stages: b
+                .stages
+                .iter()
+                .map(|s| Stage {
+                    name: s.name.clone(),
+                    lead: s.lead.clone(),
+                    tasks: s
+                        .tasks
+                        .iter()
+                        .map(|t| TaskSpec {
+                            department: t.department.clone(),
+                            name: t.name.clone(),
+                            days: t.days,
+                            result: t.result.clone(),
+                            materials: t.materials.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            on_rejection: b.on_rejection.into(),
+            results: b.results.into(),
+        }
+    }
+}
+
+impl From<&Bundle> for domain::Bundle {
+    fn from(b: &Bundle) -> Self {
+        Self {
+            stages: b
+                .stages
+                .iter()
+                .map(|s| domain::Stage {
+                    name: s.name.clone(),
+                    lead: s.lead.clone(),
+                    tasks: s
+                        .tasks
+                        .iter()
+                        .map(|t| domain::TaskSpec {
+                            department: t.department.clone(),
+                            name: t.name.clone(),
+                            days: t.days,
+                            result: t.result.clone(),
+                            materials: t.materials.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            on_rejection: b.on_rejection.into(),
+            results: b.results.into(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -167,6 +281,7 @@ impl From<&domain::Guide> for Guide {
             visits: g.visits,
             online_depth: g.online_depth,
             notes: g.notes.clone(),
+            bundle: g.bundle.as_ref().map(Into::into),
         }
     }
 }
@@ -194,6 +309,7 @@ impl From<&Guide> for domain::Guide {
             visits: g.visits,
             online_depth: g.online_depth,
             notes: g.notes.clone(),
+            bundle: g.bundle.as_ref().map(Into::into),
         }
     }
 }

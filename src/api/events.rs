@@ -231,6 +231,9 @@ pub enum StaffEvent {
         case: String,
         service: String,
         department: String,
+        /// For a 一件事, the department whose task the step was.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        task: Option<String>,
         state: CaseState,
         at: DateTime<Utc>,
     },
@@ -309,6 +312,9 @@ pub enum CaseAction {
     ReviewOverdue,
     HandedOver,
     Mailed,
+    StageOpened,
+    Overruled,
+    StageHandedOver,
 }
 
 mirror_enum!(
@@ -332,5 +338,8 @@ mirror_enum!(
         ReviewOverdue,
         HandedOver,
         Mailed,
+        StageOpened,
+        Overruled,
+        StageHandedOver,
     ]
 );

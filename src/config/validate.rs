@@ -107,6 +107,7 @@ fn load_catalogue(dir: &Path, report: &mut Report) -> (Vec<Department>, Vec<Guid
     let mut guides: Vec<Guide> = Vec::new();
     let mut codes = HashSet::new();
     let mut names = HashMap::new();
+    let mut bundled = Vec::new();
     for name in files_in(dir, "services", report) {
         let file = format!("services/{name}");
         let Some((source, catalogue)) = report.take(
@@ -136,10 +137,14 @@ fn load_catalogue(dir: &Path, report: &mut Report) -> (Vec<Department>, Vec<Guid
                 report.push(source.error(at(problem.0), problem.1));
             }
             g.department = catalogue.department.code.clone();
+            if g.bundle.is_some() {
+                bundled.push((file.clone(), i, guides.len()));
+            }
             guides.push(g);
         }
         departments.push(catalogue.department);
     }
+    check_bundles(dir, &bundled, &departments, &guides, report);
     if guides.is_empty() {
         report.push(Diagnostic {
             severity: super::Severity::Error,
@@ -150,6 +155,30 @@ fn load_catalogue(dir: &Path, report: &mut Report) -> (Vec<Department>, Vec<Guid
         });
     }
     (departments, guides)
+}
+
+/// The 一件事 bundles' stages against every department of the catalogue:
+/// `bundled` names each bundle's file, its index there and in `guides`.
+fn check_bundles(
+    dir: &Path,
+    bundled: &[(String, usize, usize)],
+    departments: &[Department],
+    guides: &[Guide],
+    report: &mut Report,
+) {
+    let codes: Vec<&str> = departments.iter().map(|d| d.code.as_str()).collect();
+    for (file, i, at) in bundled {
+        let guide = &guides[*at];
+        let Some(bundle) = &guide.bundle else {
+            continue;
+        };
+        let Some(source) = report.take(Source::read(dir, file)) else {
+            continue;
+        };
+        for (field, why) in bundle.problems(guide, &codes) {
+            report.push(source.error(format!("services[{i}].bundle.{field}"), why));
+        }
+    }
 }
 
 fn guide_problems(g: &Guide) -> Vec<(&'static str, String)> {

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::applicant::{IdNumber, SealedApplicant};
+use super::bundle::{CaseBundle, Desk, Review, StageHandover, TaskState};
 use super::calendar::WorkingCalendar;
 use super::deadline::{CaseClock, DaySpan, due_date};
 use super::error::QueueError;
@@ -201,17 +202,17 @@ pub struct Case {
     pub promised_days: u32,
     pub accepted_on: Option<NaiveDate>,
     pub refusal: Option<String>,
-    pub reviewer: Option<StaffId>,
-    pub claimed_on: Option<NaiveDate>,
-    pub correction: Option<Correction>,
-    pub extension: Option<Extension>,
-    pub excluded: Vec<ExcludedTime>,
-    pub decision: Option<Decision>,
+    /// The department's review; for a bundle, only its final decision.
+    #[serde(flatten)]
+    pub review: Review,
     pub handover: Option<Handover>,
     pub raised: Raised,
     pub rated: bool,
     /// When it reached a final state.
     pub finished_on: Option<NaiveDate>,
+    /// A 一件事's stages and tasks; none for a case one department reviews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<CaseBundle>,
 }
 
 impl Case {
@@ -221,26 +222,131 @@ impl Case {
     }
 
     pub fn clock(&self) -> CaseClock {
-        CaseClock {
-            accepted_on: self.accepted_on,
-            promised_days: self.promised_days,
-            extension_days: self
-                .extension
-                .as_ref()
-                .filter(|e| e.approved == Some(true))
-                .map_or(0, |e| e.days),
-            excluded: self.excluded.iter().map(|e| e.days).collect(),
-            pauses: self
-                .correction
-                .iter()
-                .map(|c| (c.requested_on, c.resubmitted_on))
-                .collect(),
+        match &self.bundle {
+            Some(b) => b.case_clock(self.accepted_on, self.promised_days),
+            None => self.review.clock(self.accepted_on, self.promised_days),
         }
     }
 
     /// The promised date, while the department's clock runs.
     pub fn due(&self, calendar: &WorkingCalendar) -> Option<NaiveDate> {
         due_date(calendar, &self.clock()).value
+    }
+
+    /// The review at `desk`: the case's own or one task's.
+    pub fn review_at(&self, desk: Desk) -> Option<&Review> {
+        match desk {
+            Desk::Case => Some(&self.review),
+            Desk::Task { .. } => self.bundle.as_ref()?.task(desk).map(|t| &t.review),
+        }
+    }
+
+    pub fn review_at_mut(&mut self, desk: Desk) -> Option<&mut Review> {
+        match desk {
+            Desk::Case => Some(&mut self.review),
+            Desk::Task { .. } => self.bundle.as_mut()?.task_mut(desk).map(|t| &mut t.review),
+        }
+    }
+
+    /// Where the review at `desk` stands, in the case's terms; none for a
+    /// task whose stage has not opened.
+    pub fn state_at(&self, desk: Desk) -> Option<CaseState> {
+        let task = match desk {
+            Desk::Case => return Some(self.state),
+            Desk::Task { .. } => self.bundle.as_ref()?.task(desk)?,
+        };
+        match task.state {
+            TaskState::Waiting => None,
+            TaskState::Accepted => Some(CaseState::Accepted),
+            TaskState::InReview => Some(CaseState::InReview),
+            TaskState::Correction => Some(CaseState::Correction),
+            TaskState::Approved | TaskState::Overruled => Some(CaseState::Approved),
+            TaskState::Rejected => Some(CaseState::Rejected),
+        }
+    }
+
+    /// Moves the review at `desk` to `state`; for a task, also the case's
+    /// state as its open tasks make it.
+    pub fn set_state_at(&mut self, desk: Desk, state: CaseState, today: NaiveDate) {
+        let Some(task) = self.bundle.as_mut().and_then(|b| b.task_mut(desk)) else {
+            self.state = state;
+            return;
+        };
+        task.state = match state {
+            CaseState::Accepted => TaskState::Accepted,
+            CaseState::Correction => TaskState::Correction,
+            CaseState::Approved => TaskState::Approved,
+            CaseState::Rejected => TaskState::Rejected,
+            _ => TaskState::InReview,
+        };
+        if !task.state.open() {
+            task.finished_on = Some(today);
+        }
+        self.state = self.state_now();
+    }
+
+    /// For a bundle, sends the first stage's tasks to their departments.
+    pub fn open_first_stage(&mut self, today: NaiveDate) {
+        if let Some(b) = &mut self.bundle {
+            b.open_stage(0, today);
+        }
+    }
+
+    /// Records a finished stage's results handed over before the case's
+    /// last: who collected them is kept as a commitment only.
+    ///
+    /// # Errors
+    /// `CaseWrongState` when no stage's results wait; `InvalidApplicant`
+    /// when the case's personal data was erased.
+    pub fn hand_over_stage(&mut self, handover: Handover) -> Result<(), QueueError> {
+        let salt = self.applicant.salt.clone();
+        let state = self.state;
+        let bundle = self
+            .bundle
+            .as_mut()
+            .ok_or(QueueError::CaseWrongState(state))?;
+        let stage = bundle
+            .stage_to_hand_over()
+            .ok_or(QueueError::CaseWrongState(state))?;
+        let collected_by = match (handover.collected_by, salt) {
+            (Some(mut who), Some(salt)) => {
+                who.seal(&salt, Field::CollectedBy);
+                who.commitment()
+            }
+            (Some(_), None) => {
+                return Err(QueueError::InvalidApplicant(
+                    "该办件的申请人个人信息已删除".into(),
+                ));
+            }
+            (None, _) => None,
+        };
+        bundle.stages[stage].handed_over = Some(StageHandover {
+            collected_by,
+            tracking: handover.tracking,
+            by: handover.by,
+            at: handover.at,
+        });
+        Ok(())
+    }
+
+    /// A bundle's state while its stages run: in correction while any task
+    /// of the open stage waits for one, waiting to be claimed while none of
+    /// them was, in review otherwise.
+    pub fn state_now(&self) -> CaseState {
+        let Some(stage) = self
+            .bundle
+            .as_ref()
+            .and_then(|b| Some(&b.stages[b.current()?]))
+        else {
+            return self.state;
+        };
+        if stage.tasks.iter().any(|t| t.state == TaskState::Correction) {
+            CaseState::Correction
+        } else if stage.tasks.iter().all(|t| t.state == TaskState::Accepted) {
+            CaseState::Accepted
+        } else {
+            CaseState::InReview
+        }
     }
 }
 
@@ -454,6 +560,12 @@ pub enum CaseAction {
     ReviewOverdue,
     HandedOver,
     Mailed,
+    /// A bundle's next stage opened: its tasks reached their departments.
+    StageOpened,
+    /// The stage's lead department overruled a task's rejection.
+    Overruled,
+    /// A finished stage's results were handed over or mailed before the last.
+    StageHandedOver,
 }
 
 impl CaseAction {
@@ -477,6 +589,9 @@ impl CaseAction {
             CaseAction::ReviewOverdue => "case_review_overdue",
             CaseAction::HandedOver => "case_handed_over",
             CaseAction::Mailed => "case_mailed",
+            CaseAction::StageOpened => "case_stage_opened",
+            CaseAction::Overruled => "case_overruled",
+            CaseAction::StageHandedOver => "case_stage_handed_over",
         }
     }
 }

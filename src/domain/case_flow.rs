@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::applicant::{Applicant, SealedApplicant};
+use super::bundle::{CaseBundle, Desk, Review, Settled, TaskState};
 use super::case::{
     Case, CaseAction, CaseState, Correction, Decision, Delivery, DeskStamp, ExcludedTime,
     Extension, Handover, MaterialCheck, Raised, case_number,
@@ -84,11 +85,64 @@ pub struct CaseInput {
 }
 
 fn case_event(action: CaseAction, case: Case, at: Timestamp) -> Vec<HallEvent> {
-    vec![HallEvent::Case {
+    vec![desk_event(action, case, Desk::Case, at)]
+}
+
+/// The event of a step at `desk`, naming the task's department for a bundle.
+fn desk_event(action: CaseAction, case: Case, desk: Desk, at: Timestamp) -> HallEvent {
+    let task = (case.bundle.as_ref())
+        .and_then(|b| b.task(desk))
+        .map(|t| t.department.clone());
+    HallEvent::Case {
         action,
         case: Box::new(case),
+        task,
         at,
-    }]
+    }
+}
+
+/// The events of a step at `desk`, and of what it set off in a bundle: the
+/// next stage opening, or the case approved or rejected. Each carries the
+/// case as it is after all of them.
+fn step_events(
+    action: CaseAction,
+    mut case: Case,
+    desk: Desk,
+    by: &StaffId,
+    today: NaiveDate,
+    now: Timestamp,
+) -> Vec<HallEvent> {
+    let settled = match case.bundle.as_mut() {
+        Some(b) if desk != Desk::Case => b.settle(today),
+        _ => Settled::Nothing,
+    };
+    let follow = match settled {
+        Settled::Nothing => None,
+        Settled::StageOpened => Some(CaseAction::StageOpened),
+        Settled::Approved => {
+            case.review.decision = Some(Decision {
+                approved: true,
+                reason: String::new(),
+                by: by.clone(),
+                at: now,
+            });
+            Some(CaseAction::Approved)
+        }
+        Settled::Rejected => {
+            let task = case.bundle.as_ref().and_then(|b| b.task(desk));
+            case.review.decision = task.and_then(|t| t.review.decision.clone());
+            case.finished_on = Some(today);
+            Some(CaseAction::Rejected)
+        }
+    };
+    case.state = match settled {
+        Settled::Approved => CaseState::Approved,
+        Settled::Rejected => CaseState::Rejected,
+        _ => case.state_now(),
+    };
+    let mut events = vec![desk_event(action, case.clone(), desk, now)];
+    events.extend(follow.map(|a| desk_event(a, case, Desk::Case, now)));
+    events
 }
 
 impl Hall {
@@ -161,16 +215,12 @@ impl Hall {
             promised_days: guide.promised_days,
             accepted_on: Some(today),
             refusal: None,
-            reviewer: None,
-            claimed_on: None,
-            correction: None,
-            extension: None,
-            excluded: Vec::new(),
-            decision: None,
+            review: Review::default(),
             handover: None,
             raised: Raised::default(),
             rated: false,
             finished_on: None,
+            bundle: guide.bundle.as_ref().map(CaseBundle::new),
         };
         match intake {
             Intake::Accept if !IntakeChoice::Accept.fits(&case.materials) => {
@@ -178,7 +228,7 @@ impl Hall {
                     case.missing().map(|m| m.name.clone()).collect(),
                 ));
             }
-            Intake::Accept => {}
+            Intake::Accept => case.open_first_stage(today),
             Intake::Notice if !IntakeChoice::Notice.fits(&case.materials) => {
                 return Err(QueueError::NothingMissing);
             }
@@ -249,6 +299,7 @@ impl Hall {
     ) -> Result<Vec<HallEvent>, QueueError> {
         let mut case = self
             .may_on_case(number, staff, counter, CaseAct::ReceiveMaterials)?
+            .0
             .clone();
         for name in received {
             let m = case
@@ -261,11 +312,13 @@ impl Hall {
         if case.missing().next().is_none() {
             case.state = CaseState::Accepted;
             case.accepted_on = Some(self.today(now));
+            case.open_first_stage(self.today(now));
         }
         Ok(case_event(CaseAction::MaterialsReceived, case, now))
     }
 
-    /// A reviewer of the department takes an accepted case.
+    /// A reviewer of the department takes an accepted case; for a bundle,
+    /// their department's task.
     ///
     /// # Errors
     /// Not a reviewer of its department, or not waiting to be claimed.
@@ -275,16 +328,25 @@ impl Hall {
         staff: &StaffId,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let mut case = self
-            .may_on_case(number, staff, None, CaseAct::Claim)?
-            .clone();
-        case.state = CaseState::InReview;
-        case.reviewer = Some(staff.clone());
-        case.claimed_on = Some(self.today(now));
-        Ok(case_event(CaseAction::Claimed, case, now))
+        let (case, desk) = self.may_on_case(number, staff, None, CaseAct::Claim)?;
+        let (mut case, today) = (case.clone(), self.today(now));
+        if let Some(review) = case.review_at_mut(desk) {
+            review.reviewer = Some(staff.clone());
+            review.claimed_on = Some(today);
+        }
+        case.set_state_at(desk, CaseState::InReview, today);
+        Ok(step_events(
+            CaseAction::Claimed,
+            case,
+            desk,
+            staff,
+            today,
+            now,
+        ))
     }
 
-    /// Approves (to pickup or mail) or rejects, with a reason.
+    /// Approves (to pickup or mail) or rejects, with a reason; for a
+    /// bundle's task, and what that sets off.
     ///
     /// # Errors
     /// Not the reviewer who claimed it, not in review, no reason to reject.
@@ -296,38 +358,82 @@ impl Hall {
         reason: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let mut case = self
-            .may_on_case(number, staff, None, CaseAct::Decide)?
-            .clone();
+        let (case, desk) = self.may_on_case(number, staff, None, CaseAct::Decide)?;
+        let (mut case, today) = (case.clone(), self.today(now));
         let reason = if approve && reason.trim().is_empty() {
             String::new()
         } else {
             reason_text(reason)?
         };
-        case.decision = Some(Decision {
-            approved: approve,
-            reason,
-            by: staff.clone(),
-            at: now,
-        });
-        case.state = if approve {
-            CaseState::Approved
-        } else {
-            CaseState::Rejected
-        };
-        if !approve {
-            case.finished_on = Some(self.today(now));
+        if let Some(review) = case.review_at_mut(desk) {
+            review.decision = Some(Decision {
+                approved: approve,
+                reason,
+                by: staff.clone(),
+                at: now,
+            });
         }
-        let action = if approve {
-            CaseAction::Approved
+        let (state, action) = if approve {
+            (CaseState::Approved, CaseAction::Approved)
         } else {
-            CaseAction::Rejected
+            (CaseState::Rejected, CaseAction::Rejected)
         };
-        Ok(case_event(action, case, now))
+        case.set_state_at(desk, state, today);
+        if desk == Desk::Case && !approve {
+            case.finished_on = Some(today);
+        }
+        Ok(step_events(action, case, desk, staff, today, now))
     }
 
-    /// Sends the case back for correction, once, listing everything to fix;
-    /// the clock stops.
+    /// The lead department of a bundle's open stage upholds a task's
+    /// rejection (the case ends, rejected) or overrules it after
+    /// coordinating (the task counts as done), with a reason.
+    ///
+    /// # Errors
+    /// Not a reviewer of the lead department, no rejection waiting, no reason.
+    pub fn lead_decision(
+        &self,
+        number: &str,
+        staff: &StaffId,
+        overrule: bool,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<HallEvent>, QueueError> {
+        let (case, desk) = self.may_on_case(number, staff, None, CaseAct::LeadDecision)?;
+        let (mut case, today) = (case.clone(), self.today(now));
+        let reason = reason_text(reason)?;
+        let bundle = case.bundle.as_mut().ok_or(QueueError::UnknownCase)?;
+        if overrule {
+            if let Some(task) = bundle.task_mut(desk) {
+                task.state = TaskState::Overruled;
+                task.overruled = Some(Decision {
+                    approved: true,
+                    reason,
+                    by: staff.clone(),
+                    at: now,
+                });
+            }
+            return Ok(step_events(
+                CaseAction::Overruled,
+                case,
+                desk,
+                staff,
+                today,
+                now,
+            ));
+        }
+        let upheld = bundle.task(desk).and_then(|t| t.review.decision.clone());
+        case.review.decision = upheld.map(|d| Decision {
+            reason: format!("{}（牵头部门维持：{reason}）", d.reason),
+            ..d
+        });
+        case.state = CaseState::Rejected;
+        case.finished_on = Some(today);
+        Ok(vec![desk_event(CaseAction::Rejected, case, desk, now)])
+    }
+
+    /// Sends the case (or the reviewer's task) back for correction, once,
+    /// listing everything to fix; the clock stops.
     ///
     /// # Errors
     /// Not the claimer, not in review, a correction already used, no items.
@@ -338,7 +444,7 @@ impl Hall {
         items: &[String],
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let case = self.may_on_case(number, staff, None, CaseAct::RequestCorrection)?;
+        let (case, desk) = self.may_on_case(number, staff, None, CaseAct::RequestCorrection)?;
         if items.len() > MAX_ITEMS {
             return Err(QueueError::TooManyItems(MAX_ITEMS));
         }
@@ -349,17 +455,25 @@ impl Hall {
         if items.is_empty() {
             return Err(QueueError::ReasonRequired);
         }
-        let mut case = case.clone();
-        case.state = CaseState::Correction;
-        case.correction = Some(Correction {
-            items,
-            requested_on: self.today(now),
-            resubmitted_on: None,
-        });
-        Ok(case_event(CaseAction::CorrectionRequested, case, now))
+        let (mut case, today) = (case.clone(), self.today(now));
+        if let Some(review) = case.review_at_mut(desk) {
+            review.correction = Some(Correction {
+                items,
+                requested_on: today,
+                resubmitted_on: None,
+            });
+        }
+        case.set_state_at(desk, CaseState::Correction, today);
+        Ok(vec![desk_event(
+            CaseAction::CorrectionRequested,
+            case,
+            desk,
+            now,
+        )])
     }
 
-    /// The citizen brings the corrections to the front desk; the clock runs again.
+    /// The citizen brings the corrections to the front desk; the clock runs
+    /// again (for a bundle, every task that asked for one).
     ///
     /// # Errors
     /// Not an intake clerk at this counter, no correction outstanding.
@@ -370,12 +484,21 @@ impl Hall {
         counter: Option<CounterNo>,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let mut case = self
-            .may_on_case(number, staff, counter, CaseAct::Resubmit)?
-            .clone();
-        case.state = CaseState::InReview;
-        if let Some(c) = &mut case.correction {
-            c.resubmitted_on = Some(self.today(now));
+        let (case, _) = self.may_on_case(number, staff, counter, CaseAct::Resubmit)?;
+        let (mut case, today) = (case.clone(), self.today(now));
+        let waiting: Vec<Desk> = match &case.bundle {
+            None => vec![Desk::Case],
+            Some(b) => b
+                .tasks()
+                .filter(|(_, t)| t.state == TaskState::Correction)
+                .map(|(desk, _)| desk)
+                .collect(),
+        };
+        for desk in waiting {
+            if let Some(c) = case.review_at_mut(desk).and_then(|r| r.correction.as_mut()) {
+                c.resubmitted_on = Some(today);
+            }
+            case.set_state_at(desk, CaseState::InReview, today);
         }
         Ok(case_event(CaseAction::Resubmitted, case, now))
     }
@@ -392,22 +515,31 @@ impl Hall {
         reason: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let case = self.may_on_case(number, staff, None, CaseAct::RequestExtension)?;
+        let (case, desk) = self.may_on_case(number, staff, None, CaseAct::RequestExtension)?;
         if !(1..=MAX_EXTENSION_DAYS).contains(&days) {
             return Err(QueueError::BadDays(MAX_EXTENSION_DAYS));
         }
         let mut case = case.clone();
-        case.extension = Some(Extension {
+        let extension = Extension {
             days,
             reason: reason_text(reason)?,
             requested_by: staff.clone(),
             approved: None,
             decided_by: None,
-        });
-        Ok(case_event(CaseAction::ExtensionRequested, case, now))
+        };
+        if let Some(review) = case.review_at_mut(desk) {
+            review.extension = Some(extension);
+        }
+        Ok(vec![desk_event(
+            CaseAction::ExtensionRequested,
+            case,
+            desk,
+            now,
+        )])
     }
 
-    /// A supervisor approves or declines a pending extension.
+    /// A supervisor approves or declines a pending extension (for a
+    /// bundle, the first task's waiting).
     ///
     /// # Errors
     /// Not a supervisor, nothing pending.
@@ -418,10 +550,9 @@ impl Hall {
         approve: bool,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let mut case = self
-            .may_on_case(number, staff, None, CaseAct::DecideExtension)?
-            .clone();
-        if let Some(e) = &mut case.extension {
+        let (case, desk) = self.may_on_case(number, staff, None, CaseAct::DecideExtension)?;
+        let mut case = case.clone();
+        if let Some(e) = case.review_at_mut(desk).and_then(|r| r.extension.as_mut()) {
             e.approved = Some(approve);
             e.decided_by = Some(staff.clone());
         }
@@ -430,7 +561,7 @@ impl Hall {
         } else {
             CaseAction::ExtensionDeclined
         };
-        Ok(case_event(action, case, now))
+        Ok(vec![desk_event(action, case, desk, now)])
     }
 
     /// Records time that by law does not count: a hearing, an inspection, testing, expert review.
@@ -447,7 +578,7 @@ impl Hall {
         note: &str,
         now: Timestamp,
     ) -> Result<Vec<HallEvent>, QueueError> {
-        let case = self.may_on_case(number, staff, None, CaseAct::ExcludeTime)?;
+        let (case, desk) = self.may_on_case(number, staff, None, CaseAct::ExcludeTime)?;
         let today = self.setup.day_rule.day_of(now);
         excluded_span(days, case.accepted_on, today)?;
         let note = note.trim();
@@ -455,17 +586,22 @@ impl Hall {
             return Err(QueueError::ReasonTooLong(MAX_NOTE_CHARS));
         }
         let mut case = case.clone();
-        case.excluded.push(ExcludedTime {
+        let excluded = ExcludedTime {
             kind: reason_text(kind)?,
             days,
             note: note.to_owned(),
             by: staff.clone(),
-        });
-        Ok(case_event(CaseAction::TimeExcluded, case, now))
+        };
+        if let Some(review) = case.review_at_mut(desk) {
+            review.excluded.push(excluded);
+        }
+        Ok(vec![desk_event(CaseAction::TimeExcluded, case, desk, now)])
     }
 
     /// The pickup window hands the result over, or it goes by mail with a
-    /// tracking number; the case closes.
+    /// tracking number; the case closes. For a bundle that releases its
+    /// results stage by stage, a finished stage's before the last: who
+    /// collected them is kept only as a commitment.
     ///
     /// # Errors
     /// Not a pickup clerk, not approved, or the wrong delivery for what was recorded.
@@ -479,84 +615,155 @@ impl Hall {
     ) -> Result<Vec<HallEvent>, QueueError> {
         let mut case = self
             .may_on_case(number, staff, None, CaseAct::HandOver)?
+            .0
             .clone();
-        let action = match (&case.delivery, collected_by, tracking) {
-            (Delivery::Pickup, Some(who), None) => {
-                case.handover = Some(Handover {
-                    collected_by: Some(Personal::clear(reason_text(who)?)),
-                    tracking: None,
-                    by: staff.clone(),
-                    at: now,
-                });
-                CaseAction::HandedOver
-            }
-            (Delivery::Mail { .. }, None, Some(tracking)) => {
-                case.handover = Some(Handover {
-                    collected_by: None,
-                    tracking: Some(reason_text(tracking)?),
-                    by: staff.clone(),
-                    at: now,
-                });
-                CaseAction::Mailed
-            }
+        let handover = match (&case.delivery, collected_by, tracking) {
+            (Delivery::Pickup, Some(who), None) => Handover {
+                collected_by: Some(Personal::clear(reason_text(who)?)),
+                tracking: None,
+                by: staff.clone(),
+                at: now,
+            },
+            (Delivery::Mail { .. }, None, Some(tracking)) => Handover {
+                collected_by: None,
+                tracking: Some(reason_text(tracking)?),
+                by: staff.clone(),
+                at: now,
+            },
             _ => return Err(QueueError::WrongDelivery),
         };
+        if case.state != CaseState::Approved {
+            case.hand_over_stage(handover)?;
+            return Ok(case_event(CaseAction::StageHandedOver, case, now));
+        }
+        let action = match handover.tracking {
+            Some(_) => CaseAction::Mailed,
+            None => CaseAction::HandedOver,
+        };
+        case.handover = Some(handover);
         case.state = CaseState::Closed;
         case.finished_on = Some(self.today(now));
         case.seal_personal()?;
         Ok(case_event(action, case, now))
     }
 
-    /// Yellow and red cards, and steps past their own limits, not yet raised.
+    /// Yellow and red cards, and steps past their own limits, not yet
+    /// raised: for the case, and for each open task of a bundle.
     pub fn case_warnings(&self, now: Timestamp) -> Vec<HallEvent> {
         let today = self.today(now);
-        let calendar = &self.setup.calendar;
-        let rules = &self.setup.cases;
         let mut events = Vec::new();
         for case in self.cases.values().filter(|c| c.state.in_department()) {
             let mut case = case.clone();
-            let mut actions = Vec::new();
-            if let Some(due) = case.due(calendar) {
-                let now_card = card(calendar, today, due, rules.yellow_days);
-                if now_card > case.raised.card {
-                    case.raised.card = now_card;
-                    actions.push(if now_card == Some(Card::Red) {
-                        CaseAction::RedCard
-                    } else {
-                        CaseAction::YellowCard
-                    });
-                }
-            }
-            let past = |since: NaiveDate, limit: u32| {
-                working_days_between(calendar, since, today).value > limit
-            };
-            if let (CaseState::Accepted, Some(accepted)) = (case.state, case.accepted_on)
-                && !case.raised.claim_overdue
-                && past(accepted, rules.claim_days)
+            let mut raised = Vec::new();
+            if let Some(action) =
+                self.new_card(case.due(&self.setup.calendar), &mut case.raised, today)
             {
-                case.raised.claim_overdue = true;
-                actions.push(CaseAction::ClaimOverdue);
+                raised.push((action, Desk::Case));
             }
-            if let (CaseState::InReview, Some(claimed)) = (case.state, case.claimed_on) {
-                // The review step's own limit: the promise less the claim step,
-                // from the day it was claimed, stretched like the case's clock.
-                let step = CaseClock {
-                    accepted_on: Some(claimed),
-                    promised_days: case.promised_days.saturating_sub(rules.claim_days).max(1),
-                    ..case.clock()
-                };
-                let step_due = due_date(calendar, &step).value;
-                if !case.raised.review_overdue && step_due.is_some_and(|due| today > due) {
-                    case.raised.review_overdue = true;
-                    actions.push(CaseAction::ReviewOverdue);
-                }
+            match case.bundle.is_some() {
+                true => raised.extend(self.task_warnings(&mut case, today)),
+                false => raised.extend(self.step_warnings(&mut case, today)),
             }
             // One event per warning, each carrying the case as it is after it.
-            for action in actions {
-                events.extend(case_event(action, case.clone(), now));
+            for (action, desk) in raised {
+                events.push(desk_event(action, case.clone(), desk, now));
             }
         }
         events
+    }
+
+    /// The card a review due on `due` earns today, if more than `raised` says.
+    fn new_card(
+        &self,
+        due: Option<NaiveDate>,
+        raised: &mut Raised,
+        today: NaiveDate,
+    ) -> Option<CaseAction> {
+        let now_card = card(
+            &self.setup.calendar,
+            today,
+            due?,
+            self.setup.cases.yellow_days,
+        );
+        if now_card <= raised.card {
+            return None;
+        }
+        raised.card = now_card;
+        Some(match now_card {
+            Some(Card::Red) => CaseAction::RedCard,
+            _ => CaseAction::YellowCard,
+        })
+    }
+
+    /// A single case's claim and review steps past their own limits.
+    fn step_warnings(&self, case: &mut Case, today: NaiveDate) -> Vec<(CaseAction, Desk)> {
+        let calendar = &self.setup.calendar;
+        let rules = &self.setup.cases;
+        let mut actions = Vec::new();
+        let past = |since: NaiveDate, limit: u32| {
+            working_days_between(calendar, since, today).value > limit
+        };
+        if let (CaseState::Accepted, Some(accepted)) = (case.state, case.accepted_on)
+            && !case.raised.claim_overdue
+            && past(accepted, rules.claim_days)
+        {
+            case.raised.claim_overdue = true;
+            actions.push((CaseAction::ClaimOverdue, Desk::Case));
+        }
+        if let (CaseState::InReview, Some(claimed)) = (case.state, case.review.claimed_on) {
+            // The review step's own limit: the promise less the claim step,
+            // from the day it was claimed, stretched like the case's clock.
+            let step = CaseClock {
+                accepted_on: Some(claimed),
+                promised_days: case.promised_days.saturating_sub(rules.claim_days).max(1),
+                ..case.clock()
+            };
+            let step_due = due_date(calendar, &step).value;
+            if !case.raised.review_overdue && step_due.is_some_and(|due| today > due) {
+                case.raised.review_overdue = true;
+                actions.push((CaseAction::ReviewOverdue, Desk::Case));
+            }
+        }
+        actions
+    }
+
+    /// A bundle's open tasks: each task's card against its own due date,
+    /// and a task nobody claimed within the claim limit.
+    fn task_warnings(&self, case: &mut Case, today: NaiveDate) -> Vec<(CaseAction, Desk)> {
+        let calendar = &self.setup.calendar;
+        let claim_days = self.setup.cases.claim_days;
+        let Some(bundle) = case.bundle.as_mut() else {
+            return Vec::new();
+        };
+        let desks: Vec<Desk> = bundle
+            .tasks()
+            .filter(|(_, t)| t.state.open())
+            .map(|(d, _)| d)
+            .collect();
+        let mut actions = Vec::new();
+        for desk in desks {
+            let due = bundle.task_due(calendar, desk);
+            let opened = match desk {
+                Desk::Task { stage, .. } => bundle.stages[stage].opened_on,
+                Desk::Case => None,
+            };
+            let Some(task) = bundle.task_mut(desk) else {
+                continue;
+            };
+            actions.extend(
+                self.new_card(due, &mut task.raised, today)
+                    .map(|a| (a, desk)),
+            );
+            let unclaimed_since = opened.filter(|_| task.state == TaskState::Accepted);
+            if let Some(since) = unclaimed_since
+                && !task.raised.claim_overdue
+                && working_days_between(calendar, since, today).value > claim_days
+            {
+                task.raised.claim_overdue = true;
+                actions.push((CaseAction::ClaimOverdue, desk));
+            }
+        }
+        actions
     }
 }
 

@@ -121,6 +121,9 @@ pub enum HallEvent {
     Case {
         action: CaseAction,
         case: Box<Case>,
+        /// For a bundle, the department whose task the step was.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        task: Option<String>,
         at: Timestamp,
     },
     Rated {

@@ -24,12 +24,14 @@
 
 pub mod alerts;
 pub mod applicant;
+pub mod bundle;
 pub mod calendar;
 pub mod case;
 pub mod case_flow;
 pub mod counter_display;
 pub mod deadline;
 pub mod display;
+pub mod efficiency;
 pub mod error;
 pub mod estimate;
 pub mod event;

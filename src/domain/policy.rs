@@ -25,6 +25,7 @@
 //! the last four characters of their ID number or phone; devices never rate.
 
 use super::applicant::{Applicant, mask_address, mask_name, mask_phone};
+use super::bundle::{Desk, Review};
 use super::case::{Case, CaseState};
 use super::case_flow::MAX_EXCLUDED_SPANS;
 use super::error::QueueError;
@@ -87,10 +88,13 @@ pub enum CaseAct {
     ExcludeTime,
     /// The pickup window hands the result over, or records its mailing.
     HandOver,
+    /// A bundle stage's lead department upholds or overrules a task's
+    /// rejection.
+    LeadDecision,
 }
 
 impl CaseAct {
-    pub const ALL: [CaseAct; 9] = [
+    pub const ALL: [CaseAct; 10] = [
         CaseAct::ReceiveMaterials,
         CaseAct::Resubmit,
         CaseAct::Claim,
@@ -100,6 +104,7 @@ impl CaseAct {
         CaseAct::DecideExtension,
         CaseAct::ExcludeTime,
         CaseAct::HandOver,
+        CaseAct::LeadDecision,
     ];
 }
 
@@ -339,8 +344,37 @@ pub fn workplace(role: Role) -> Workplace {
     }
 }
 
+/// A reviewer of the case's department; for a bundle, of a department
+/// with a task in a stage that has opened, or leading one.
 fn reviews_for(member: &StaffSetup, case: &Case) -> bool {
-    member.role == Role::Reviewer && member.department.as_deref() == Some(case.department.as_str())
+    let Some(department) = member.department.as_deref() else {
+        return false;
+    };
+    member.role == Role::Reviewer
+        && match &case.bundle {
+            Some(b) => b.involves(department),
+            None => department == case.department,
+        }
+}
+
+/// A finished stage's results, or the case's, wait at the pickup window.
+fn waits_for_pickup(case: &Case) -> bool {
+    case.state == CaseState::Approved
+        || (case.bundle.as_ref()).is_some_and(|b| b.stage_to_hand_over().is_some())
+}
+
+/// A reviewer's own work on `case`: a single case of their department
+/// while its clock runs; a bundle's task of theirs in the stage open now,
+/// or a rejection waiting for them as the stage's lead.
+fn reviewer_has_work(member: &StaffSetup, case: &Case) -> bool {
+    let (Some(bundle), Some(department)) = (&case.bundle, member.department.as_deref()) else {
+        return reviews_for(member, case) && case.state.in_department();
+    };
+    let own_task = (bundle.desk_of(department))
+        .and_then(|desk| bundle.task(desk))
+        .is_some_and(|t| t.state.open());
+    let to_decide = bundle.awaiting_lead().is_some() && bundle.lead() == Some(department);
+    member.role == Role::Reviewer && (own_task || to_decide)
 }
 
 /// Whether `member` may read `case` as of `now`: a reviewer reads only
@@ -363,7 +397,7 @@ pub fn may_read_case(
         Role::Pickup => {
             let left_today =
                 (case.handover.as_ref()).is_some_and(|h| rule.day_of(h.at) == rule.day_of(now));
-            if case.state == CaseState::Approved || left_today {
+            if waits_for_pickup(case) || left_today {
                 Ok(())
             } else {
                 Err(QueueError::RoleCannot(
@@ -381,8 +415,8 @@ pub fn may_read_case(
 /// not final for supervisors.
 pub fn on_worklist(member: &StaffSetup, case: &Case) -> bool {
     match member.role {
-        Role::Reviewer => reviews_for(member, case) && case.state.in_department(),
-        Role::Pickup => case.state == CaseState::Approved,
+        Role::Reviewer => reviewer_has_work(member, case),
+        Role::Pickup => waits_for_pickup(case),
         Role::Intake => matches!(
             case.state,
             CaseState::AwaitingMaterials | CaseState::Correction
@@ -550,62 +584,60 @@ impl Hall {
         staff: &StaffId,
         counter: Option<CounterNo>,
         act: CaseAct,
-    ) -> Result<&Case, QueueError> {
+    ) -> Result<(&Case, Desk), QueueError> {
         let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
         let member = self.member(staff)?;
-        match act {
+        let desk = match act {
             CaseAct::ReceiveMaterials => {
                 self.front_desk(member, counter)?;
-                in_state(case, CaseState::AwaitingMaterials)
+                in_state(case, Desk::Case, CaseState::AwaitingMaterials)?
             }
             CaseAct::Resubmit => {
                 self.front_desk(member, counter)?;
-                in_state(case, CaseState::Correction)
+                in_state(case, Desk::Case, CaseState::Correction)?
             }
-            CaseAct::Claim => {
-                in_state(case, CaseState::Accepted)?;
-                reviewer_of(member, case)
-            }
-            CaseAct::Decide => claimer_of(member, case),
+            CaseAct::Claim => in_state(case, reviewer_desk(member, case)?, CaseState::Accepted)?,
+            CaseAct::Decide => claimer_desk(member, case)?,
             CaseAct::ExcludeTime => {
-                claimer_of(member, case)?;
-                if case.excluded.len() >= MAX_EXCLUDED_SPANS {
+                let desk = claimer_desk(member, case)?;
+                if review(case, desk).excluded.len() >= MAX_EXCLUDED_SPANS {
                     return Err(QueueError::TooManySpans(MAX_EXCLUDED_SPANS));
                 }
-                Ok(())
+                desk
             }
             CaseAct::RequestCorrection => {
-                claimer_of(member, case)?;
-                match case.correction {
-                    Some(_) => Err(QueueError::CorrectionUsed),
-                    None => Ok(()),
+                let desk = claimer_desk(member, case)?;
+                match review(case, desk).correction {
+                    Some(_) => return Err(QueueError::CorrectionUsed),
+                    None => desk,
                 }
             }
             CaseAct::RequestExtension => {
-                claimer_of(member, case)?;
-                match case.extension.as_ref().map(|e| e.approved) {
-                    Some(None) => Err(QueueError::ExtensionPending),
-                    Some(Some(true)) => Err(QueueError::ExtensionUsed),
-                    Some(Some(false)) | None => Ok(()),
+                let desk = claimer_desk(member, case)?;
+                match review(case, desk).extension.as_ref().map(|e| e.approved) {
+                    Some(None) => return Err(QueueError::ExtensionPending),
+                    Some(Some(true)) => return Err(QueueError::ExtensionUsed),
+                    Some(Some(false)) | None => desk,
                 }
             }
             CaseAct::DecideExtension => {
                 if member.role != Role::Supervisor {
                     return Err(QueueError::RoleCannot("延期须经监督人员批准"));
                 }
-                match case.extension.as_ref().map(|e| e.approved) {
-                    Some(None) => Ok(()),
-                    _ => Err(QueueError::NoExtensionPending),
-                }
+                pending_extension(case).ok_or(QueueError::NoExtensionPending)?
             }
             CaseAct::HandOver => {
                 if member.role != Role::Pickup {
                     return Err(QueueError::RoleCannot("只有统一出件窗口可以交付办理结果"));
                 }
-                in_state(case, CaseState::Approved)
+                if !waits_for_pickup(case) {
+                    return Err(QueueError::CaseWrongState(case.state));
+                }
+                Desk::Case
             }
-        }?;
-        Ok(case)
+            CaseAct::LeadDecision => lead_desk(member, case)?,
+        };
+        Ok((case, desk))
     }
 
     /// What `staff`, at `counter` if they staff one, may do to `case` now.
@@ -617,7 +649,7 @@ impl Hall {
     ) -> Vec<CaseAct> {
         CaseAct::ALL
             .into_iter()
-            .filter(|act| self.may_on_case(&case.number, staff, counter, *act).is_ok())
+            .filter(|act| (self.may_on_case(&case.number, staff, counter, *act)).is_ok())
             .collect()
     }
 
@@ -694,29 +726,74 @@ fn serving<'a>(c: &Counter, current: Option<&'a Ticket>) -> Result<&'a Ticket, Q
         .ok_or(QueueError::NotServing(c.number))
 }
 
-fn in_state(case: &Case, state: CaseState) -> Result<(), QueueError> {
-    if case.state == state {
-        Ok(())
-    } else {
-        Err(QueueError::CaseWrongState(case.state))
+/// `desk`, when its review is in `state`.
+fn in_state(case: &Case, desk: Desk, state: CaseState) -> Result<Desk, QueueError> {
+    match case.state_at(desk) {
+        Some(s) if s == state => Ok(desk),
+        Some(s) => Err(QueueError::CaseWrongState(s)),
+        None => Err(QueueError::CaseWrongState(case.state)),
     }
 }
 
-/// A reviewer of the case's own department.
-fn reviewer_of(member: &StaffSetup, case: &Case) -> Result<(), QueueError> {
-    match member.role {
-        Role::Reviewer if reviews_for(member, case) => Ok(()),
-        Role::Reviewer => Err(QueueError::NotYourDepartment),
-        _ => Err(QueueError::RoleCannot("只有本部门审批人员可以审批")),
+/// The review at `desk`, which [`Hall::may_on_case`] found.
+fn review(case: &Case, desk: Desk) -> &Review {
+    case.review_at(desk).unwrap_or(&case.review)
+}
+
+/// The desk a reviewer works at: the case, for a single case of their
+/// department; their department's task in the stage open now, for a bundle.
+fn reviewer_desk(member: &StaffSetup, case: &Case) -> Result<Desk, QueueError> {
+    if member.role != Role::Reviewer {
+        return Err(QueueError::RoleCannot("只有本部门审批人员可以审批"));
+    }
+    let Some(bundle) = &case.bundle else {
+        return match reviews_for(member, case) {
+            true => Ok(Desk::Case),
+            false => Err(QueueError::NotYourDepartment),
+        };
+    };
+    let department = member.department.as_deref().unwrap_or_default();
+    match bundle.desk_of(department) {
+        Some(desk) => Ok(desk),
+        None if bundle.tasks().any(|(_, t)| t.department == department) => {
+            Err(QueueError::CaseWrongState(case.state))
+        }
+        None => Err(QueueError::NotYourDepartment),
     }
 }
 
-/// The reviewer who claimed the case, while it is in review.
-fn claimer_of(member: &StaffSetup, case: &Case) -> Result<(), QueueError> {
-    in_state(case, CaseState::InReview)?;
-    reviewer_of(member, case)?;
-    match &case.reviewer {
-        Some(r) if *r == member.id => Ok(()),
+/// The reviewer's desk, in review by them.
+fn claimer_desk(member: &StaffSetup, case: &Case) -> Result<Desk, QueueError> {
+    let desk = in_state(case, reviewer_desk(member, case)?, CaseState::InReview)?;
+    match &review(case, desk).reviewer {
+        Some(r) if *r == member.id => Ok(desk),
         _ => Err(QueueError::NotYourCase),
+    }
+}
+
+/// The first desk with an extension waiting for a supervisor.
+fn pending_extension(case: &Case) -> Option<Desk> {
+    let pending = |r: &Review| r.extension.as_ref().is_some_and(|e| e.approved.is_none());
+    match &case.bundle {
+        None => pending(&case.review).then_some(Desk::Case),
+        Some(b) => b
+            .tasks()
+            .find(|(_, t)| t.state.open() && pending(&t.review))
+            .map(|(desk, _)| desk),
+    }
+}
+
+/// The rejected task a reviewer of the open stage's lead department decides on.
+fn lead_desk(member: &StaffSetup, case: &Case) -> Result<Desk, QueueError> {
+    let bundle = case
+        .bundle
+        .as_ref()
+        .ok_or(QueueError::CaseWrongState(case.state))?;
+    let desk = bundle
+        .awaiting_lead()
+        .ok_or(QueueError::CaseWrongState(case.state))?;
+    match member.role == Role::Reviewer && member.department.as_deref() == bundle.lead() {
+        true => Ok(desk),
+        false => Err(QueueError::RoleCannot("只有本阶段牵头部门可以裁定")),
     }
 }

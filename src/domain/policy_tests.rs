@@ -120,6 +120,7 @@ pub(super) fn guide() -> Guide {
         visits: 1,
         online_depth: 3,
         notes: None,
+        bundle: None,
     }
 }
 
@@ -173,6 +174,7 @@ fn decide_on(
         CaseAct::RequestExtension => hall.request_extension(number, who, 5, "需现场核查", now),
         CaseAct::DecideExtension => hall.decide_extension(number, who, true, now),
         CaseAct::ExcludeTime => hall.exclude_time(number, who, "现场核查", later, "", now),
+        CaseAct::LeadDecision => hall.lead_decision(number, who, true, "协调一致", now),
         CaseAct::HandOver => hall.hand_over(number, who, Some("本人"), None, now),
     }
 }

@@ -141,6 +141,7 @@ fn each_workplace_follows_its_own_events() {
     let case_event = HallEvent::Case {
         action: super::case::CaseAction::Opened,
         case: Box::new(hall.case(&number).expect("the case").clone()),
+        task: None,
         at: now,
     };
     let rule = hall.setup().day_rule;

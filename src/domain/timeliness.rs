@@ -42,7 +42,7 @@ impl Case {
         calendar: &WorkingCalendar,
         day_rule: &DayRule,
     ) -> Option<(NaiveDate, Timeliness)> {
-        let decided_on = day_rule.day_of(self.decision.as_ref()?.at);
+        let decided_on = day_rule.day_of(self.review.decision.as_ref()?.at);
         let due = self.due(calendar)?;
         let timeliness = if decided_on <= due {
             Timeliness::OnTime
@@ -60,7 +60,7 @@ impl Case {
         day_rule: &DayRule,
         day: NaiveDate,
     ) -> bool {
-        let decided_on = self.decision.as_ref().map(|d| day_rule.day_of(d.at));
+        let decided_on = self.review.decision.as_ref().map(|d| day_rule.day_of(d.at));
         let with_department =
             self.accepted_on.is_some_and(|d| d <= day) && decided_on.is_none_or(|d| d > day);
         with_department && self.due_as_of(calendar, day).is_some_and(|due| due < day)
@@ -125,6 +125,7 @@ pub fn on_time_rate(on_time: u32, late: u32) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::domain::applicant::Applicant;
+    use crate::domain::bundle::Review;
     use crate::domain::case::{CaseState, Correction, Decision, Delivery, DeskStamp, Raised};
     use crate::domain::ids::{ServiceCode, StaffId};
     use crate::domain::test_days::{at, calendar, d, rule};
@@ -150,23 +151,19 @@ mod tests {
             promised_days: 1,
             accepted_on: Some(d(2)),
             refusal: None,
-            reviewer: None,
-            claimed_on: None,
-            correction: None,
-            extension: None,
-            excluded: Vec::new(),
-            decision: None,
+            review: Review::default(),
             handover: None,
             raised: Raised::default(),
             rated: false,
             finished_on: None,
+            bundle: None,
         }
     }
 
     fn decided_on(day: u32) -> Case {
         let mut case = accepted();
         case.state = CaseState::Approved;
-        case.decision = Some(Decision {
+        case.review.decision = Some(Decision {
             approved: true,
             reason: String::new(),
             by: StaffId("2001".into()),
@@ -205,7 +202,7 @@ mod tests {
     fn a_correction_outstanding_stops_the_clock_as_of_that_day() {
         let mut case = accepted();
         case.state = CaseState::Correction;
-        case.correction = Some(Correction {
+        case.review.correction = Some(Correction {
             items: vec!["补充章程".into()],
             requested_on: d(3),
             resubmitted_on: Some(d(9)),

@@ -64,7 +64,8 @@ pub fn case_view(
     );
     let sight = applicant_sight(Who::Staff(reader.member), case);
     let guide = config.guide(&case.service.0);
-    let extension = case.extension.as_ref();
+    let review = super::bundles::reader_review(case, reader.member);
+    let extension = review.extension.as_ref();
     CaseView {
         number: case.number.clone(),
         service: case.service.0.clone(),
@@ -88,21 +89,21 @@ pub fn case_view(
         working_days_left: standing.working_days_left,
         card: standing.card.map(Into::into),
         refusal: case.refusal.clone(),
-        reviewer: case.reviewer.as_ref().map(|s| s.0.clone()),
-        claimed_on: case.claimed_on,
-        correction_items: case
+        reviewer: review.reviewer.as_ref().map(|s| s.0.clone()),
+        claimed_on: review.claimed_on,
+        correction_items: review
             .correction
             .as_ref()
             .map(|c| c.items.clone())
             .unwrap_or_default(),
-        correction_requested_on: case.correction.as_ref().map(|c| c.requested_on),
-        resubmitted_on: case.correction.as_ref().and_then(|c| c.resubmitted_on),
+        correction_requested_on: review.correction.as_ref().map(|c| c.requested_on),
+        resubmitted_on: review.correction.as_ref().and_then(|c| c.resubmitted_on),
         extension_days: extension.map(|e| e.days),
         extension_reason: extension.map(|e| e.reason.clone()),
         extension_state: extension.map(|e| extension_state(e.approved).to_owned()),
-        excluded: case.excluded.iter().map(excluded_view).collect(),
-        decision_reason: case.decision.as_ref().map(|d| d.reason.clone()),
-        decided_at: case.decision.as_ref().map(|d| d.at),
+        excluded: review.excluded.iter().map(excluded_view).collect(),
+        decision_reason: review.decision.as_ref().map(|d| d.reason.clone()),
+        decided_at: review.decision.as_ref().map(|d| d.at),
         collected_by: case
             .handover
             .as_ref()
@@ -121,11 +122,15 @@ pub fn case_view(
             .into_iter()
             .map(Into::into)
             .collect(),
+        bundle: case
+            .bundle
+            .as_ref()
+            .map(|b| super::bundles::bundle_view(config, hall, b, reader.member, now)),
     }
 }
 
 /// `pending`, `approved` or `declined`.
-fn extension_state(approved: Option<bool>) -> &'static str {
+pub(super) fn extension_state(approved: Option<bool>) -> &'static str {
     match approved {
         None => "pending",
         Some(true) => "approved",
@@ -165,7 +170,7 @@ fn applicant_view(sight: Sight, case: &Case) -> ApplicantView {
 
 /// Runs a case decision for the staff member behind the request and answers
 /// with the case as it is after the commit.
-async fn act<F>(
+pub(super) async fn act<F>(
     hub: Arc<Hub>,
     principal: Principal,
     number: String,
@@ -560,6 +565,8 @@ pub async fn supervision(
             .map(|r| super::ratings::rectification_view(&hall, r, reader.member, now))
             .collect(),
         calendar_warnings,
+        departments: super::bundles::department_loads(&hub.config, &hall, now),
+        bundles: super::bundles::bundle_shares(&hub.config, &hall),
     }))
 }
 
@@ -733,7 +740,9 @@ pub async fn history(
     let (_, member) = principal.staff()?;
     let case = hub.case(&number).await?;
     may_read_case(member, &case, &hub.config.setup.day_rule, hub.clock.now())?;
-    Ok(axum::Json(hub.readers.case_history(number).await?))
+    let mut steps = hub.readers.case_history(number).await?;
+    steps.retain(|step| super::bundles::may_see_step(member, step.task.as_deref()));
+    Ok(axum::Json(steps))
 }
 
 impl Hub {

@@ -20,6 +20,7 @@
 
 mod alerts;
 pub mod auth;
+mod bundles;
 mod cases;
 mod catalogue;
 pub mod clock;
@@ -346,6 +347,10 @@ fn case_routes() -> Router<Arc<Hub>> {
             post(cases::excluded_time),
         )
         .route("/api/v1/cases/{number}/pickup", post(cases::pickup))
+        .route(
+            "/api/v1/cases/{number}/lead-decision",
+            post(bundles::lead_decision),
+        )
         .route(
             "/api/v1/cases/{number}/documents/{kind}",
             get(cases::document),

@@ -97,6 +97,7 @@ impl Readers {
                     at: step.at,
                     actor: step.actor,
                     kind: step.kind,
+                    task: step.task,
                 })
                 .collect())
         })

@@ -93,8 +93,8 @@ fn count(
     row.closed += u32::from(within(
         case.handover.as_ref().map(|h| day_rule.day_of(h.at)),
     ));
-    let decided_on = case.decision.as_ref().map(|d| day_rule.day_of(d.at));
-    if let (Some(decision), true) = (&case.decision, within(decided_on)) {
+    let decided_on = case.review.decision.as_ref().map(|d| day_rule.day_of(d.at));
+    if let (Some(decision), true) = (&case.review.decision, within(decided_on)) {
         if decision.approved {
             row.approved += 1;
         } else {
@@ -113,6 +113,7 @@ fn count(
 mod tests {
     use super::*;
     use crate::domain::applicant::Applicant;
+    use crate::domain::bundle::Review;
     use crate::domain::case::{Correction, Decision, Delivery, DeskStamp, Handover, Raised};
     use crate::domain::ids::{ServiceCode, StaffId};
     use crate::domain::test_days::{at, calendar, d, rule};
@@ -140,16 +141,12 @@ mod tests {
             promised_days: 1,
             accepted_on: Some(d(2)),
             refusal: None,
-            reviewer: None,
-            claimed_on: None,
-            correction: None,
-            extension: None,
-            excluded: Vec::new(),
-            decision: None,
+            review: Review::default(),
             handover: None,
             raised: Raised::default(),
             rated: false,
             finished_on: None,
+            bundle: None,
         }
     }
 
@@ -159,7 +156,7 @@ mod tests {
         } else {
             CaseState::Rejected
         };
-        case.decision = Some(Decision {
+        case.review.decision = Some(Decision {
             approved,
             reason: String::new(),
             by: StaffId("2001".into()),
@@ -258,7 +255,7 @@ mod tests {
     fn a_correction_outstanding_at_the_end_stops_the_clock() {
         let mut case = accepted("scjg");
         case.state = CaseState::Correction;
-        case.correction = Some(Correction {
+        case.review.correction = Some(Correction {
             items: vec!["补充章程".into()],
             requested_on: d(3),
             resubmitted_on: Some(d(9)),

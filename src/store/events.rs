@@ -183,6 +183,8 @@ pub struct CaseStep {
     pub actor: String,
     /// The event's kind, such as `case_opened`.
     pub kind: String,
+    /// For a bundle, the department whose task the step was.
+    pub task: Option<String>,
 }
 
 /// Every event of the case numbered `number`, oldest first.
@@ -191,7 +193,7 @@ pub struct CaseStep {
 /// The database cannot be read, or holds a row that makes no sense.
 pub fn case_history(conn: &Connection, number: &str) -> Result<Vec<CaseStep>, StoreError> {
     let mut stmt = conn.0.prepare_cached(
-        "SELECT seq, at_ms, actor, kind FROM events
+        "SELECT seq, at_ms, actor, kind, json_extract(payload, '$.task') FROM events
          WHERE kind LIKE 'case_%' AND json_extract(payload, '$.case.number') = ?1 ORDER BY seq",
     )?;
     let rows = stmt.query_map([number], |r| {
@@ -200,10 +202,11 @@ pub fn case_history(conn: &Connection, number: &str) -> Result<Vec<CaseStep>, St
             r.get::<_, i64>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
         ))
     })?;
     rows.map(|row| {
-        let (seq, at_ms, actor, kind) = row?;
+        let (seq, at_ms, actor, kind, task) = row?;
         let at = DateTime::<Utc>::from_timestamp_millis(at_ms)
             .ok_or_else(|| StoreError::Corrupt(format!("event {seq} has a bad time")))?;
         Ok(CaseStep {
@@ -211,6 +214,7 @@ pub fn case_history(conn: &Connection, number: &str) -> Result<Vec<CaseStep>, St
             at,
             actor,
             kind,
+            task,
         })
     })
     .collect()

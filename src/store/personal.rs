@@ -217,6 +217,7 @@ fn erase_in(
 mod tests {
     use super::*;
     use crate::domain::applicant::Applicant;
+    use crate::domain::bundle::Review;
     use crate::domain::case::{CaseAction, CaseState, Delivery, DeskStamp, Raised};
     use crate::domain::ids::{ServiceCode, StaffId};
     use crate::domain::personal::Personal;
@@ -247,16 +248,12 @@ mod tests {
             promised_days: 1,
             accepted_on: Some(at.date_naive()),
             refusal: None,
-            reviewer: None,
-            claimed_on: None,
-            correction: None,
-            extension: None,
-            excluded: Vec::new(),
-            decision: None,
+            review: Review::default(),
             handover: None,
             raised: Raised::default(),
             rated: false,
             finished_on: None,
+            bundle: None,
         }
     }
 
@@ -270,6 +267,7 @@ mod tests {
         let event = HallEvent::Case {
             action: CaseAction::Opened,
             case: Box::new(case.clone()),
+            task: None,
             at,
         };
         let payload = serde_json::to_string(&event).unwrap();

@@ -28,6 +28,7 @@ pub(super) fn guide(code: &str, name: &str, aliases: &[&str]) -> Guide {
         visits: 0,
         online_depth: 4,
         notes: None,
+        bundle: None,
     }
 }
 

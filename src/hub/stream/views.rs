@@ -360,14 +360,12 @@ fn staff_office_event(event: &HallEvent) -> Option<StaffEvent> {
             locked_until: *locked_until,
             at: *at,
         },
-        E::Case { action, case, at } => S::Case {
-            action: (*action).into(),
-            case: case.number.clone(),
-            service: case.service.0.clone(),
-            department: case.department.clone(),
-            state: case.state.into(),
-            at: *at,
-        },
+        E::Case {
+            action,
+            case,
+            task,
+            at,
+        } => case_event(*action, case, task.clone(), *at),
         E::Rated { rating } => rated(rating),
         E::RectificationOpened { item } => opened(item),
         E::RectificationClosed { item } => closed(item)?,
@@ -452,4 +450,22 @@ fn closed(item: &Rectification) -> Option<StaffEvent> {
         verdict: closure.verdict.into(),
         at: closure.at,
     })
+}
+
+/// A case's step, for whoever may read the case.
+fn case_event(
+    action: crate::domain::case::CaseAction,
+    case: &crate::domain::case::Case,
+    task: Option<String>,
+    at: crate::domain::ids::Timestamp,
+) -> StaffEvent {
+    StaffEvent::Case {
+        action: action.into(),
+        case: case.number.clone(),
+        service: case.service.0.clone(),
+        department: case.department.clone(),
+        task,
+        state: case.state.into(),
+        at,
+    }
 }

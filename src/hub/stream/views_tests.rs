@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::views::{public_event, staff_event};
 use crate::api::StaffEvent;
 use crate::domain::applicant::Applicant;
+use crate::domain::bundle::Review;
 use crate::domain::case::{Case, CaseAction, CaseState, Delivery, DeskStamp, Raised};
 use crate::domain::event::HallEvent;
 use crate::domain::ids::{ServiceCode, SessionId, StaffId, TicketId, Timestamp};
@@ -217,16 +218,12 @@ fn case() -> Case {
         promised_days: 3,
         accepted_on: Some(at().date_naive()),
         refusal: None,
-        reviewer: None,
-        claimed_on: None,
-        correction: None,
-        extension: None,
-        excluded: Vec::new(),
-        decision: None,
+        review: Review::default(),
         handover: None,
         raised: Raised::default(),
         rated: false,
         finished_on: None,
+        bundle: None,
     }
 }
 
@@ -262,6 +259,7 @@ fn office_events() -> Vec<HallEvent> {
         E::Case {
             action: CaseAction::Opened,
             case: Box::new(case()),
+            task: None,
             at: at(),
         },
         E::Rated { rating },
