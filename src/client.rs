@@ -11,10 +11,10 @@ use crate::api::{
     AlertRequest, CallTicketRequest, CaseHistoryEntry, CaseRequest, CaseView, Catalogue,
     CloseRectificationRequest, CorrectionRequest, CounterView, DecisionRequest, ErrorBody,
     EventMessage, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, IssuedTicket,
-    MaterialsRequest, PauseRequest, PickupRequest, PublicEvent, QueueInfo, RatingRecorded,
-    RatingRequest, RatingSummary, ReactivateRequest, Recorded, SearchResults, SessionInfo,
-    SessionRequest, StaffEvent, StreamNotice, Supervision, TicketRequest, TicketStatus,
-    TransferRequest,
+    LeadDecisionRequest, MaterialsRequest, PauseRequest, PickupRequest, PublicEvent, QueueInfo,
+    RatingRecorded, RatingRequest, RatingSummary, ReactivateRequest, Recorded, SearchResults,
+    SessionInfo, SessionRequest, StaffEvent, StreamNotice, Supervision, TicketRequest,
+    TicketStatus, TransferRequest,
 };
 use crate::documents::{CaseDocument, DocumentKind};
 use crate::domain::ids::CounterNo;
@@ -575,6 +575,20 @@ impl Client {
         req: &DecisionRequest,
     ) -> Result<CaseView, ClientError> {
         self.post(&format!("/api/v1/cases/{number}/decision"), req)
+            .await
+    }
+
+    /// Upholds or overrules a task's rejection, as the lead department of
+    /// a 一件事's open stage.
+    ///
+    /// # Errors
+    /// The hub refused or could not be reached.
+    pub async fn lead_decision(
+        &self,
+        number: &str,
+        req: &LeadDecisionRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.post(&format!("/api/v1/cases/{number}/lead-decision"), req)
             .await
     }
 
