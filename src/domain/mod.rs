@@ -51,6 +51,8 @@ pub mod ticket;
 pub mod timeliness;
 
 #[cfg(test)]
+mod bundle_tests;
+#[cfg(test)]
 mod calendar_tests;
 #[cfg(test)]
 mod estimate_tests;
