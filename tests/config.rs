@@ -221,3 +221,39 @@ fn only_a_kiosk_gives_the_green_channel_and_the_hub_takes_a_stream() {
     );
     assert_eq!(config.limits.event_streams, 2000);
 }
+
+#[test]
+fn a_bundle_is_checked_against_the_departments_its_promise_and_its_materials() {
+    let dir = broken_copy(|d| {
+        let zwfw = d.join("services/zwfw.toml");
+        rewrite(&zwfw, "department = \"ga\"", "department = \"gaj\"");
+        rewrite(&zwfw, "days = 2\n", "days = 4\n");
+        rewrite(
+            &zwfw,
+            "materials = [\"企业开办综合申请表\", \"员工参保信息表\"]",
+            "materials = [\"企业开办综合申请表\", \"员工花名册\"]",
+        );
+    });
+    let zwfw = dir.path().join("services/zwfw.toml");
+    let err = Config::load(dir.path(), common::monday_morning().date_naive()).unwrap_err();
+    let found = |field: &str| {
+        err.errors
+            .iter()
+            .find(|e| e.field == field)
+            .unwrap_or_else(|| panic!("no error at {field}: {:#?}", err.errors))
+    };
+    let unknown = found("services[0].bundle.stages[0].tasks[1].department");
+    assert!(unknown.message.contains("gaj"), "{unknown}");
+    assert_eq!(unknown.line, Some(line_of(&zwfw, "\"gaj\"")));
+    assert!(found("services[0].bundle.stages").message.contains("more than the promised 3"));
+    let material = found("services[0].bundle.stages[0].tasks[3].materials");
+    assert!(material.message.contains("员工花名册"), "{material}");
+    assert!(
+        err.errors
+            .iter()
+            .any(|e| e.message.contains("no task needs the material “员工参保信息表”")),
+        "{:#?}",
+        err.errors
+    );
+    assert!(err.errors.iter().all(|e| e.file.ends_with("services/zwfw.toml")));
+}
