@@ -152,6 +152,9 @@ fn rows() -> Vec<Row> {
                                                                               [403, 403, 200, 403, 403, 403, 403, 403, 401]),
         row(POST, "/api/v1/cases/{number}/pickup", "/api/v1/cases/$approved/pickup", Some(r#"{"collected_by": "李四"}"#), Idle,
                                                                               [403, 200, 403, 403, 403, 403, 403, 403, 401]),
+        // A single case has no lead department: its reviewer is told so, another department's is not let in.
+        row(POST, "/api/v1/cases/{number}/lead-decision", "/api/v1/cases/$in_review/lead-decision", Some(r#"{"overrule": true, "reason": "协调"}"#), Idle,
+                                                                              [403, 403, 409, 403, 403, 403, 403, 403, 401]),
         row(GET, "/api/v1/supervision", "/api/v1/supervision", None, Idle,    [403, 403, 403, 403, 200, 200, 403, 403, 401]),
         row(GET, "/api/v1/cases/{number}/documents/{kind}", "/api/v1/cases/$accepted/documents/receipt?format=json", None, Idle,
                                                                               [200, 403, 200, 403, 200, 200, 403, 403, 401]),

@@ -245,15 +245,23 @@ fn a_bundle_is_checked_against_the_departments_its_promise_and_its_materials() {
     let unknown = found("services[0].bundle.stages[0].tasks[1].department");
     assert!(unknown.message.contains("gaj"), "{unknown}");
     assert_eq!(unknown.line, Some(line_of(&zwfw, "\"gaj\"")));
-    assert!(found("services[0].bundle.stages").message.contains("more than the promised 3"));
+    assert!(
+        found("services[0].bundle.stages")
+            .message
+            .contains("more than the promised 3")
+    );
     let material = found("services[0].bundle.stages[0].tasks[3].materials");
     assert!(material.message.contains("员工花名册"), "{material}");
     assert!(
-        err.errors
-            .iter()
-            .any(|e| e.message.contains("no task needs the material “员工参保信息表”")),
+        err.errors.iter().any(|e| e
+            .message
+            .contains("no task needs the material “员工参保信息表”")),
         "{:#?}",
         err.errors
     );
-    assert!(err.errors.iter().all(|e| e.file.ends_with("services/zwfw.toml")));
+    assert!(
+        err.errors
+            .iter()
+            .all(|e| e.file.ends_with("services/zwfw.toml"))
+    );
 }

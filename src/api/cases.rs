@@ -209,7 +209,7 @@ pub struct CaseView {
 /// other staff every task. For a reviewer, the case's review fields
 /// (reviewer, correction, extension, excluded time, decision) are their
 /// task's.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct BundleView {
     /// The stage open now, from 1; none before acceptance and when done.
     pub stage: Option<u32>,

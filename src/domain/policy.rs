@@ -374,7 +374,7 @@ fn reviewer_has_work(member: &StaffSetup, case: &Case) -> bool {
         .and_then(|desk| bundle.task(desk))
         .is_some_and(|t| t.state.open());
     let to_decide = bundle.awaiting_lead().is_some() && bundle.lead() == Some(department);
-    member.role == Role::Reviewer && (own_task || to_decide)
+    member.role == Role::Reviewer && case.state.in_department() && (own_task || to_decide)
 }
 
 /// Whether `member` may read `case` as of `now`: a reviewer reads only
@@ -741,7 +741,8 @@ fn review(case: &Case, desk: Desk) -> &Review {
 }
 
 /// The desk a reviewer works at: the case, for a single case of their
-/// department; their department's task in the stage open now, for a bundle.
+/// department; their department's task in the stage open now, for a
+/// bundle. A department whose stage has not opened has nothing there yet.
 fn reviewer_desk(member: &StaffSetup, case: &Case) -> Result<Desk, QueueError> {
     if member.role != Role::Reviewer {
         return Err(QueueError::RoleCannot("只有本部门审批人员可以审批"));
@@ -753,12 +754,15 @@ fn reviewer_desk(member: &StaffSetup, case: &Case) -> Result<Desk, QueueError> {
         };
     };
     let department = member.department.as_deref().unwrap_or_default();
+    if !bundle.involves(department) {
+        return Err(QueueError::NotYourDepartment);
+    }
+    if !case.state.in_department() {
+        return Err(QueueError::CaseWrongState(case.state));
+    }
     match bundle.desk_of(department) {
         Some(desk) => Ok(desk),
-        None if bundle.tasks().any(|(_, t)| t.department == department) => {
-            Err(QueueError::CaseWrongState(case.state))
-        }
-        None => Err(QueueError::NotYourDepartment),
+        None => Err(QueueError::CaseWrongState(case.state)),
     }
 }
 
@@ -785,15 +789,19 @@ fn pending_extension(case: &Case) -> Option<Desk> {
 
 /// The rejected task a reviewer of the open stage's lead department decides on.
 fn lead_desk(member: &StaffSetup, case: &Case) -> Result<Desk, QueueError> {
-    let bundle = case
-        .bundle
-        .as_ref()
-        .ok_or(QueueError::CaseWrongState(case.state))?;
-    let desk = bundle
-        .awaiting_lead()
-        .ok_or(QueueError::CaseWrongState(case.state))?;
-    match member.role == Role::Reviewer && member.department.as_deref() == bundle.lead() {
+    let why = QueueError::RoleCannot("只有本阶段牵头部门可以裁定");
+    if member.role != Role::Reviewer {
+        return Err(why);
+    }
+    if !reviews_for(member, case) {
+        return Err(QueueError::NotYourDepartment);
+    }
+    let bundle = case.bundle.as_ref();
+    let Some(desk) = bundle.and_then(|b| b.awaiting_lead()) else {
+        return Err(QueueError::CaseWrongState(case.state));
+    };
+    match member.department.as_deref() == bundle.and_then(|b| b.lead()) {
         true => Ok(desk),
-        false => Err(QueueError::RoleCannot("只有本阶段牵头部门可以裁定")),
+        false => Err(why),
     }
 }

@@ -14,6 +14,7 @@ use crate::api::{
 };
 use crate::config::Config;
 use crate::domain::bundle::{CaseBundle, Desk, Review, Task};
+use crate::domain::case::Case;
 use crate::domain::deadline::card;
 use crate::domain::efficiency;
 use crate::domain::hall::Hall;
@@ -42,7 +43,7 @@ pub fn may_see_step(member: &StaffSetup, task: Option<&str>) -> bool {
 /// The review a reader's case view shows: for a reviewer of a bundle,
 /// their department's task in the stage open now (or its latest); the
 /// case's own otherwise.
-pub fn reader_review<'a>(case: &'a crate::domain::case::Case, member: &StaffSetup) -> &'a Review {
+pub fn reader_review<'a>(case: &'a Case, member: &StaffSetup) -> &'a Review {
     let (Some(bundle), Some(department)) = (&case.bundle, only_department(member)) else {
         return &case.review;
     };
@@ -61,10 +62,15 @@ pub fn reader_review<'a>(case: &'a crate::domain::case::Case, member: &StaffSetu
 pub fn bundle_view(
     config: &Config,
     hall: &Hall,
-    bundle: &CaseBundle,
+    case: &Case,
     member: &StaffSetup,
     now: Timestamp,
 ) -> BundleView {
+    let Some(bundle) = &case.bundle else {
+        return BundleView::default();
+    };
+    // A task's clock runs only while the case is with the departments.
+    let case_runs = case.state.in_department();
     let only = only_department(member);
     let current = bundle.current();
     BundleView {
@@ -83,6 +89,12 @@ pub fn bundle_view(
             .tasks()
             .filter(|(_, t)| only.is_none_or(|d| t.department == d))
             .map(|(desk, t)| task_view(config, hall, bundle, desk, t, now))
+            .map(|mut t| {
+                if !case_runs {
+                    (t.due, t.working_days_left, t.card) = (None, None, None);
+                }
+                t
+            })
             .collect(),
     }
 }

@@ -122,10 +122,8 @@ pub fn case_view(
             .into_iter()
             .map(Into::into)
             .collect(),
-        bundle: case
-            .bundle
-            .as_ref()
-            .map(|b| super::bundles::bundle_view(config, hall, b, reader.member, now)),
+        bundle: (case.bundle.is_some())
+            .then(|| super::bundles::bundle_view(config, hall, case, reader.member, now)),
     }
 }
 

@@ -10,6 +10,7 @@
 pub mod contract;
 pub mod escpos;
 pub mod public_events;
+pub mod stream;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
