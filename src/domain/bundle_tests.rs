@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use super::applicant::Applicant;
 use super::bundle::{Desk, TaskState};
 use super::calendar::{WorkingCalendar, YearSchedule};
-use super::case::{Case, CaseState, Delivery};
+use super::case::{Case, CaseAction, CaseState, Delivery};
 use super::case_flow::{CaseInput, Intake, Ticked};
 use super::efficiency::{bundle_shares, department_loads};
 use super::error::QueueError;
@@ -351,4 +351,30 @@ fn supervision_names_the_department_that_was_late() {
         .map(|s| (s.stage, s.department.as_str()))
         .collect();
     assert_eq!(late, vec![(1, "b")]);
+}
+
+#[test]
+fn a_late_task_gets_its_own_card_while_the_case_has_time() {
+    let (mut hall, number) = accepted(OnRejection::EndsCase);
+    approve(&mut hall, &number, "a", 3);
+    // b was due on the 8th; the case is due on the 13th.
+    let warnings = hall.case_warnings(on(9));
+    let raised: Vec<(CaseAction, Option<&str>)> = warnings
+        .iter()
+        .map(|e| match e {
+            HallEvent::Case { action, task, .. } => (*action, task.as_deref()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        raised,
+        [
+            (CaseAction::RedCard, Some("b")),
+            (CaseAction::ClaimOverdue, Some("b"))
+        ]
+    );
+    for e in &warnings {
+        hall.apply(e);
+    }
+    assert!(hall.case_warnings(on(9)).is_empty(), "raised once");
 }
