@@ -252,7 +252,10 @@ async fn an_industrial_project_goes_stage_by_stage_and_the_lead_decides_a_reject
         "{stage_two:?}"
     );
 
-    // The first stage's permits are released now, the case goes on.
+    // The first stage's permits are released now, with a pickup ticket of
+    // their own; the case goes on.
+    let ticket = hub.issue(json!({"case": number})).await;
+    assert_eq!(ticket["queue"], "P", "{ticket}");
     let pickup = hub.login("3001", Some(10)).await;
     let (status, after) = hub
         .post(

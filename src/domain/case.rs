@@ -285,6 +285,12 @@ impl Case {
         self.state = self.state_now();
     }
 
+    /// The case's results, or a finished stage's, wait at the pickup window.
+    pub fn results_wait(&self) -> bool {
+        self.state == CaseState::Approved
+            || (self.bundle.as_ref()).is_some_and(|b| b.stage_to_hand_over().is_some())
+    }
+
     /// For a bundle, sends the first stage's tasks to their departments.
     pub fn open_first_stage(&mut self, today: NaiveDate) {
         if let Some(b) = &mut self.bundle {

@@ -357,12 +357,6 @@ fn reviews_for(member: &StaffSetup, case: &Case) -> bool {
         }
 }
 
-/// A finished stage's results, or the case's, wait at the pickup window.
-fn waits_for_pickup(case: &Case) -> bool {
-    case.state == CaseState::Approved
-        || (case.bundle.as_ref()).is_some_and(|b| b.stage_to_hand_over().is_some())
-}
-
 /// A reviewer's own work on `case`: a single case of their department
 /// while its clock runs; a bundle's task of theirs in the stage open now,
 /// or a rejection waiting for them as the stage's lead.
@@ -397,7 +391,7 @@ pub fn may_read_case(
         Role::Pickup => {
             let left_today =
                 (case.handover.as_ref()).is_some_and(|h| rule.day_of(h.at) == rule.day_of(now));
-            if waits_for_pickup(case) || left_today {
+            if case.results_wait() || left_today {
                 Ok(())
             } else {
                 Err(QueueError::RoleCannot(
@@ -416,7 +410,7 @@ pub fn may_read_case(
 pub fn on_worklist(member: &StaffSetup, case: &Case) -> bool {
     match member.role {
         Role::Reviewer => reviewer_has_work(member, case),
-        Role::Pickup => waits_for_pickup(case),
+        Role::Pickup => case.results_wait(),
         Role::Intake => matches!(
             case.state,
             CaseState::AwaitingMaterials | CaseState::Correction
@@ -630,7 +624,7 @@ impl Hall {
                 if member.role != Role::Pickup {
                     return Err(QueueError::RoleCannot("只有统一出件窗口可以交付办理结果"));
                 }
-                if !waits_for_pickup(case) {
+                if !case.results_wait() {
                     return Err(QueueError::CaseWrongState(case.state));
                 }
                 Desk::Case

@@ -1,7 +1,7 @@
 //! The queue engine's decisions: given the hall and a request, which events
 //! happen, or why none may. Nothing here changes the hall; `Hall::apply` does.
 
-use super::case::{CaseState, Delivery};
+use super::case::Delivery;
 use super::error::QueueError;
 use super::event::HallEvent;
 use super::hall::{Counter, Hall, Line};
@@ -107,11 +107,11 @@ impl Hall {
         Ok(vec![HallEvent::TicketIssued { ticket }])
     }
 
-    /// The pickup queue, for an approved case to be collected that has no
-    /// ticket in line yet.
+    /// The pickup queue, for a case whose results (or a finished stage's)
+    /// wait to be collected and that has no ticket in line yet.
     fn pickup_queue_for(&self, number: &str) -> Result<&QueueSetup, QueueError> {
         let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
-        if case.state != CaseState::Approved {
+        if !case.results_wait() {
             return Err(QueueError::CaseNotReady);
         }
         if case.delivery != Delivery::Pickup {
