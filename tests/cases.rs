@@ -386,13 +386,13 @@ async fn correction_extension_and_excluded_time_move_the_deadline() {
     let number = case["number"].as_str().unwrap().to_owned();
     // 开办企业一件事: 3 working days from Monday → Thursday 2026-03-05.
     assert_eq!(case["due"], "2026-03-05");
-    let reviewer = hub.login("2009", None).await; // the hall's own 一件事 desk
+    let reviewer = hub.login("2002", None).await; // the tax bureau, one of its four departments
     let path = |what: &str| format!("/api/v1/cases/{number}/{what}");
     post_ok(&hub, &path("claim"), &reviewer, json!({})).await;
 
     // Correction on Tuesday; resubmitted Thursday: Wed and Thu do not count.
     next_days(&hub, 1).await;
-    let reviewer = hub.login("2009", None).await;
+    let reviewer = hub.login("2002", None).await;
     let sent = post_ok(
         &hub,
         &path("correction"),
@@ -411,7 +411,7 @@ async fn correction_extension_and_excluded_time_move_the_deadline() {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
     let d = next_days(&hub, 2).await;
-    let reviewer = hub.login("2009", None).await;
+    let reviewer = hub.login("2002", None).await;
     let back = post_ok(&hub, &path("resubmit"), &d.clerk, json!({})).await;
     assert_eq!(back["state"], "in_review");
     assert_eq!(
@@ -496,13 +496,27 @@ async fn correction_extension_and_excluded_time_move_the_deadline() {
         json!({"approve": true}),
     )
     .await;
+    assert_eq!(granted["due"], "2026-03-16");
+    // The tax task's extension, as its reviewer sees it and the supervisor
+    // among the tasks.
+    let (_, seen) = hub
+        .get(&format!("/api/v1/cases/{number}"), Some(&reviewer))
+        .await;
+    assert_eq!(seen["extension_state"], "approved");
+    let tax = &granted["bundle"]["tasks"][2];
     assert_eq!(
-        (granted["extension_state"].as_str(), granted["due"].as_str()),
-        (Some("approved"), Some("2026-03-16"))
+        (&tax["department"], &tax["extension_state"]),
+        (&json!("sw"), &json!("approved"))
     );
 
-    // Approved, then mailed with a tracking number: no pickup ticket.
+    // Approved by all four departments, then mailed with a tracking
+    // number: no pickup ticket.
     post_ok(&hub, &path("decision"), &reviewer, json!({"approve": true})).await;
+    for other in ["2001", "2007", "2008"] {
+        let token = hub.login(other, None).await;
+        post_ok(&hub, &path("claim"), &token, json!({})).await;
+        post_ok(&hub, &path("decision"), &token, json!({"approve": true})).await;
+    }
     let (status, body) = hub
         .post("/api/v1/tickets", Some(KIOSK), json!({"case": number}))
         .await;
@@ -581,13 +595,13 @@ async fn cards_and_overdue_steps_on_an_injected_clock() {
 async fn the_review_step_has_its_own_limit() {
     let hub = TestHub::start().await;
     let d = desk(&hub).await;
-    hub.issue(json!({"service": "ZWFW-001"})).await;
+    hub.issue(json!({"service": "SCJG-005"})).await;
     hub.act_ok(&d.clerk, 1, "call-next").await;
     hub.act_ok(&d.clerk, 1, "start").await;
-    let body = json!({"service": "ZWFW-001", "applicant": applicant(), "materials": materials(&hub, "ZWFW-001", &[]).await, "intake": "accept"});
+    let body = json!({"service": "SCJG-005", "applicant": applicant(), "materials": materials(&hub, "SCJG-005", &[]).await, "intake": "accept"});
     let (_, case) = hub.post("/api/v1/cases", Some(&d.clerk), body).await;
     let number = case["number"].as_str().unwrap().to_owned();
-    let reviewer = hub.login("2009", None).await;
+    let reviewer = hub.login("2001", None).await;
     post_ok(
         &hub,
         &format!("/api/v1/cases/{number}/claim"),

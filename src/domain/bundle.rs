@@ -42,6 +42,13 @@ impl Review {
             .map_or(0, |e| e.days)
     }
 
+    /// An extension waits for a supervisor.
+    pub fn extension_pending(&self) -> bool {
+        self.extension
+            .as_ref()
+            .is_some_and(|e| e.approved.is_none())
+    }
+
     /// The correction's wait: requested on, resubmitted on.
     pub fn pause(&self) -> Option<(NaiveDate, Option<NaiveDate>)> {
         self.correction
@@ -280,6 +287,13 @@ impl CaseBundle {
             .iter()
             .position(|t| t.state == TaskState::Rejected)?;
         Some(Desk::Task { stage, task })
+    }
+
+    /// The first open task whose extension waits for a supervisor.
+    pub fn pending_extension(&self) -> Option<Desk> {
+        self.tasks()
+            .find(|(_, t)| t.state.open() && t.review.extension_pending())
+            .map(|(desk, _)| desk)
     }
 
     /// The lead department of the stage open now.

@@ -771,13 +771,9 @@ fn claimer_desk(member: &StaffSetup, case: &Case) -> Result<Desk, QueueError> {
 
 /// The first desk with an extension waiting for a supervisor.
 fn pending_extension(case: &Case) -> Option<Desk> {
-    let pending = |r: &Review| r.extension.as_ref().is_some_and(|e| e.approved.is_none());
     match &case.bundle {
-        None => pending(&case.review).then_some(Desk::Case),
-        Some(b) => b
-            .tasks()
-            .find(|(_, t)| t.state.open() && pending(&t.review))
-            .map(|(desk, _)| desk),
+        None => case.review.extension_pending().then_some(Desk::Case),
+        Some(b) => b.pending_extension(),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::api::{
     BundleShare, BundleView, CaseView, DepartmentLoad, LeadDecisionRequest, StageTime, TaskView,
 };
 use crate::config::Config;
-use crate::domain::bundle::{CaseBundle, Desk, Review, Task};
+use crate::domain::bundle::{CaseBundle, Desk, Review, Task, TaskState};
 use crate::domain::case::Case;
 use crate::domain::deadline::card;
 use crate::domain::efficiency;
@@ -41,19 +41,23 @@ pub fn may_see_step(member: &StaffSetup, task: Option<&str>) -> bool {
 }
 
 /// The review a reader's case view shows: for a reviewer of a bundle,
-/// their department's task in the stage open now (or its latest); the
+/// their department's task in the stage open now (or its latest); for
+/// other staff, the task whose extension waits for a supervisor; the
 /// case's own otherwise.
 pub fn reader_review<'a>(case: &'a Case, member: &StaffSetup) -> &'a Review {
-    let (Some(bundle), Some(department)) = (&case.bundle, only_department(member)) else {
+    let Some(bundle) = &case.bundle else {
         return &case.review;
     };
-    let desk = bundle.desk_of(department).or_else(|| {
-        bundle
-            .tasks()
-            .filter(|(_, t)| t.department == department && t.state.as_str() != "waiting")
-            .map(|(desk, _)| desk)
-            .last()
-    });
+    let desk = match only_department(member) {
+        Some(department) => bundle.desk_of(department).or_else(|| {
+            bundle
+                .tasks()
+                .filter(|(_, t)| t.department == department && t.state != TaskState::Waiting)
+                .map(|(desk, _)| desk)
+                .last()
+        }),
+        None => bundle.pending_extension(),
+    };
     desk.and_then(|d| bundle.task(d))
         .map_or(&case.review, |t| &t.review)
 }
