@@ -342,15 +342,18 @@ impl CaseBundle {
     }
 
     /// After a step: ends the case on a rejection the lead may not
-    /// overrule, opens the next stage when every task of this one is done,
+    /// overrule (or the lead's own), opens the next stage when every task of this one is done,
     /// or approves the case after the last.
     pub fn settle(&mut self, today: NaiveDate) -> Settled {
         let Some(stage) = self.current() else {
             return Settled::Nothing;
         };
-        let tasks = &self.stages[stage].tasks;
-        if tasks.iter().any(|t| t.state == TaskState::Rejected)
-            && self.on_rejection == OnRejection::EndsCase
+        let (tasks, lead) = (&self.stages[stage].tasks, &self.stages[stage].lead);
+        // The lead department's own rejection is its word already.
+        let ends = |t: &Task| self.on_rejection == OnRejection::EndsCase || t.department == *lead;
+        if tasks
+            .iter()
+            .any(|t| t.state == TaskState::Rejected && ends(t))
         {
             return Settled::Rejected;
         }
