@@ -393,7 +393,8 @@ pub struct PickupRequest {
 pub struct CaseHistoryEntry {
     pub seq: i64,
     pub at: DateTime<Utc>,
-    /// `staff:1001`, `system`, ...
+    /// `staff:1001`, `system`, ...; `department` for another department's
+    /// task step, as a reviewer sees it.
     pub actor: String,
     /// The event kind, such as `case_claimed`.
     pub kind: String,

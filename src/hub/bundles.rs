@@ -31,8 +31,12 @@ fn only_department(member: &StaffSetup) -> Option<&str> {
     }
 }
 
-/// Whether `member` sees a step of a case's history: a reviewer sees the
-/// case's own steps and their department's task's, not another's.
+/// Who took another department's step, as a reviewer's timeline says.
+pub const ANOTHER_DEPARTMENT: &str = "department";
+
+/// Whether `member` sees who took a step of a case's history: a reviewer
+/// sees the whole timeline for context, but who acted only on the case's
+/// own steps and their department's task's.
 pub fn may_see_step(member: &StaffSetup, task: Option<&str>) -> bool {
     match (only_department(member), task) {
         (Some(own), Some(task)) => own == task,
