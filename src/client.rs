@@ -122,15 +122,6 @@ fn read_item<E: DeserializeOwned>(text: &str) -> Result<StreamItem<E>, ClientErr
     }
 }
 
-/// The path segment of a case's document.
-fn document_path(kind: DocumentKind) -> &'static str {
-    match kind {
-        DocumentKind::MissingMaterials => "notice",
-        DocumentKind::Acceptance => "receipt",
-        DocumentKind::Refusal => "refusal",
-    }
-}
-
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -674,7 +665,7 @@ impl Client {
         number: &str,
         kind: DocumentKind,
     ) -> Result<CaseDocument, ClientError> {
-        let path = format!("/api/v1/cases/{number}/documents/{}", document_path(kind));
+        let path = format!("/api/v1/cases/{number}/documents/{}", kind.path());
         self.call::<(), _>(Method::GET, &path, &[("format", "json")], None)
             .await
     }

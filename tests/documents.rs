@@ -1,11 +1,18 @@
 //! A case's documents, end to end: the slip of each kind decoded back by
 //! `common::escpos` and read for meaning on both paper widths, printed through
 //! the in-memory printer, and the A4 page read for its title, its lines and
-//! its escaping.
+//! its escaping. Then 一件事 cases through the real hub on Monday 2026-03-02:
+//! the notice naming the departments each missing material is for, the
+//! receipt listing every task, the notice of correction listing each
+//! department's items, and the hand-over list of every result, or of the
+//! finished stage's — each as data, printed, and as a page.
 
 mod common;
 
+use common::TestHub;
 use common::escpos::{self, Align, Line, Op};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 use yimen::devices::printer::{MemoryPrinter, PaperWidth, PrinterError, PrinterStatus};
 use yimen::documents::{self, CaseDocument, DocumentKind, DocumentLine};
 
@@ -17,6 +24,7 @@ fn line(name: &str, detail: &str) -> DocumentLine {
     DocumentLine {
         name: name.to_owned(),
         detail: detail.to_owned(),
+        departments: Vec::new(),
     }
 }
 
@@ -36,6 +44,7 @@ fn document(kind: DocumentKind) -> CaseDocument {
         counter: "1号窗口 综合受理".to_owned(),
         staff: "1001 张敏".to_owned(),
         lines: Vec::new(),
+        tasks: Vec::new(),
         promised: None,
         delivery: None,
         reason: None,
@@ -357,4 +366,453 @@ fn every_text_from_the_data_is_escaped() {
         assert!(html.contains("&amp;amp;"));
         assert!(html.contains("&quot;&#39;&gt;&lt;b&gt;"));
     }
+}
+
+// ---- 一件事 documents through the real hub ----
+
+/// A valid resident ID number for a birth date, with its check digit.
+fn id_number(birth: &str, serial: u32) -> String {
+    let body = format!("110105{birth}{serial:03}");
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
+    format!("{body}{check}")
+}
+
+const BIRTH: &str = "19900307";
+
+/// The clerk at counter 1 serves a citizen for `service` and opens a case
+/// with every material but the `missing` ones: accepted, or a notice when
+/// some are missing. Returns the case number.
+async fn open(hub: &TestHub, clerk: &str, service: &str, missing: &[&str]) -> String {
+    hub.issue(json!({"service": service})).await;
+    hub.act_ok(clerk, 1, "call-next").await;
+    hub.act_ok(clerk, 1, "start").await;
+    let (_, catalogue) = hub.get("/api/v1/services", None).await;
+    let guide = catalogue["services"].as_array().unwrap().iter();
+    let guide = guide.clone().find(|g| g["code"] == service).unwrap();
+    let materials: Vec<Value> = (guide["materials"].as_array().unwrap().iter())
+        .map(|m| json!({"name": m["name"], "received": !missing.contains(&m["name"].as_str().unwrap())}))
+        .collect();
+    let body = json!({
+        "service": service,
+        "applicant": {"name": "张三", "id_number": id_number(BIRTH, 12), "phone": "13812345678"},
+        "materials": materials,
+        "intake": if missing.is_empty() { "accept" } else { "notice" },
+    });
+    let (status, case) = hub.post("/api/v1/cases", Some(clerk), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    hub.act_ok(clerk, 1, "finish").await;
+    case["number"].as_str().unwrap().to_owned()
+}
+
+/// A reviewer's step on a case, which must succeed.
+async fn step(hub: &TestHub, who: &str, number: &str, what: &str, body: Value) -> Value {
+    let path = format!("/api/v1/cases/{number}/{what}");
+    let (status, value) = hub.post(&path, Some(who), body).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {value}");
+    value
+}
+
+/// Reviewer `staff` claims their task and approves it.
+async fn approve(hub: &TestHub, staff: &str, number: &str) {
+    let reviewer = hub.login(staff, None).await;
+    step(hub, &reviewer, number, "claim", json!({})).await;
+    step(hub, &reviewer, number, "decision", json!({"approve": true})).await;
+}
+
+/// A document as data for the counter's printer, and its status.
+async fn fetch(hub: &TestHub, who: &str, number: &str, kind: &str) -> (StatusCode, Value) {
+    let path = format!("/api/v1/cases/{number}/documents/{kind}?format=json");
+    hub.get(&path, Some(who)).await
+}
+
+/// A document that must be there, as the counter's app reads it.
+async fn document_of(hub: &TestHub, who: &str, number: &str, kind: &str) -> CaseDocument {
+    let (status, doc) = fetch(hub, who, number, kind).await;
+    assert_eq!(status, StatusCode::OK, "{kind}: {doc}");
+    serde_json::from_value(doc).unwrap()
+}
+
+/// A document's A4 page.
+async fn page_of(hub: &TestHub, who: &str, number: &str, kind: &str) -> String {
+    let url = format!("{}/api/v1/cases/{number}/documents/{kind}", hub.url);
+    let resp = hub.http.get(url).bearer_auth(who).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let page = resp.text().await.unwrap();
+    hub.assert_contract_kept();
+    page
+}
+
+/// What the counter's printer prints for `doc`, read back line by line.
+fn printed(doc: &CaseDocument, paper: PaperWidth) -> Vec<Line> {
+    let mut printer = MemoryPrinter::new(paper);
+    documents::print(&mut printer, doc).unwrap();
+    let lines = escpos::lines(&decode(&printer.printed()));
+    let width = PAPERS.iter().find(|(p, _)| *p == paper).unwrap().1;
+    for line in &lines {
+        assert!(columns(line) <= width, "{paper:?}: {line:?} is too wide");
+    }
+    lines
+}
+
+fn names(lines: &[DocumentLine]) -> Vec<(&str, Vec<&str>)> {
+    (lines.iter())
+        .map(|l| {
+            (
+                l.name.as_str(),
+                l.departments.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect()
+}
+
+/// The applicant's ID number appears only masked.
+fn assert_masked(text: &str) {
+    let id = id_number(BIRTH, 12);
+    assert!(!text.contains(&id), "the full ID number");
+    assert!(text.contains(&format!("1101**********{}", &id[14..])));
+}
+
+const ID_CARDS: &str = "法定代表人、股东（投资人）身份证件";
+const PREMISES: &str = "住所（经营场所）使用证明";
+
+#[tokio::test]
+async fn a_bundle_notice_names_the_departments_and_its_receipt_every_task() {
+    let hub = TestHub::start().await; // Monday 2026-03-02
+    let clerk = hub.login("1001", Some(1)).await;
+    let number = open(&hub, &clerk, "ZWFW-001", &[ID_CARDS, PREMISES]).await;
+
+    // The notice lists each missing material once, naming every department
+    // whose task needs it, in the order of the tasks.
+    let notice = document_of(&hub, &clerk, &number, "notice").await;
+    assert_eq!(
+        names(&notice.lines),
+        [
+            (ID_CARDS, vec!["市场监督管理局", "公安局", "税务局"]),
+            (PREMISES, vec!["市场监督管理局"]),
+        ]
+    );
+    let slip = printed(&notice, PaperWidth::Mm58);
+    assert_says(&slip, "需补齐的材料（共 2 项）");
+    assert_says(&slip, "所需部门：市场监督管理局、公安局、税务局");
+    assert_eq!(flat(&slip).matches(ID_CARDS).count(), 1, "listed once");
+    let page = page_of(&hub, &clerk, &number, "notice").await;
+    assert!(page.contains("<th>所需部门</th>"));
+    assert!(page.contains("<td>市场监督管理局、公安局、税务局</td>"));
+    assert_eq!(page.matches(ID_CARDS).count(), 1, "listed once");
+    assert_masked(&page);
+    let (status, _) = fetch(&hub, &clerk, &number, "receipt").await;
+    assert_eq!(status, StatusCode::CONFLICT, "no receipt before acceptance");
+
+    // Tuesday the citizen brings them: accepted on the 3rd, three working
+    // days promised, due Friday the 6th.
+    hub.clock.advance(chrono::Duration::days(1));
+    hub.hub.tick().await.unwrap();
+    let clerk = hub.login("1001", Some(1)).await;
+    let received = json!({"received": [ID_CARDS, PREMISES]});
+    step(&hub, &clerk, &number, "materials", received).await;
+    let receipt = document_of(&hub, &clerk, &number, "receipt").await;
+    let tasks: Vec<_> = (receipt.tasks.iter())
+        .map(|t| {
+            let what = (
+                t.department_name.as_str(),
+                t.name.as_str(),
+                t.result.as_str(),
+            );
+            (t.stage, t.stage_name.as_str(), what, t.days)
+        })
+        .collect();
+    assert_eq!(
+        tasks,
+        [
+            (
+                1,
+                "并联办理",
+                ("市场监督管理局", "核发营业执照", "营业执照（正、副本）"),
+                1
+            ),
+            (1, "并联办理", ("公安局", "公章刻制备案", "首套印章"), 1),
+            (
+                1,
+                "并联办理",
+                (
+                    "税务局",
+                    "新办纳税人套餐（税务登记、数电发票开通）",
+                    "税务 UKey"
+                ),
+                2
+            ),
+            (
+                1,
+                "并联办理",
+                ("人力资源和社会保障局", "单位参保登记", "社会保险登记证明"),
+                1
+            ),
+        ]
+    );
+    let promised = "承诺 3 个工作日办结，预计 2026年3月6日 前办结";
+    assert_eq!(receipt.promised.as_deref(), Some(promised));
+    assert_eq!(receipt.date, "2026年3月3日");
+    for paper in [PaperWidth::Mm58, PaperWidth::Mm80] {
+        let slip = printed(&receipt, paper);
+        assert_says(&slip, "各部门办理事项（共 4 项）");
+        assert_says(&slip, "第1阶段 并联办理");
+        assert_says(&slip, "1. 市场监督管理局：核发营业执照");
+        assert_says(&slip, "办理结果：营业执照（正、副本）；承诺 1 个工作日");
+        assert_says(&slip, "3. 税务局：新办纳税人套餐（税务登记、数电发票开通）");
+        assert_says(&slip, "办理结果：税务 UKey；承诺 2 个工作日");
+        assert_says(&slip, "4. 人力资源和社会保障局：单位参保登记");
+        assert_says(&slip, &format!("办理时限：{promised}"));
+        assert_eq!(
+            flat(&slip).matches("第1阶段").count(),
+            1,
+            "one stage heading"
+        );
+    }
+    let page = page_of(&hub, &clerk, &number, "receipt").await;
+    assert!(page.contains("<caption>各部门办理事项</caption>"));
+    assert!(page.contains(
+        "<tr><td>第1阶段 并联办理</td><td>税务局</td><td>新办纳税人套餐（税务登记、数电发票开通）</td><td>税务 UKey</td><td>2 个工作日</td></tr>"
+    ));
+    assert!(page.contains(promised));
+    assert_masked(&page);
+
+    // A case one department reviews lists no tasks.
+    let single = open(&hub, &clerk, "SCJG-001", &[]).await;
+    let receipt = document_of(&hub, &clerk, &single, "receipt").await;
+    assert!(receipt.tasks.is_empty());
+    assert!(
+        !page_of(&hub, &clerk, &single, "receipt")
+            .await
+            .contains("各部门办理事项")
+    );
+}
+
+#[tokio::test]
+async fn a_correction_notice_lists_each_departments_items() {
+    let hub = TestHub::start().await; // Monday 2026-03-02
+    let clerk = hub.login("1001", Some(1)).await;
+    let number = open(&hub, &clerk, "ZWFW-001", &[]).await;
+    let (status, _) = fetch(&hub, &clerk, &number, "correction").await;
+    assert_eq!(status, StatusCode::CONFLICT, "nothing to correct yet");
+    let tax = hub.login("2002", None).await;
+    let police = hub.login("2008", None).await;
+    let market = hub.login("2001", None).await;
+    for (who, items) in [
+        (&tax, json!(["补充财务负责人身份证件"])),
+        (
+            &police,
+            json!(["印章样式确认书需法定代表人签字", "补充刻章经办人身份证件"]),
+        ),
+    ] {
+        step(&hub, who, &number, "claim", json!({})).await;
+        step(&hub, who, &number, "correction", json!({"items": items})).await;
+    }
+    step(&hub, &market, &number, "claim", json!({})).await;
+
+    // The front desk's notice: each department's items, in the tasks' order.
+    let notice = document_of(&hub, &clerk, &number, "correction").await;
+    assert_eq!(notice.kind, DocumentKind::Correction);
+    assert_eq!(
+        names(&notice.lines),
+        [
+            ("印章样式确认书需法定代表人签字", vec!["公安局"]),
+            ("补充刻章经办人身份证件", vec!["公安局"]),
+            ("补充财务负责人身份证件", vec!["税务局"]),
+        ]
+    );
+    assert_eq!(
+        (
+            notice.date.as_str(),
+            notice.counter.as_str(),
+            notice.staff.as_str()
+        ),
+        ("2026年3月2日", "1号窗口 综合受理", "1001 张敏")
+    );
+    let slip = printed(&notice, PaperWidth::Mm80);
+    assert!(
+        slip.iter()
+            .any(|l| l.text == "补正告知书" && l.size == (2, 2))
+    );
+    assert_says(&slip, "需补正的内容（共 3 项）");
+    assert_says(&slip, "1. 印章样式确认书需法定代表人签字");
+    assert_says(&slip, "提出部门：公安局");
+    assert_says(&slip, "提出部门：税务局");
+    assert_says(&slip, "补正期间不计入办理时限");
+    let page = page_of(&hub, &clerk, &number, "correction").await;
+    assert!(page.contains("<h1>补正告知书</h1>"));
+    assert!(
+        page.contains("<th>补正内容</th><th>提出部门</th></tr>"),
+        "no detail column"
+    );
+    assert!(page.contains("<td>补充财务负责人身份证件</td><td>税务局</td>"));
+    assert_masked(&page);
+
+    // A reviewer sees only their own department's items; one with none has
+    // no notice, and one of a department the case never reaches no case.
+    let own = document_of(&hub, &tax, &number, "correction").await;
+    assert_eq!(
+        names(&own.lines),
+        [("补充财务负责人身份证件", vec!["税务局"])]
+    );
+    let (status, _) = fetch(&hub, &market, &number, "correction").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let outsider = hub.login("2003", None).await;
+    let (status, _) = fetch(&hub, &outsider, &number, "correction").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Once resubmitted there is nothing left to correct.
+    step(&hub, &clerk, &number, "resubmit", json!({})).await;
+    let (status, _) = fetch(&hub, &clerk, &number, "correction").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // A case one department reviews has its one list, naming no department.
+    let single = open(&hub, &clerk, "SCJG-001", &[]).await;
+    step(&hub, &market, &single, "claim", json!({})).await;
+    step(
+        &hub,
+        &market,
+        &single,
+        "correction",
+        json!({"items": ["补充章程"]}),
+    )
+    .await;
+    let notice = document_of(&hub, &clerk, &single, "correction").await;
+    assert_eq!(names(&notice.lines), [("补充章程", vec![])]);
+    assert!(
+        !page_of(&hub, &clerk, &single, "correction")
+            .await
+            .contains("提出部门")
+    );
+}
+
+#[tokio::test]
+async fn the_handover_list_gives_every_result_together() {
+    let hub = TestHub::start().await; // Monday 2026-03-02
+    let clerk = hub.login("1001", Some(1)).await;
+    let supervisor = hub.login("9001", None).await;
+    let pickup = hub.login("3001", Some(10)).await;
+    let number = open(&hub, &clerk, "ZWFW-001", &[]).await;
+    for staff in ["2001", "2008", "2002"] {
+        approve(&hub, staff, &number).await;
+    }
+    let (status, _) = fetch(&hub, &supervisor, &number, "handover").await;
+    assert_eq!(status, StatusCode::CONFLICT, "one task still open");
+    approve(&hub, "2007", &number).await;
+
+    let list = document_of(&hub, &pickup, &number, "handover").await;
+    assert_eq!(list.kind, DocumentKind::Handover);
+    let items: Vec<_> = (list.lines.iter())
+        .map(|l| (l.name.as_str(), l.detail.as_str(), l.departments.join("")))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (
+                "营业执照（正、副本）",
+                "核发营业执照",
+                "市场监督管理局".to_owned()
+            ),
+            ("首套印章", "公章刻制备案", "公安局".to_owned()),
+            (
+                "税务 UKey",
+                "新办纳税人套餐（税务登记、数电发票开通）",
+                "税务局".to_owned()
+            ),
+            (
+                "社会保险登记证明",
+                "单位参保登记",
+                "人力资源和社会保障局".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        (
+            list.case_number.as_str(),
+            list.date.as_str(),
+            list.counter.as_str(),
+            list.staff.as_str()
+        ),
+        (
+            number.as_str(),
+            "2026年3月2日",
+            "10号窗口 统一出件",
+            "3001 马骏"
+        )
+    );
+    assert_eq!(list.delivery.as_deref(), Some("统一出件窗口领取"));
+    let slip = printed(&list, PaperWidth::Mm58);
+    assert_says(&slip, "交付的办理结果（共 4 项）");
+    assert_says(&slip, "2. 首套印章");
+    assert_says(&slip, "出具部门：人力资源和社会保障局");
+    assert_eq!(
+        escpos::qr_payloads(&decode(&documents::slip(&list, PaperWidth::Mm58).unwrap())),
+        [number.as_str()]
+    );
+    let page = page_of(&hub, &pickup, &number, "handover").await;
+    assert!(page.contains("<h1>交付清单</h1>") && page.contains("领取人签字"));
+    assert!(page.contains(
+        "<td>税务 UKey</td><td>新办纳税人套餐（税务登记、数电发票开通）</td><td>税务局</td>"
+    ));
+    assert_masked(&page);
+
+    // Handed over on Monday afternoon: the list still says what was given.
+    hub.clock.advance(chrono::Duration::hours(3));
+    step(
+        &hub,
+        &pickup,
+        &number,
+        "pickup",
+        json!({"collected_by": "张三"}),
+    )
+    .await;
+    let after = document_of(&hub, &supervisor, &number, "handover").await;
+    assert_eq!((after.lines.len(), after.staff.as_str()), (4, "3001 马骏"));
+}
+
+#[tokio::test]
+async fn the_handover_list_of_a_stage_gives_that_stages_results() {
+    let hub = TestHub::start().await; // Monday 2026-03-02
+    let clerk = hub.login("1001", Some(1)).await;
+    let supervisor = hub.login("9001", None).await;
+    let pickup = hub.login("3001", Some(10)).await;
+    let number = open(&hub, &clerk, "ZWFW-002", &[]).await;
+    approve(&hub, "2006", &number).await;
+    approve(&hub, "2004", &number).await;
+    // Stage one (立项用地规划许可) is done and the next one open: its
+    // permits, and only its, wait at the pickup window.
+    let list = document_of(&hub, &pickup, &number, "handover").await;
+    assert_eq!(
+        names(&list.lines),
+        [
+            ("项目备案证明", vec!["发展和改革局"]),
+            ("建设用地规划许可证", vec!["自然资源和规划局"]),
+        ]
+    );
+    step(
+        &hub,
+        &pickup,
+        &number,
+        "pickup",
+        json!({"collected_by": "张三"}),
+    )
+    .await;
+    let (status, _) = fetch(&hub, &supervisor, &number, "handover").await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "nothing waits until stage two is done"
+    );
+
+    // A case one department reviews hands over its one result.
+    let single = open(&hub, &clerk, "SCJG-001", &[]).await;
+    approve(&hub, "2001", &single).await;
+    let list = document_of(&hub, &pickup, &single, "handover").await;
+    assert_eq!(names(&list.lines), [("企业设立登记办理结果", vec![])]);
+    assert_eq!(list.lines[0].detail, "准予许可");
 }

@@ -55,7 +55,8 @@ impl Display for Page<'_> {
             "<p class=\"opening\">{}</p>",
             escape(&content::opening(doc))
         )?;
-        self.materials(f)?;
+        self.lines(f)?;
+        self.tasks(f)?;
         writeln!(f, "<section class=\"statements\">")?;
         for (label, text) in content::statements(doc) {
             writeln!(f, "<p><strong>{label}：</strong>{}</p>", escape(text))?;
@@ -77,44 +78,88 @@ impl Page<'_> {
         writeln!(f, "</table>")
     }
 
-    /// The materials missing or received, numbered, when the kind lists them.
-    fn materials(&self, f: &mut Formatter<'_>) -> fmt::Result {
+    /// The document's lines, numbered, when the kind lists them: with
+    /// their details where the kind has them, and the departments they are
+    /// for where any line names one.
+    fn lines(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let doc = self.0;
-        let Some(table) = content::materials_table(doc.kind) else {
+        let Some(table) = content::lines_table(doc.kind) else {
             return Ok(());
         };
-        writeln!(f, "<table class=\"materials\">")?;
+        let departments = content::names_departments(doc);
+        writeln!(f, "<table class=\"lines\">")?;
         writeln!(f, "<caption>{}</caption>", table.caption)?;
-        writeln!(
+        write!(
             f,
-            "<thead><tr><th class=\"index\">序号</th><th>材料名称</th><th>{}</th></tr></thead>",
-            table.detail_heading
+            "<thead><tr><th class=\"index\">序号</th><th>{}</th>",
+            table.name_heading
         )?;
-        writeln!(f, "<tbody>")?;
+        if let Some(heading) = table.detail_heading {
+            write!(f, "<th>{heading}</th>")?;
+        }
+        if departments {
+            write!(f, "<th>{}</th>", table.departments_heading)?;
+        }
+        writeln!(f, "</tr></thead>\n<tbody>")?;
         for (index, line) in doc.lines.iter().enumerate() {
-            writeln!(
+            write!(
                 f,
-                "<tr><td class=\"index\">{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"index\">{}</td><td>{}</td>",
                 index + 1,
-                escape(&line.name),
-                escape(content::detail(doc.kind, line))
+                escape(&line.name)
             )?;
+            if table.detail_heading.is_some() {
+                write!(f, "<td>{}</td>", escape(content::detail(doc.kind, line)))?;
+            }
+            if departments {
+                write!(f, "<td>{}</td>", escape(&content::departments(line)))?;
+            }
+            writeln!(f, "</tr>")?;
         }
         writeln!(f, "</tbody>\n</table>")
     }
 
-    /// Room for the counter's seal and the applicant's signature, each with
-    /// its date line: the counter's is the issue date, the applicant's blank.
+    /// A 一件事's tasks, stage by stage, each with its department, what it
+    /// does, what it gives and its promised days.
+    fn tasks(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let tasks = &self.0.tasks;
+        if tasks.is_empty() {
+            return Ok(());
+        }
+        writeln!(f, "<table class=\"tasks\">")?;
+        writeln!(f, "<caption>{}</caption>", content::TASKS_CAPTION)?;
+        let headings = content::TASK_HEADINGS.map(|h| format!("<th>{h}</th>"));
+        writeln!(f, "<thead><tr>{}</tr></thead>\n<tbody>", headings.concat())?;
+        for task in tasks {
+            let cells = [
+                content::stage(task),
+                task.department_name.clone(),
+                task.name.clone(),
+                task.result.clone(),
+                content::task_days(task),
+            ];
+            write!(f, "<tr>")?;
+            for cell in &cells {
+                write!(f, "<td>{}</td>", escape(cell))?;
+            }
+            writeln!(f, "</tr>")?;
+        }
+        writeln!(f, "</tbody>\n</table>")
+    }
+
+    /// Room for the counter's seal and the citizen's signature, each with
+    /// its date line: the counter's is the issue date, the citizen's blank.
     fn signatures(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let [counter, citizen] = content::signatures(self.0.kind);
         writeln!(f, "<section class=\"signatures\">")?;
         writeln!(
             f,
-            "<div><p>窗口签章：</p><p class=\"space\"></p><p>{}</p></div>",
+            "<div><p>{counter}：</p><p class=\"space\"></p><p>{}</p></div>",
             escape(&self.0.date)
         )?;
         writeln!(
             f,
-            "<div><p>申请人签字：</p><p class=\"space\"></p><p>　　　　年　　月　　日</p></div>"
+            "<div><p>{citizen}：</p><p class=\"space\"></p><p>　　　　年　　月　　日</p></div>"
         )?;
         writeln!(f, "</section>")
     }

@@ -47,30 +47,77 @@ fn heading(sheet: &mut Sheet, doc: &CaseDocument, columns: usize) -> EscposResul
     rule(sheet, columns)
 }
 
-/// What was decided, the materials numbered with their details indented
-/// beneath, then the time limit, delivery, reason or remedy as the kind has
-/// them.
+/// What was decided, the document's lines, a 一件事's tasks, then the
+/// time limit, delivery, reason or remedy as the kind has them.
 fn body(sheet: &mut Sheet, doc: &CaseDocument, columns: usize) -> EscposResult<()> {
     write_text(sheet, &content::opening(doc), columns)?;
-    if let Some(table) = content::materials_table(doc.kind) {
-        sheet.bold(true)?;
-        let caption = format!("{}（共 {} 项）", table.caption, doc.lines.len());
-        write_text(sheet, &caption, columns)?;
-        sheet.bold(false)?;
-        for (index, line) in doc.lines.iter().enumerate() {
-            let head = format!("{}. ", index + 1);
-            write_hanging(sheet, &head, &line.name, columns)?;
-            let detail = content::detail(doc.kind, line);
-            if !detail.is_empty() {
-                let indent = " ".repeat(display_columns(&head));
-                write_hanging(sheet, &indent, detail, columns)?;
-            }
-        }
-    }
+    lines(sheet, doc, columns)?;
+    tasks(sheet, doc, columns)?;
     for (label, text) in content::statements(doc) {
         write_field(sheet, label, text, columns)?;
     }
     rule(sheet, columns)
+}
+
+/// The lines numbered, each with its detail and the departments it is for
+/// indented beneath, when the kind lists them.
+fn lines(sheet: &mut Sheet, doc: &CaseDocument, columns: usize) -> EscposResult<()> {
+    let Some(table) = content::lines_table(doc.kind) else {
+        return Ok(());
+    };
+    sheet.bold(true)?;
+    let caption = format!("{}（共 {} 项）", table.caption, doc.lines.len());
+    write_text(sheet, &caption, columns)?;
+    sheet.bold(false)?;
+    for (index, line) in doc.lines.iter().enumerate() {
+        let head = format!("{}. ", index + 1);
+        write_hanging(sheet, &head, &line.name, columns)?;
+        let indent = " ".repeat(display_columns(&head));
+        let detail = table
+            .detail_heading
+            .map(|_| content::detail(doc.kind, line));
+        if let Some(detail) = detail.filter(|d| !d.is_empty()) {
+            write_hanging(sheet, &indent, detail, columns)?;
+        }
+        if !line.departments.is_empty() {
+            let departments = format!(
+                "{}：{}",
+                table.departments_heading,
+                content::departments(line)
+            );
+            write_hanging(sheet, &indent, &departments, columns)?;
+        }
+    }
+    Ok(())
+}
+
+/// A 一件事's tasks under their stages: the department and what it does,
+/// then what it gives and its promised days indented beneath.
+fn tasks(sheet: &mut Sheet, doc: &CaseDocument, columns: usize) -> EscposResult<()> {
+    if doc.tasks.is_empty() {
+        return Ok(());
+    }
+    sheet.bold(true)?;
+    let caption = format!("{}（共 {} 项）", content::TASKS_CAPTION, doc.tasks.len());
+    write_text(sheet, &caption, columns)?;
+    sheet.bold(false)?;
+    let mut stage = None;
+    for (index, task) in doc.tasks.iter().enumerate() {
+        if stage != Some(task.stage) {
+            stage = Some(task.stage);
+            write_text(sheet, &content::stage(task), columns)?;
+        }
+        let head = format!("{}. ", index + 1);
+        let what = format!("{}：{}", task.department_name, task.name);
+        write_hanging(sheet, &head, &what, columns)?;
+        let gives = format!(
+            "办理结果：{}；承诺 {}",
+            task.result,
+            content::task_days(task)
+        );
+        write_hanging(sheet, &" ".repeat(display_columns(&head)), &gives, columns)?;
+    }
+    Ok(())
 }
 
 /// The case number double size and as a QR code of just the number, what it

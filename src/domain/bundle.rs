@@ -380,6 +380,21 @@ impl CaseBundle {
             .iter()
             .position(|s| s.finished_on.is_some() && s.handed_over.is_none())
     }
+
+    /// The stages whose results a hand-over gives: once the case is
+    /// approved (`case_approved`), every stage whose results were not
+    /// handed over on their own (all of them when they go together);
+    /// before that, the finished stage whose results wait at the pickup
+    /// window, if any.
+    pub fn stages_to_hand_over(&self, case_approved: bool) -> Vec<usize> {
+        if !case_approved {
+            return self.stage_to_hand_over().into_iter().collect();
+        }
+        (self.stages.iter().enumerate())
+            .filter(|(_, s)| s.handed_over.is_none())
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 /// Spans of days merged where they overlap or touch, so that a day two
@@ -416,4 +431,72 @@ fn merge_pauses(
         merged.push((requested, resumed));
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::guide::{Stage, TaskSpec};
+    use crate::domain::test_days::{at, d};
+
+    /// Three stages of one task each, released as `results` says.
+    fn three_stages(results: Release) -> CaseBundle {
+        let stage = |name: &str| Stage {
+            name: name.to_owned(),
+            lead: "fg".to_owned(),
+            tasks: vec![TaskSpec {
+                department: "fg".to_owned(),
+                name: format!("{name}审批"),
+                days: 1,
+                result: format!("{name}证明"),
+                materials: Vec::new(),
+            }],
+        };
+        CaseBundle::new(&Bundle {
+            stages: vec![stage("立项"), stage("规划"), stage("施工")],
+            on_rejection: OnRejection::EndsCase,
+            results,
+        })
+    }
+
+    fn finish(bundle: &mut CaseBundle, stage: usize) {
+        bundle.stages[stage].opened_on = Some(d(2));
+        bundle.stages[stage].finished_on = Some(d(3));
+    }
+
+    #[test]
+    fn stage_by_stage_each_hand_over_gives_the_stage_that_waits() {
+        let mut bundle = three_stages(Release::PerStage);
+        assert!(
+            bundle.stages_to_hand_over(false).is_empty(),
+            "nothing finished"
+        );
+        finish(&mut bundle, 0);
+        assert_eq!(bundle.stages_to_hand_over(false), [0]);
+        bundle.stages[0].handed_over = Some(StageHandover {
+            collected_by: None,
+            tracking: None,
+            by: StaffId("3001".into()),
+            at: at(3),
+        });
+        assert!(
+            bundle.stages_to_hand_over(false).is_empty(),
+            "already given"
+        );
+        finish(&mut bundle, 1);
+        finish(&mut bundle, 2);
+        assert_eq!(
+            bundle.stages_to_hand_over(true),
+            [1, 2],
+            "the last hand-over gives what was not given before"
+        );
+    }
+
+    #[test]
+    fn together_the_last_hand_over_gives_every_stage() {
+        let mut bundle = three_stages(Release::Together);
+        finish(&mut bundle, 0);
+        assert!(bundle.stages_to_hand_over(false).is_empty());
+        assert_eq!(bundle.stages_to_hand_over(true), [0, 1, 2]);
+    }
 }

@@ -5,6 +5,7 @@
 //! - `logins`, `throttle`: a PIN put to the test as one attempt, and the
 //!   brakes on guessing: wrong secrets per address, argon2 work at once;
 //! - `catalogue`, `tickets`, `sessions`, `counters`: the routes;
+//! - `documents`: a case's printable documents;
 //! - `stream`: the WebSocket event stream;
 //! - `display`: the display wall as a web page;
 //! - `faces`: the listeners, plain or TLS, for the LAN and for phones;
@@ -27,6 +28,7 @@ pub mod clock;
 mod counters;
 mod devices;
 mod display;
+mod documents;
 pub mod error;
 pub mod faces;
 mod logins;
@@ -353,7 +355,7 @@ fn case_routes() -> Router<Arc<Hub>> {
         )
         .route(
             "/api/v1/cases/{number}/documents/{kind}",
-            get(cases::document),
+            get(documents::document),
         )
         .route("/api/v1/cases/{number}/history", get(cases::history))
         .route("/api/v1/supervision", get(cases::supervision))

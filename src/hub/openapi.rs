@@ -13,7 +13,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{alerts, bundles, cases, catalogue, counters, ratings, sessions, stream, tickets};
+use super::{
+    alerts, bundles, cases, catalogue, counters, documents, ratings, sessions, stream, tickets,
+};
 use crate::api;
 
 struct Bearer;
@@ -176,7 +178,7 @@ fn describe_responses(operation: &mut Operation) {
         counters::pause, counters::resume,
         cases::open, cases::one, cases::list, cases::receive_materials, cases::claim, cases::decide,
         cases::correction, cases::resubmit, cases::extension, cases::extension_decision,
-        cases::excluded_time, cases::pickup, bundles::lead_decision, cases::supervision, cases::document, cases::history,
+        cases::excluded_time, cases::pickup, bundles::lead_decision, cases::supervision, documents::document, cases::history,
         ratings::rate, ratings::summary, ratings::close,
         alerts::report, stream::events,
     ),

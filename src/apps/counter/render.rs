@@ -219,8 +219,12 @@ fn show_intake(a: &IntakeAdapter<'_>, f: &IntakeForm) {
     if let Some(done) = &f.done {
         a.set_result_kind(match done.kind {
             Document::MissingMaterials => DocumentKind::Notice,
-            Document::Acceptance => DocumentKind::Receipt,
             Document::Refusal => DocumentKind::Refusal,
+            // The intake form ends in one of the three intake documents;
+            // the other kinds are printed after review and at pickup.
+            Document::Acceptance | Document::Correction | Document::Handover => {
+                DocumentKind::Receipt
+            }
         });
         a.set_result_number(done.number.as_str().into());
         let (state, problem) = match done.printing {
