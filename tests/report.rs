@@ -20,6 +20,15 @@
 //! opened at counter 1 at 10:20 while serving A001: …0001 accepted and
 //! approved the same day; …0002 accepted, approved Wednesday 03-04 (a day
 //! late); …0003 refused; …0004 accepted and left with the department.
+//!
+//! A week of 一件事 (`a_week_of_bundles_names_who_held_them_up`), all
+//! accepted Monday 03-02: 开办企业一件事 (3 working days promised: due
+//! Thursday 03-05; scjg, ga and rs one day each, due 03-03; sw two, due
+//! 03-04) three times — A approved by all four on Monday; B approved on
+//! Monday by scjg and ga, Wednesday by rs (2 working days, a day late) and
+//! Friday by sw (4 working days, two days late), so the case is late; C
+//! left untouched — and 工业项目立项到施工许可一件事 D, whose fg task of
+//! stage one is approved Monday while zrzy (15 days) works on.
 
 mod common;
 
@@ -58,15 +67,15 @@ fn id_number(birth: &str, serial: u32) -> String {
     format!("{body}{check}")
 }
 
-/// Opens a case of SCJG-001 at counter 1: `accept` with every material, or
-/// `refuse`; returns its number.
-async fn open_case(hub: &TestHub, clerk: &str, intake: &str) -> String {
+/// Opens a case of `service` at counter 1: `accept` with every material,
+/// or `refuse`; returns its number.
+async fn open_case(hub: &TestHub, clerk: &str, service: &str, intake: &str) -> String {
     let (_, catalogue) = hub.get("/api/v1/services", None).await;
     let guide = catalogue["services"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| g["code"] == "SCJG-001")
+        .find(|g| g["code"] == service)
         .unwrap()
         .clone();
     let materials: Vec<Value> = guide["materials"]
@@ -76,7 +85,7 @@ async fn open_case(hub: &TestHub, clerk: &str, intake: &str) -> String {
         .map(|m| json!({"name": m["name"], "received": true}))
         .collect();
     let body = json!({
-        "service": "SCJG-001",
+        "service": service,
         "applicant": {"name": "张三", "id_number": id_number("19900307", 12), "phone": "13812345678"},
         "materials": materials,
         "intake": intake,
@@ -126,7 +135,7 @@ async fn small_day(hub: &TestHub) {
     at(10, 20);
     let mut cases = Vec::new();
     for intake in ["accept", "accept", "refuse", "accept"] {
-        cases.push(open_case(hub, &one, intake).await);
+        cases.push(open_case(hub, &one, "SCJG-001", intake).await);
     }
     approve(hub, &reviewer, &cases[0]).await;
     let b001 = hub.issue(json!({"queue": "B"})).await;
@@ -367,6 +376,9 @@ async fn yimen_report_writes_the_page_and_the_csvs_for_a_range() {
         "ratings.csv",
         "bad-reviews.csv",
         "cases.csv",
+        "department-loads.csv",
+        "bundles.csv",
+        "bundle-stages.csv",
         "audit-heads.csv",
     ];
     assert_eq!(files.len(), names.len(), "{stdout}");
@@ -453,8 +465,264 @@ async fn yimen_report_writes_the_page_and_the_csvs_for_a_range() {
         ["4", "3", "1", "2", "0", "0", "1", "1", "1", "2", "50.0"]
     );
     assert_eq!(cases.len(), 1 + sample_config().departments.len());
+    // The same three cases as tasks: one decided on the day, one two
+    // working days after it opened (a day late), one open past due.
+    let loads = read_csv(&out.join("department-loads.csv"));
+    assert_eq!(
+        loads[0],
+        [
+            "部门",
+            "在办",
+            "在办超期",
+            "按期办结",
+            "超期办结",
+            "办结用时中位数(工作日)"
+        ]
+    );
+    let scjg = loads.iter().find(|row| row[0] == "市场监督管理局").unwrap();
+    assert_eq!(scjg[1..], ["1", "1", "1", "1", "1.0"]);
+    assert_eq!(loads.len(), 1 + sample_config().departments.len());
+    assert_eq!(
+        read_csv(&out.join("bundles.csv"))[1..],
+        rows(&[
+            &["开办企业一件事（ZWFW-001）", "3", "0", "0", "—", "0"],
+            &[
+                "工业项目立项到施工许可一件事（ZWFW-002）",
+                "45",
+                "0",
+                "0",
+                "—",
+                "0"
+            ],
+        ])
+    );
+    assert_eq!(
+        read_csv(&out.join("bundle-stages.csv")).len(),
+        1,
+        "the header alone"
+    );
     assert_eq!(
         read_csv(&out.join("days.csv"))[1..],
         rows(&[&["2026-03-02", "5", "3", "1", "17.5", "30.0"]])
     );
+}
+
+/// Reviewer `staff` logs in, claims their task of `number` and approves it.
+async fn approve_task(hub: &TestHub, staff: &str, number: &str) {
+    let reviewer = hub.login(staff, None).await;
+    approve(hub, &reviewer, number).await;
+}
+
+/// A department's figures: open, overdue, on time, late, median days.
+fn load(r: &Report, department: &str) -> (u32, u32, u32, u32, Option<f64>) {
+    let l = r.departments.iter().find(|l| l.department == department);
+    let l = l.unwrap_or_else(|| panic!("no {department} in {:?}", r.departments));
+    (l.open, l.overdue, l.on_time, l.late, l.median_days)
+}
+
+/// A 一件事 service's figures: finished, within, share, open, and each
+/// stage's department with its decided, late and median days.
+type Share = (
+    u32,
+    u32,
+    Option<f64>,
+    u32,
+    Vec<(u32, String, u32, u32, Option<f64>)>,
+);
+
+fn share(r: &Report, service: &str) -> Share {
+    let b = r.bundles.iter().find(|b| b.service == service).unwrap();
+    let stages = (b.stages.iter())
+        .map(|s| {
+            (
+                s.stage,
+                s.department.clone(),
+                s.decided,
+                s.late,
+                s.median_days,
+            )
+        })
+        .collect();
+    (b.finished, b.within, b.share(), b.open, stages)
+}
+
+fn stage(
+    department: &str,
+    decided: u32,
+    late: u32,
+    median: f64,
+) -> (u32, String, u32, u32, Option<f64>) {
+    (1, department.to_owned(), decided, late, Some(median))
+}
+
+fn report(hub: &TestHub, from: u32, to: u32) -> Report {
+    let conn = yimen::store::open_reader(&hub.db()).unwrap();
+    let period = Period::new(date(from), date(to)).unwrap();
+    Report::build(&conn, &sample_config(), period).unwrap()
+}
+
+#[tokio::test]
+async fn a_week_of_bundles_names_who_held_them_up() {
+    let hub = TestHub::start().await;
+    hub.clock.set(beijing(2, 10, 0));
+    let clerk = hub.login("1001", Some(1)).await;
+    hub.issue(json!({"service": "ZWFW-001"})).await;
+    hub.act_ok(&clerk, 1, "call-next").await;
+    hub.act_ok(&clerk, 1, "start").await;
+    let mut cases = Vec::new();
+    for service in ["ZWFW-001", "ZWFW-001", "ZWFW-001", "ZWFW-002"] {
+        cases.push(open_case(&hub, &clerk, service, "accept").await);
+    }
+    // C is left with every department.
+    let [a, b, _, d] = [0, 1, 2, 3].map(|i| cases[i].as_str());
+    for staff in ["2001", "2008", "2007", "2002"] {
+        approve_task(&hub, staff, a).await;
+    }
+    for staff in ["2001", "2008"] {
+        approve_task(&hub, staff, b).await;
+    }
+    approve_task(&hub, "2006", d).await;
+
+    // Monday's report, made that evening.
+    hub.clock.set(beijing(2, 18, 0));
+    let monday = report(&hub, 2, 2);
+    assert_eq!(
+        load(&monday, "scjg"),
+        (1, 0, 2, 0, Some(0.0)),
+        "C open; A and B decided"
+    );
+    assert_eq!(load(&monday, "sw"), (2, 0, 1, 0, Some(0.0)), "B and C open");
+    assert_eq!(load(&monday, "fg"), (0, 0, 1, 0, Some(0.0)));
+    assert_eq!(load(&monday, "zrzy"), (1, 0, 0, 0, None));
+    assert_eq!(
+        load(&monday, "zj"),
+        (0, 0, 0, 0, None),
+        "listed without tasks"
+    );
+    let stages = vec![
+        stage("ga", 2, 0, 0.0),
+        stage("rs", 1, 0, 0.0),
+        stage("scjg", 2, 0, 0.0),
+        stage("sw", 1, 0, 0.0),
+    ];
+    assert_eq!(share(&monday, "ZWFW-001"), (1, 1, Some(100.0), 2, stages));
+    assert_eq!(
+        share(&monday, "ZWFW-002"),
+        (0, 0, None, 1, vec![stage("fg", 1, 0, 0.0)])
+    );
+
+    // rs decides B on Wednesday, sw on Friday: both late, and so the case.
+    hub.clock.set(beijing(4, 10, 0));
+    hub.hub.tick().await.unwrap();
+    approve_task(&hub, "2007", b).await;
+    hub.clock.set(beijing(6, 10, 0));
+    hub.hub.tick().await.unwrap();
+    approve_task(&hub, "2002", b).await;
+
+    let week = report(&hub, 2, 6);
+    // C's tasks were due by Wednesday: open and overdue on Friday.
+    assert_eq!(load(&week, "scjg"), (1, 1, 2, 0, Some(0.0)));
+    assert_eq!(load(&week, "ga"), (1, 1, 2, 0, Some(0.0)));
+    assert_eq!(load(&week, "rs"), (1, 1, 1, 1, Some(1.0)), "0 and 2 days");
+    assert_eq!(load(&week, "sw"), (1, 1, 1, 1, Some(2.0)), "0 and 4 days");
+    assert_eq!(load(&week, "zrzy"), (1, 0, 0, 0, None), "due on the 20th");
+    assert_eq!(
+        share(&week, "ZWFW-001"),
+        (
+            2,
+            1,
+            Some(50.0),
+            1,
+            vec![
+                stage("ga", 2, 0, 0.0),
+                stage("rs", 2, 1, 1.0),
+                stage("scjg", 2, 0, 0.0),
+                stage("sw", 2, 1, 2.0),
+            ]
+        )
+    );
+    // Wednesday alone: only rs's late decision falls in it.
+    let wednesday = report(&hub, 4, 4);
+    let rs = load(&wednesday, "rs");
+    assert_eq!((rs.2, rs.3), (0, 1));
+    assert_eq!(
+        (load(&wednesday, "scjg").2, load(&wednesday, "sw").3),
+        (0, 0)
+    );
+    assert_eq!(
+        share(&wednesday, "ZWFW-001").0,
+        0,
+        "no case finished that day"
+    );
+
+    // A case accepted after a period is not in it.
+    hub.issue(json!({"service": "ZWFW-001"})).await;
+    let clerk = hub.login("1001", Some(1)).await;
+    hub.act_ok(&clerk, 1, "call-next").await;
+    hub.act_ok(&clerk, 1, "start").await;
+    open_case(&hub, &clerk, "ZWFW-001", "accept").await;
+    assert_eq!(load(&report(&hub, 2, 2), "scjg").0, 1, "C alone");
+    assert_eq!(load(&report(&hub, 2, 6), "scjg").0, 2, "C and Friday's");
+
+    // `yimen report` writes the figures to the page and the CSVs.
+    let out = hub.dir.path().join("week");
+    let run = Command::new(env!("CARGO_BIN_EXE_yimen"))
+        .args([
+            "report",
+            "--date",
+            "2026-03-02",
+            "--to",
+            "2026-03-06",
+            "--db",
+        ])
+        .arg(hub.db())
+        .arg("--config")
+        .arg(sample_dir())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let loads = read_csv(&out.join("department-loads.csv"));
+    let sw = loads.iter().find(|row| row[0] == "税务局").unwrap();
+    assert_eq!(sw[1..], ["2", "1", "1", "1", "2.0"]);
+    assert_eq!(
+        read_csv(&out.join("bundles.csv"))[1],
+        ["开办企业一件事（ZWFW-001）", "3", "2", "1", "50.0", "2"]
+    );
+    let stages = read_csv(&out.join("bundle-stages.csv"));
+    assert_eq!(
+        stages[0],
+        [
+            "一件事",
+            "阶段",
+            "部门",
+            "办结任务",
+            "超期办结",
+            "用时中位数(工作日)"
+        ]
+    );
+    assert!(stages.contains(
+        &rows(&[&[
+            "开办企业一件事（ZWFW-001）",
+            "第1阶段 并联办理",
+            "税务局",
+            "2",
+            "1",
+            "2.0"
+        ]])[0]
+    ));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for part in [
+        "部门效能（办理任务）",
+        "一件事承诺内办结率",
+        "<td>第1阶段 立项用地规划许可</td>",
+        "<td class=\"n\">50.0</td>",
+    ] {
+        assert!(html.contains(part), "no {part} in the page");
+    }
 }

@@ -39,6 +39,11 @@ const NOTES: &[&str] = &[
     "好差评：5 非常满意、4 满意、3 基本满意为好评，2 不满意、1 非常不满意为差评，差评均须整改。",
     "办件按各环节发生的业务日统计；部门作出审批决定即为办结，决定日不晚于承诺期限为按期；\
      在办超期指期末仍在部门办理且已过承诺期限（按期末当日的期限计算，补正期间不计时）。",
+    "部门效能按办理任务统计：一件事的每个部门任务自所在阶段开始之日起、按该任务的承诺时限计；\
+     单部门办件自受理之日起、按事项承诺时限计。按期、超期办结为期内作出决定的任务；在办为生成报表时仍在部门的任务\
+     （办件受理不晚于期末），在办超期按期末当日判断；用时为开始次日至决定日的工作日数，不含等待补正的时间。",
+    "一件事承诺内办结率：期内办结（准予或不予许可）的一件事办件中，在承诺期限（受理日加承诺工作日，\
+     补正、特别程序和延期顺延）内准予许可的占比；各阶段部门用时为期内作出决定的任务用时中位数。",
 ];
 
 /// Escapes text for HTML.
@@ -79,6 +84,8 @@ fn summary(r: &Report) -> Vec<(&'static str, String)> {
     let on_time: u32 = r.cases.iter().map(|c| c.on_time).sum();
     let late: u32 = r.cases.iter().map(|c| c.late).sum();
     let overdue: u32 = r.cases.iter().map(|c| c.overdue()).sum();
+    let bundles_finished: u32 = r.bundles.iter().map(|b| b.finished).sum();
+    let bundles_within: u32 = r.bundles.iter().map(|b| b.within).sum();
     let share = |p: Option<f64>| p.map_or_else(|| "—".to_owned(), |p| format!("{p:.1}%"));
     vec![
         ("取号", issued.to_string()),
@@ -98,6 +105,10 @@ fn summary(r: &Report) -> Vec<(&'static str, String)> {
         ("受理办件", accepted.to_string()),
         ("按期办结率", share(on_time_rate(on_time, late))),
         ("逾期办件", overdue.to_string()),
+        (
+            "一件事承诺内办结率",
+            share(percent(bundles_within, bundles_finished)),
+        ),
     ]
 }
 

@@ -5,6 +5,8 @@
 //!
 //! - `tables`: waits, service times, queues, days and ratings from those rows;
 //! - `cases`: cases per department and deadline compliance;
+//! - `efficiency`: each department's tasks and each 一件事 service against
+//!   its promise (效能监察);
 //! - `render`: every table as text, for the page and for CSV;
 //! - `chart`: bar charts as inline SVG (plotters);
 //! - `html`: the page.
@@ -17,6 +19,7 @@
 
 pub mod cases;
 mod chart;
+pub mod efficiency;
 mod html;
 mod render;
 pub mod tables;
@@ -28,6 +31,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::domain::efficiency::{BundleShare, DepartmentLoad};
 use crate::domain::ids::{CounterNo, QueuePrefix, StaffId};
 use crate::store::heads::{Heads, SignedHead};
 use crate::store::period::RatingRow;
@@ -113,6 +117,8 @@ struct Names {
     queues: HashMap<QueuePrefix, String>,
     /// Code, name and short name, in the catalogue's order.
     departments: Vec<(String, String, String)>,
+    /// The services' names, by code.
+    services: HashMap<String, String>,
 }
 
 impl Names {
@@ -139,7 +145,17 @@ impl Names {
                 .iter()
                 .map(|d| (d.code.clone(), d.name.clone(), d.short_name.clone()))
                 .collect(),
+            services: (config.guides.iter())
+                .map(|g| (g.code.0.clone(), g.name.clone()))
+                .collect(),
         }
+    }
+
+    /// A service's name and code, such as `开办企业一件事（ZWFW-001）`.
+    fn service(&self, code: &str) -> String {
+        self.services
+            .get(code)
+            .map_or_else(|| code.to_owned(), |name| format!("{name}（{code}）"))
     }
 
     fn counter(&self, n: CounterNo) -> String {
@@ -198,6 +214,11 @@ pub struct Report {
     pub bad_reviews: Vec<RatingRow>,
     /// Cases per department, every configured department listed.
     pub cases: Vec<DepartmentCases>,
+    /// Each department's tasks (a 一件事's and single cases'), every
+    /// configured department listed.
+    pub departments: Vec<DepartmentLoad>,
+    /// Each 一件事 service of the catalogue against its promise.
+    pub bundles: Vec<BundleShare>,
     /// Each day's signed head of the audit log, so that a copy of it lives
     /// wherever the report goes; see [`Report::with_signed_heads`].
     pub audit_heads: Vec<SignedHead>,
@@ -217,6 +238,11 @@ impl Report {
         let setup = &config.setup;
         let rows = crate::store::period::read(conn, &setup.day_rule, period.from, period.to)?;
         let departments: Vec<String> = config.departments.iter().map(|d| d.code.clone()).collect();
+        let services: Vec<(String, u32)> = (config.guides.iter())
+            .filter(|g| g.bundle.is_some())
+            .map(|g| (g.code.0.clone(), g.promised_days))
+            .collect();
+        let (calendar, day_rule) = (&setup.calendar, &setup.day_rule);
         let zone = setup.day_rule.zone;
         Ok(Self {
             hall: setup.name.clone(),
@@ -228,13 +254,15 @@ impl Report {
             days: tables::days(&rows.tickets),
             scores: tables::scores(&rows.ratings),
             bad_reviews: tables::bad_reviews(&rows.ratings),
-            cases: cases::by_department(
+            cases: cases::by_department(&rows.cases, &departments, calendar, day_rule, period),
+            departments: efficiency::department_loads(
                 &rows.cases,
                 &departments,
-                &setup.calendar,
-                &setup.day_rule,
+                calendar,
+                day_rule,
                 period,
             ),
+            bundles: efficiency::bundle_shares(&rows.cases, &services, calendar, day_rule, period),
             audit_heads: Vec::new(),
             audit_key: None,
             zone,
@@ -316,7 +344,7 @@ mod tests {
         let (config, _) = Config::load(&hall, d(2)).unwrap();
         let report = Report::build(&conn, &config, Period::new(d(2), d(2)).unwrap()).unwrap();
         let files = report.write(&dir.path().join("out")).unwrap();
-        assert_eq!(files.len(), 10, "the page and nine tables");
+        assert_eq!(files.len(), 13, "the page and twelve tables");
         let page = std::fs::read_to_string(&files[0]).unwrap();
         assert!(page.contains("本期无数据") && page.contains("本期无记录"));
         let csv = std::fs::read_to_string(dir.path().join("out/waits-by-hour.csv")).unwrap();

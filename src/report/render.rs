@@ -67,6 +67,9 @@ pub fn tables(r: &Report) -> Vec<Table> {
         ratings(r),
         bad_reviews(r),
         cases(r),
+        department_loads(r),
+        bundles(r),
+        bundle_stages(r),
         audit_heads(r),
     ]
 }
@@ -326,6 +329,90 @@ fn cases(r: &Report) -> Table {
                 row
             })
             .collect(),
+    }
+}
+
+/// Working days to one decimal, or a dash for none.
+fn working_days(value: Option<f64>) -> String {
+    minutes(value)
+}
+
+fn department_loads(r: &Report) -> Table {
+    Table {
+        file: "department-loads",
+        title: "部门效能（办理任务）",
+        header: vec![
+            "部门",
+            "在办",
+            "在办超期",
+            "按期办结",
+            "超期办结",
+            "办结用时中位数(工作日)",
+        ],
+        rows: r
+            .departments
+            .iter()
+            .map(|l| {
+                let mut row = vec![r.names.department(&l.department)];
+                row.extend([l.open, l.overdue, l.on_time, l.late].map(|n| n.to_string()));
+                row.push(working_days(l.median_days));
+                row
+            })
+            .collect(),
+    }
+}
+
+fn bundles(r: &Report) -> Table {
+    Table {
+        file: "bundles",
+        title: "一件事承诺办结",
+        header: vec![
+            "一件事",
+            "承诺时限(工作日)",
+            "办结",
+            "承诺内办结",
+            "承诺内办结率(%)",
+            "在办",
+        ],
+        rows: r
+            .bundles
+            .iter()
+            .map(|b| {
+                let mut row = vec![r.names.service(&b.service)];
+                row.extend([b.promised_days, b.finished, b.within].map(|n| n.to_string()));
+                row.push(percent_text(b.share()));
+                row.push(b.open.to_string());
+                row
+            })
+            .collect(),
+    }
+}
+
+fn bundle_stages(r: &Report) -> Table {
+    let stages = r.bundles.iter().flat_map(|b| {
+        b.stages.iter().map(move |s| {
+            vec![
+                r.names.service(&b.service),
+                format!("第{}阶段 {}", s.stage, s.stage_name),
+                r.names.department(&s.department),
+                s.decided.to_string(),
+                s.late.to_string(),
+                working_days(s.median_days),
+            ]
+        })
+    });
+    Table {
+        file: "bundle-stages",
+        title: "一件事各阶段部门用时",
+        header: vec![
+            "一件事",
+            "阶段",
+            "部门",
+            "办结任务",
+            "超期办结",
+            "用时中位数(工作日)",
+        ],
+        rows: stages.collect(),
     }
 }
 
