@@ -31,6 +31,12 @@ fn only_department(member: &StaffSetup) -> Option<&str> {
     }
 }
 
+/// Whether `member` sees the task of `department`: a reviewer only their
+/// own department's, other staff every task.
+pub fn sees_task(member: &StaffSetup, department: &str) -> bool {
+    only_department(member).is_none_or(|own| own == department)
+}
+
 /// Who took another department's step, as a reviewer's timeline says.
 pub const ANOTHER_DEPARTMENT: &str = "department";
 
@@ -95,7 +101,7 @@ pub fn bundle_view(
         lead: bundle.lead().map(str::to_owned),
         tasks: bundle
             .tasks()
-            .filter(|(_, t)| only.is_none_or(|d| t.department == d))
+            .filter(|(_, t)| sees_task(member, &t.department))
             .map(|(desk, t)| task_view(config, hall, bundle, desk, t, now))
             .map(|mut t| {
                 if !case_runs {

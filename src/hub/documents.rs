@@ -311,7 +311,7 @@ fn corrections(config: &Config, case: &Case, member: &StaffSetup) -> Vec<Documen
     };
     let asking = (bundle.tasks())
         .filter(|(_, t)| t.state == TaskState::Correction)
-        .filter(|(_, t)| super::bundles::may_see_step(member, Some(&t.department)));
+        .filter(|(_, t)| super::bundles::sees_task(member, &t.department));
     asking
         .flat_map(|(_, t)| {
             let department = config.department_name(&t.department);
