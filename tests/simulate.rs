@@ -1,9 +1,13 @@
 //! `yimen simulate` against the sample hall: the same seed gives the same
-//! day, every count adds up, and the hub's wait estimate beats the naive one.
+//! day, every count adds up, the hub's wait estimate beats the naive one,
+//! and the 一件事 cases, followed to their end, come to what the hub's
+//! supervisor sees.
 
 mod common;
 
-use yimen::simulate::{Plan, Report, run};
+use yimen::api::{CaseState, TaskState};
+use yimen::simulate::report::bundles::BundleFigures;
+use yimen::simulate::{HubEnd, Plan, Report, run, run_and_supervise};
 
 /// Every citizen and every case is accounted for exactly once.
 fn counts_add_up(r: &Report) {
@@ -66,6 +70,10 @@ async fn the_same_seed_gives_the_same_day_and_its_counts_add_up() {
     let second = run(common::sample_config(), &plan).await.unwrap();
     assert_eq!(first, second);
     counts_add_up(&first);
+    assert!(
+        first.bundles.services.iter().all(|s| s.cases > 0),
+        "both 一件事 services had cases\n{first}"
+    );
     let other = run(
         common::sample_config(),
         &Plan {
@@ -99,4 +107,83 @@ async fn a_closed_day_is_refused() {
     };
     let e = run(common::sample_config(), &sunday).await.unwrap_err();
     assert!(e.to_string().contains("not a working day"), "{e}");
+}
+
+/// The report's 一件事 figures are the hub's: per service, and per
+/// department over all its tasks and stage by stage.
+fn figures_agree(b: &BundleFigures, end: &HubEnd) {
+    let hub = &end.supervision;
+    for s in &b.services {
+        let h = hub.bundles.iter().find(|h| h.service == s.service).unwrap();
+        let ours = (s.finished, s.within, s.open, s.promised_days);
+        assert_eq!(
+            ours,
+            (h.finished, h.within, h.open, h.promised_days),
+            "{}",
+            s.service
+        );
+        assert_eq!(s.share, h.share, "{}", s.service);
+    }
+    for d in &b.departments {
+        let h = hub
+            .departments
+            .iter()
+            .find(|h| h.department == d.department)
+            .unwrap();
+        assert_eq!(h.on_time + h.late, d.all_tasks, "{}", d.department);
+        assert_eq!(h.late, d.late, "single cases are decided the day they came");
+        assert_eq!(h.median_days, d.all_median_days, "{}", d.department);
+        let stages: Vec<_> = (hub.bundles.iter())
+            .flat_map(|s| &s.stages)
+            .filter(|s| s.department == d.department)
+            .collect();
+        let decided: u32 = stages.iter().map(|s| s.decided).sum();
+        let late: u32 = stages.iter().map(|s| s.late).sum();
+        assert_eq!((decided, late), (d.tasks, d.late), "{}", d.department);
+        if let [only] = stages.as_slice() {
+            assert_eq!(only.median_days, d.median_days, "{}", d.department);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_default_days_bundle_cases_end_approved_and_the_hub_agrees() {
+    let (report, end) = run_and_supervise(common::sample_config(), &Plan::default())
+        .await
+        .unwrap();
+    counts_add_up(&report);
+    let b = &report.bundles;
+    figures_agree(b, &end);
+    let cases: u32 = b.services.iter().map(|s| s.cases).sum();
+    assert_eq!(end.bundle_cases.len() as u32, cases);
+    assert!(b.services.iter().all(|s| s.open == 0), "{report}");
+    for case in &end.bundle_cases {
+        assert!(
+            matches!(case.state, CaseState::Approved | CaseState::Closed),
+            "{} ends {:?}",
+            case.number,
+            case.state
+        );
+        let tasks = &case.bundle.as_ref().unwrap().tasks;
+        assert!(tasks.len() >= 4, "the supervisor sees every task");
+        assert!(tasks.iter().all(|t| t.state == TaskState::Approved));
+    }
+    let corrected = (end.bundle_cases.iter())
+        .flat_map(|c| &c.bundle.as_ref().unwrap().tasks)
+        .filter(|t| !t.correction_items.is_empty())
+        .count();
+    assert!(corrected > 0, "some task asked for a correction");
+    let (finished, within) =
+        (b.services.iter()).fold((0, 0), |(f, w), s| (f + s.finished, w + s.within));
+    assert!(within < finished, "some case missed the promise\n{report}");
+    let held = b.departments.iter().map(|d| d.held_up).sum::<u32>();
+    assert_eq!(
+        held, finished,
+        "each approved case held up by one department"
+    );
+    assert!(b.held_up_most.is_some());
+    assert!(
+        b.days > 10,
+        "the industrial projects ran for weeks\n{report}"
+    );
 }

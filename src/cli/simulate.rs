@@ -1,5 +1,6 @@
 //! `yimen simulate`: a whole hall day on a virtual clock against a hub
-//! started here, with its figures printed.
+//! started here, its 一件事 cases followed to their end, with its figures
+//! printed.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +23,11 @@ pub struct Args {
     /// window opens besides.
     #[arg(long, default_value_t = Plan::default().counters)]
     counters: usize,
+    /// Of the visitors to a queue that offers a 一件事 (开办企业, 工业项目),
+    /// the share who come for one, 0 to 1; those cases are followed over
+    /// the working days after until every department has decided.
+    #[arg(long, default_value_t = Plan::default().bundle_share)]
+    bundle_share: f64,
     /// The same seed gives the same day.
     #[arg(long, default_value_t = Plan::default().seed)]
     seed: u64,
@@ -38,6 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         date: args.date,
         rate: args.rate,
         counters: args.counters,
+        bundle_share: args.bundle_share,
         seed: args.seed,
     };
     let config = load_config(&args.config)?;

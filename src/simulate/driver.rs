@@ -5,8 +5,10 @@
 //!
 //! - `day`: staff log in before the doors open; the figures read back after;
 //! - `desks`: the counters: issuing, calling, serving, rating;
-//! - `cases`: the cases opened at the desk, reviewed, and picked up.
+//! - `cases`: the cases opened at the desk, reviewed, and picked up;
+//! - `bundles`: the 一件事 cases, task by task, over the working days after.
 
+mod bundles;
 mod cases;
 mod day;
 mod desks;
@@ -16,10 +18,13 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use anyhow::Context;
+use chrono::{NaiveDate, NaiveTime};
 
+pub use self::bundles::MAX_DAYS;
+use self::bundles::{BundleRun, Step};
 use super::model::{Citizen, SESSIONS, Secs};
 use super::report::{CaseFigures, CounterRecord, RatingFigures, TicketRecord};
-use crate::api::SessionRequest;
+use crate::api::{CaseView, SessionRequest, Supervision};
 use crate::client::{Client, ClientError};
 use crate::clock::ManualClock;
 use crate::config::Config;
@@ -52,6 +57,8 @@ enum Event {
     Review(String),
     /// A reviewer decides the case (an index into `cases`).
     Decide(String, usize),
+    /// A step of a 一件事 case (an index into `bundles`).
+    Bundle(usize, Step),
 }
 
 struct Scheduled {
@@ -134,6 +141,19 @@ pub struct Outcome {
     pub turned_away: u32,
 }
 
+/// The 一件事 cases at the end of the run, as the simulation ran them and
+/// as the hub's supervisor sees them.
+pub struct Ending {
+    pub records: Vec<super::report::bundles::BundleRecord>,
+    /// Working days the run went on after the hall day.
+    pub days: u32,
+    /// Single cases each department decided.
+    pub single_decided: BTreeMap<String, u32>,
+    pub supervision: Supervision,
+    /// Every 一件事 case, read as the supervisor.
+    pub cases: Vec<CaseView>,
+}
+
 pub struct Driver<'a> {
     config: &'a Config,
     clock: Arc<ManualClock>,
@@ -156,6 +176,20 @@ pub struct Driver<'a> {
     ratings: RatingFigures,
     pickups: u32,
     turned_away: u32,
+    /// The hall day, then the working days after it, by the hall's calendar.
+    days: Vec<NaiveDate>,
+    bundles: Vec<BundleRun>,
+    /// 一件事 steps after the hall day, at office seconds since its opening.
+    later: BinaryHeap<Scheduled>,
+    /// Working days after the hall day the 一件事 cases have gone on.
+    days_run: u32,
+    /// Staff logged in on a working day after the hall day, with the day.
+    sessions: HashMap<String, (u32, Client)>,
+    /// Who works the front desk and the pickup window after the hall day.
+    front_desk: Option<(String, CounterNo)>,
+    pickup: Option<(String, CounterNo)>,
+    /// Single cases decided, by department.
+    single_decided: BTreeMap<String, u32>,
 }
 
 fn refused_with(e: &ClientError, wanted: &str) -> bool {
@@ -167,7 +201,7 @@ impl<'a> Driver<'a> {
         config: &'a Config,
         clock: Arc<ManualClock>,
         hub: Arc<crate::hub::Hub>,
-        midnight: Timestamp,
+        date: NaiveDate,
         url: &str,
         (pin, key): (String, String),
         citizens: &'a [Citizen],
@@ -177,7 +211,7 @@ impl<'a> Driver<'a> {
             config,
             clock,
             hub,
-            midnight,
+            midnight: super::local(config, date, NaiveTime::MIN),
             kiosk: base.with_credential(key),
             base,
             pin,
@@ -194,6 +228,14 @@ impl<'a> Driver<'a> {
             ratings: RatingFigures::default(),
             pickups: 0,
             turned_away: 0,
+            days: vec![date],
+            bundles: Vec::new(),
+            later: BinaryHeap::new(),
+            days_run: 0,
+            sessions: HashMap::new(),
+            front_desk: None,
+            pickup: None,
+            single_decided: BTreeMap::new(),
         }
     }
 
@@ -256,6 +298,10 @@ impl<'a> Driver<'a> {
             Event::Reopen => self.reopen(t).await,
             Event::Review(department) => self.review(t, department).await,
             Event::Decide(department, case) => self.decide(t, department, case).await,
+            Event::Bundle(run, step) => {
+                let now = super::model::bundles::WorkTime::on_hall_day(t);
+                self.bundle_step(t, now, run, step).await
+            }
         }
     }
 

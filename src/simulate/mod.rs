@@ -3,17 +3,24 @@
 //! API as the kiosk, the counters, the reviewers and the pickup window
 //! would. The same seed gives the same day.
 //!
+//! The 一件事 cases accepted that day are followed past it, working day by
+//! working day of the hall's calendar, until their departments have
+//! decided every task.
+//!
 //! - `model`: the citizens, drawn up front: Poisson arrivals by the hour
 //!   with a morning peak, service times per queue, no-shows, the green
-//!   channel, cases and their review, pickups, ratings;
+//!   channel, cases and their review, pickups, ratings; a 一件事's tasks,
+//!   department by department;
 //! - `driver`: runs them against the hub, event by event;
-//! - `report`: waits per queue, utilisation, cases, ratings, and the
-//!   printed wait estimates against the real waits.
+//! - `report`: waits per queue, utilisation, cases, ratings, the printed
+//!   wait estimates against the real waits, and the 一件事 cases against
+//!   their promise.
 
 mod driver;
 pub mod model;
 pub mod report;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::{Context, ensure};
@@ -24,6 +31,8 @@ pub use report::Report;
 
 use self::driver::Driver;
 use self::report::Records;
+use self::report::bundles::{BundleRecord, BundleRecords};
+use crate::api::{CaseView, Supervision};
 use crate::config::{Config, DeviceKey, DeviceKind, DeviceSecret, secret};
 use crate::devices::counter::CounterDevices;
 use crate::domain::ids::{CounterNo, Timestamp};
@@ -40,6 +49,9 @@ pub struct Plan {
     /// Front-desk counters staffed, the lowest-numbered first; the pickup
     /// windows are staffed besides.
     pub counters: usize,
+    /// Of the visitors to a queue that offers a 一件事, those who come for
+    /// one, from 0 to 1.
+    pub bundle_share: f64,
     pub seed: u64,
 }
 
@@ -49,6 +61,7 @@ impl Default for Plan {
             date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default(),
             rate: 1.0,
             counters: 9,
+            bundle_share: 0.4,
             seed: 1,
         }
     }
@@ -94,12 +107,27 @@ fn counters_open(config: &Config, front_desk: usize) -> Vec<CounterNo> {
     numbers
 }
 
+/// What the hub said at the end of a run, read as a supervisor.
+pub struct HubEnd {
+    pub supervision: Supervision,
+    /// Every 一件事 case of the day.
+    pub bundle_cases: Vec<CaseView>,
+}
+
 /// Simulates the plan's day in the hall of `config`.
 ///
 /// # Errors
 /// A bad plan (no arrivals, no counters, a day the hall is closed), the
 /// hub cannot start, or it refuses a step the simulation expects to work.
 pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
+    Ok(run_and_supervise(config, plan).await?.0)
+}
+
+/// Simulates the plan's day, and reads the hub's supervision at the end.
+///
+/// # Errors
+/// As [`run`].
+pub async fn run_and_supervise(config: Config, plan: &Plan) -> anyhow::Result<(Report, HubEnd)> {
     let next_day = check(&config, plan)?;
     let pickup_secs = config
         .setup
@@ -108,7 +136,12 @@ pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
         .find(|q| q.kind == QueueKind::Pickup)
         .map_or(180.0, |q| q.default_service_minutes * 60.0);
     let demand = model::demand(&config.setup, &config.guides);
-    let citizens = model::citizens(&demand, pickup_secs, plan.rate, plan.seed);
+    let mix = model::Mix {
+        scale: plan.rate,
+        bundle_share: plan.bundle_share,
+    };
+    let mut citizens = model::citizens(&demand, pickup_secs, mix, plan.seed);
+    model::bundles::plan_bundles(&mut citizens, &config.guides, plan.seed);
 
     let (pin, key) = (fresh_secret()?, fresh_secret()?);
     let config = with_secrets(config, &pin, &key)?;
@@ -143,15 +176,23 @@ pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
 
     let open = counters_open(&config, plan.counters);
     let outcome = async {
-        let mut driver = Driver::new(&config, clock, hub, midnight, &url, (pin, key), &citizens);
+        let mut driver = Driver::new(&config, clock, hub, plan.date, &url, (pin, key), &citizens);
         driver.open(&open).await?;
         driver.run().await?;
-        driver.finish_day(next_morning).await
+        let day = driver.finish_day(next_morning).await?;
+        driver.follow_bundles().await?;
+        Ok::<_, anyhow::Error>((day, driver.finish_run().await?))
     }
     .await;
     let _ = stop.send(());
     server.await.context("the hub stopped abnormally")??;
-    Ok(report(&config, plan, citizens.len(), outcome?))
+    let (day, ending) = outcome?;
+    let bundles = bundle_records(&config, ending.records, ending.days, ending.single_decided);
+    let end = HubEnd {
+        supervision: ending.supervision,
+        bundle_cases: ending.cases,
+    };
+    Ok((report(&config, plan, citizens.len(), day, bundles), end))
 }
 
 /// Checks the plan against the hall, and finds the working day after it,
@@ -162,6 +203,10 @@ fn check(config: &Config, plan: &Plan) -> anyhow::Result<NaiveDate> {
         "the arrival rate must be a positive number"
     );
     ensure!(plan.counters > 0, "at least one counter must be open");
+    ensure!(
+        (0.0..=1.0).contains(&plan.bundle_share),
+        "the share of 一件事 visitors must be between 0 and 1"
+    );
     let calendar = &config.setup.calendar;
     ensure!(
         calendar.is_working_day(plan.date).value,
@@ -174,9 +219,15 @@ fn check(config: &Config, plan: &Plan) -> anyhow::Result<NaiveDate> {
         .context("no working day in the month after")
 }
 
+/// Calendar days a closed case stays at hand in the simulated hall: the
+/// whole run, so that the supervisor's figures at its end still count the
+/// cases closed at its start (the sample hall forgets them after 30 days).
+const KEEP_CLOSED_DAYS: i64 = 2 * driver::MAX_DAYS as i64;
+
 /// The hall with the day's own PIN for every staff member and one kiosk key,
-/// and no counter devices.
+/// no counter devices, and closed cases kept for the run.
 fn with_secrets(mut config: Config, pin: &str, key: &str) -> anyhow::Result<Config> {
+    Arc::make_mut(&mut config.setup).cases.keep_closed_days = KEEP_CLOSED_DAYS;
     let pin_hash = secret::hash(pin)?;
     config.pins = config
         .setup
@@ -196,7 +247,34 @@ fn with_secrets(mut config: Config, pin: &str, key: &str) -> anyhow::Result<Conf
     Ok(config)
 }
 
-fn report(config: &Config, plan: &Plan, arrivals: usize, outcome: driver::Outcome) -> Report {
+/// What the 一件事 figures are built from, with the hall's names.
+fn bundle_records(
+    config: &Config,
+    cases: Vec<BundleRecord>,
+    days: u32,
+    single_decided: BTreeMap<String, u32>,
+) -> BundleRecords {
+    BundleRecords {
+        days,
+        cases,
+        single_decided,
+        services: (config.guides.iter())
+            .filter(|g| g.bundle.is_some())
+            .map(|g| (g.code.0.clone(), g.name.clone()))
+            .collect(),
+        department_names: (config.departments.iter())
+            .map(|d| (d.code.clone(), d.name.clone()))
+            .collect(),
+    }
+}
+
+fn report(
+    config: &Config,
+    plan: &Plan,
+    arrivals: usize,
+    outcome: driver::Outcome,
+    bundles: BundleRecords,
+) -> Report {
     let queue_names = config
         .setup
         .queues
@@ -207,6 +285,7 @@ fn report(config: &Config, plan: &Plan, arrivals: usize, outcome: driver::Outcom
         date: plan.date,
         seed: plan.seed,
         rate: plan.rate,
+        bundle_share: plan.bundle_share,
         arrivals: arrivals as u32,
         pickups: outcome.pickups,
         turned_away: outcome.turned_away,
@@ -215,5 +294,6 @@ fn report(config: &Config, plan: &Plan, arrivals: usize, outcome: driver::Outcom
         counters: outcome.counters,
         cases: outcome.cases,
         ratings: outcome.ratings,
+        bundles,
     })
 }

@@ -1,7 +1,11 @@
 //! The citizens of a simulated day, drawn up front from a seeded generator:
 //! when each comes, for what, whether they answer the call, how long they
 //! take at the counter and what becomes of their case. Pure: no clock, no
-//! hub, no I/O; times are seconds after the day's local midnight.
+//! hub, no I/O; times are seconds after the day's local midnight. The
+//! 一件事 cases' way through their departments over the following working
+//! days is drawn in `bundles`.
+
+pub mod bundles;
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -66,6 +70,13 @@ impl Draw {
         Self(ChaCha8Rng::seed_from_u64(seed))
     }
 
+    /// Another stream of the same seed, independent of the first.
+    pub fn stream(seed: u64, stream: u64) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Self(rng)
+    }
+
     /// Uniform in [0, 1).
     pub fn uniform(&mut self) -> f64 {
         (self.0.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -92,11 +103,6 @@ impl Draw {
         let (u1, u2) = (1.0 - self.uniform(), self.uniform());
         let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
         (mu + sigma2.sqrt() * z).exp()
-    }
-
-    /// An index below `n`, each as likely.
-    pub fn index(&mut self, n: usize) -> usize {
-        ((self.uniform() * n as f64) as usize).min(n.saturating_sub(1))
     }
 
     /// An index into `weights`, each chosen in proportion to its weight.
@@ -143,8 +149,39 @@ pub struct Demand {
     pub weight: f64,
     /// Mean seconds at the counter, walking up included.
     pub service_secs: f64,
-    /// Its service items, and whether each is immediate (即办件).
-    pub services: Vec<(ServiceCode, bool)>,
+    pub services: Vec<Offered>,
+}
+
+/// A service item a queue offers.
+#[derive(Clone, Debug)]
+pub struct Offered {
+    pub code: ServiceCode,
+    /// 即办件: decided while the citizen waits.
+    pub immediate: bool,
+    /// A 一件事, reviewed by several departments.
+    pub bundle: bool,
+}
+
+impl Demand {
+    /// The service a visitor comes for, from their draw `u` in [0, 1): a
+    /// 一件事 with chance `bundle_share` where the queue offers one, each
+    /// as likely; otherwise any other of the queue's, each as likely.
+    pub fn service_at(&self, u: f64, bundle_share: f64) -> &Offered {
+        let nth = |list: &[&'_ Offered], u: f64| -> usize {
+            ((u * list.len() as f64) as usize).min(list.len().saturating_sub(1))
+        };
+        let all: Vec<&Offered> = self.services.iter().collect();
+        let (bundles, others): (Vec<&Offered>, Vec<&Offered>) =
+            all.iter().copied().partition(|s| s.bundle);
+        if bundles.is_empty() || others.is_empty() {
+            return all[nth(&all, u)];
+        }
+        if u < bundle_share {
+            bundles[nth(&bundles, u / bundle_share)]
+        } else {
+            others[nth(&others, (u - bundle_share) / (1.0 - bundle_share))]
+        }
+    }
 }
 
 /// What citizens come for. A queue draws visitors in proportion to the
@@ -167,11 +204,12 @@ pub fn demand(setup: &HallSetup, guides: &[Guide]) -> Vec<Demand> {
                 .services
                 .iter()
                 .map(|code| {
-                    let immediate = guides
-                        .iter()
-                        .find(|g| &g.code == code)
-                        .is_some_and(|g| g.kind == ItemKind::Immediate);
-                    (code.clone(), immediate)
+                    let guide = guides.iter().find(|g| &g.code == code);
+                    Offered {
+                        code: code.clone(),
+                        immediate: guide.is_some_and(|g| g.kind == ItemKind::Immediate),
+                        bundle: guide.is_some_and(|g| g.bundle.is_some()),
+                    }
                 })
                 .collect();
             Demand {
@@ -209,6 +247,8 @@ pub struct Accepted {
     pub returns_after: Option<Secs>,
     /// At the pickup window, walking up included.
     pub pickup_secs: Secs,
+    /// A 一件事's tasks, for one: see [`bundles`].
+    pub bundle: Option<bundles::BundleDraw>,
 }
 
 /// One citizen of the day.
@@ -229,19 +269,29 @@ pub struct Citizen {
     pub rating: Option<f64>,
 }
 
+/// How many come, and for what.
+#[derive(Clone, Copy, Debug)]
+pub struct Mix {
+    /// Arrivals as a multiple of `ARRIVALS_PER_HOUR`.
+    pub scale: f64,
+    /// Of the visitors to a queue that offers a 一件事, those who come for one.
+    pub bundle_share: f64,
+}
+
 /// The day's citizens in order of arrival, every draw made here so that the
 /// same seed gives the same people whatever the hub does with them.
-pub fn citizens(demand: &[Demand], pickup_secs: f64, scale: f64, seed: u64) -> Vec<Citizen> {
+pub fn citizens(demand: &[Demand], pickup_secs: f64, mix: Mix, seed: u64) -> Vec<Citizen> {
     let mut draw = Draw::new(seed);
     if demand.is_empty() {
         return Vec::new();
     }
     let weights: Vec<f64> = demand.iter().map(|d| d.weight).collect();
-    arrivals(&mut draw, scale)
+    arrivals(&mut draw, mix.scale)
         .into_iter()
         .map(|arrives| {
             let d = &demand[draw.pick(&weights)];
-            let (service, immediate) = d.services[draw.index(d.services.len())].clone();
+            let offered = d.service_at(draw.uniform(), mix.bundle_share);
+            let (service, immediate) = (offered.code.clone(), offered.immediate);
             let walk = draw.between(WALK.0, WALK.1);
             // The queue's mean covers the walk; the rest is at the counter.
             let at_counter = (d.service_secs - (WALK.0 + WALK.1) / 2.0).max(MINUTE as f64);
@@ -280,6 +330,7 @@ fn visit(draw: &mut Draw, immediate: bool, pickup_secs: f64) -> Visit {
         mail,
         returns_after: immediate.then_some(returns_after),
         pickup_secs: draw.lognormal(pickup_secs, SERVICE_CV) as Secs,
+        bundle: None,
     };
     match (is_case, intake) {
         (false, _) => Visit::Enquiry,
@@ -365,6 +416,7 @@ mod tests {
         let ys: Vec<f64> = (0..5).map(|_| b.uniform()).collect();
         assert_eq!(xs, ys);
         assert_ne!(xs[0], Draw::new(8).uniform());
+        assert_ne!(xs[0], Draw::stream(7, 1).uniform(), "another stream");
         assert!(xs.iter().all(|x| (0.0..1.0).contains(x)));
     }
 
@@ -404,6 +456,34 @@ mod tests {
             arrivals(&mut d, 2.0).len() > times.len() * 3 / 2,
             "the rate scales"
         );
+    }
+
+    #[test]
+    fn a_share_of_a_queues_visitors_come_for_its_bundle() {
+        let offered = |code: &str, bundle: bool| Offered {
+            code: ServiceCode(code.into()),
+            immediate: false,
+            bundle,
+        };
+        let mut queue = Demand {
+            queue: QueuePrefix::new('A').unwrap(),
+            weight: 1.0,
+            service_secs: 600.0,
+            services: vec![
+                offered("S-1", false),
+                offered("K-1", true),
+                offered("S-2", false),
+                offered("S-3", false),
+            ],
+        };
+        let code = |q: &Demand, u: f64| q.service_at(u, 0.4).code.0.clone();
+        assert_eq!(code(&queue, 0.0), "K-1");
+        assert_eq!(code(&queue, 0.39), "K-1");
+        assert_eq!(code(&queue, 0.4), "S-1");
+        assert_eq!(code(&queue, 0.79), "S-2");
+        assert_eq!(code(&queue, 0.999), "S-3");
+        queue.services[1].bundle = false;
+        assert_eq!(code(&queue, 0.3), "K-1", "without a 一件事, each as likely");
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! What a simulated day comes to: waits per queue, counter utilisation,
 //! cases and ratings, and how far the waits printed on tickets were from
-//! the real ones. Built from plain records, so it is tested without a hub.
+//! the real ones; the 一件事 cases followed to their end (`bundles`). Built
+//! from plain records, so it is tested without a hub.
+
+pub mod bundles;
 
 use std::fmt;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use self::bundles::{BundleFigures, BundleRecords};
 use super::model::Secs;
 use crate::domain::ids::CounterNo;
 use crate::domain::ticket::TicketState;
@@ -129,6 +133,8 @@ pub struct Report {
     pub date: NaiveDate,
     pub seed: u64,
     pub rate: f64,
+    /// Of the visitors to a queue that offers a 一件事, those who came for one.
+    pub bundle_share: f64,
     /// Counters staffed, pickup windows included.
     pub counters_open: Vec<CounterNo>,
     /// Citizens who came for the front desk.
@@ -149,6 +155,7 @@ pub struct Report {
     pub estimate: EstimateFigures,
     pub cases: CaseFigures,
     pub ratings: RatingFigures,
+    pub bundles: BundleFigures,
 }
 
 /// What the report is built from.
@@ -156,6 +163,7 @@ pub struct Records {
     pub date: NaiveDate,
     pub seed: u64,
     pub rate: f64,
+    pub bundle_share: f64,
     pub arrivals: u32,
     pub pickups: u32,
     pub turned_away: u32,
@@ -165,6 +173,7 @@ pub struct Records {
     pub counters: Vec<CounterRecord>,
     pub cases: CaseFigures,
     pub ratings: RatingFigures,
+    pub bundles: BundleRecords,
 }
 
 fn count(tickets: &[&TicketRecord], state: TicketState) -> u32 {
@@ -231,6 +240,7 @@ impl Report {
             date: r.date,
             seed: r.seed,
             rate: r.rate,
+            bundle_share: r.bundle_share,
             counters_open: r.counters.iter().map(|c| c.number).collect(),
             arrivals: r.arrivals,
             pickups: r.pickups,
@@ -256,6 +266,7 @@ impl Report {
             estimate,
             cases: r.cases,
             ratings: r.ratings,
+            bundles: BundleFigures::build(&r.bundles),
         };
         queues.push(whole);
         Report { queues, ..report }
@@ -270,7 +281,9 @@ impl fmt::Display for Report {
         writeln!(f)?;
         self.write_estimates(f)?;
         writeln!(f)?;
-        self.write_cases(f)
+        self.write_cases(f)?;
+        writeln!(f)?;
+        write!(f, "{}", self.bundles)
     }
 }
 
@@ -279,11 +292,12 @@ impl Report {
         let counters: Vec<String> = self.counters_open.iter().map(ToString::to_string).collect();
         writeln!(
             f,
-            "Simulated hall day {} (seed {}, rate {}, counters {})",
+            "Simulated hall day {} (seed {}, rate {}, counters {}, 一件事 share {})",
             self.date,
             self.seed,
             self.rate,
-            counters.join(" ")
+            counters.join(" "),
+            self.bundle_share
         )?;
         writeln!(
             f,
@@ -399,6 +413,7 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
             seed: 1,
             rate: 1.0,
+            bundle_share: 0.4,
             arrivals: tickets.len() as u32,
             pickups: 0,
             turned_away: 0,
@@ -415,6 +430,7 @@ mod tests {
             }],
             cases: CaseFigures::default(),
             ratings: RatingFigures::default(),
+            bundles: BundleRecords::default(),
         }
     }
 

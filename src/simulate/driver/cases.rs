@@ -1,6 +1,6 @@
 //! The back half of a visit: the case opened at the front desk, its review
-//! by the department, and the result mailed or handed over at the pickup
-//! window.
+//! by the department (a 一件事's by its departments: see `bundles`), and
+//! the result mailed or handed over at the pickup window.
 
 use anyhow::{Context, bail};
 
@@ -9,6 +9,7 @@ use crate::api::{
     ApplicantInput, CaseRequest, CaseView, DecisionRequest, IntakeDecision, MaterialInput,
     PickupRequest,
 };
+use crate::client::Client;
 use crate::domain::ids::CounterNo;
 use crate::domain::setup::CounterKind;
 use crate::simulate::model::{self, Accepted, SESSIONS, Secs, Visit};
@@ -83,21 +84,32 @@ impl<'a> Driver<'a> {
             IntakeDecision::Refuse => f.refused += 1,
             IntakeDecision::Accept => f.accepted += 1,
         }
-        if intake == IntakeDecision::Accept {
-            self.case_of.insert(citizen, self.cases.len());
-            if let Some(reviewer) = self.reviewers.get_mut(&case.department) {
-                reviewer.inbox.push_back(self.cases.len());
-                self.schedule(t, Event::Review(case.department.clone()));
-            }
-            self.cases.push(CaseRun {
-                number: case.number,
-                citizen,
-            });
+        if intake != IntakeDecision::Accept {
+            return Ok(());
+        }
+        self.route(t, citizen, case)
+    }
+
+    /// An accepted case goes to its department's inbox; a 一件事's first
+    /// stage opens.
+    fn route(&mut self, t: Secs, citizen: usize, case: CaseView) -> anyhow::Result<()> {
+        let index = self.cases.len();
+        self.case_of.insert(citizen, index);
+        self.cases.push(CaseRun {
+            number: case.number,
+            citizen,
+        });
+        if case.bundle.is_some() {
+            return self.bundle_accepted(t, index);
+        }
+        if let Some(reviewer) = self.reviewers.get_mut(&case.department) {
+            reviewer.inbox.push_back(index);
+            self.schedule(t, Event::Review(case.department));
         }
         Ok(())
     }
 
-    fn accepted(&self, case: usize) -> anyhow::Result<&'a Accepted> {
+    pub(super) fn accepted(&self, case: usize) -> anyhow::Result<&'a Accepted> {
         let citizens = self.citizens;
         match &citizens[self.cases[case].citizen].visit {
             Visit::Accepted(a) => Ok(a),
@@ -160,15 +172,13 @@ impl<'a> Driver<'a> {
             .decide(&number, &decision)
             .await
             .context("deciding a case")?;
+        *self.single_decided.entry(department.clone()).or_default() += 1;
         if accepted.approve {
-            self.case_figures.approved += 1;
             if accepted.mail {
                 self.mail(&number).await?;
             } else if let Some(after) = accepted.returns_after {
                 self.come_back(t, case, after);
             }
-        } else {
-            self.case_figures.rejected += 1;
         }
         self.schedule(t, Event::Review(department));
         Ok(())
@@ -200,16 +210,21 @@ impl<'a> Driver<'a> {
     }
 
     /// The pickup window posts the result.
-    async fn mail(&mut self, number: &str) -> anyhow::Result<()> {
+    pub(super) async fn mail(&mut self, number: &str) -> anyhow::Result<()> {
         let Some(n) = self.pickup_desk() else {
             return Ok(());
         };
+        let client = self.desk(n)?.client.clone();
+        self.post(&client, number).await
+    }
+
+    /// `clerk` of the pickup window records the result mailed.
+    pub(super) async fn post(&self, clerk: &Client, number: &str) -> anyhow::Result<()> {
         let mailed = PickupRequest {
             collected_by: None,
             tracking_number: Some(format!("EMS{number}")),
         };
-        self.desk(n)?
-            .client
+        clerk
             .pick_up(number, &mailed)
             .await
             .context("mailing a result")?;

@@ -1,14 +1,16 @@
 //! The day's two ends: staff log in before the doors open, and the next
-//! morning the hub ends the day and the figures are read back.
+//! morning the hub ends the day and the figures are read back; and the
+//! run's end, when the 一件事 cases are read back.
 
 use std::collections::VecDeque;
 
 use anyhow::Context;
 
-use super::{Desk, DeskState, Driver, LOG_IN_AT, Outcome, Reviewer};
+use super::{Desk, DeskState, Driver, Ending, LOG_IN_AT, Outcome, Reviewer};
 use crate::api::Card;
 use crate::api::CaseState;
 use crate::api::{CaseView, Supervision, TicketStatus};
+use crate::client::Client;
 use crate::domain::ids::{CounterNo, Timestamp};
 use crate::domain::setup::{CounterKind, Role};
 use crate::simulate::model::SESSIONS;
@@ -37,6 +39,11 @@ impl Driver<'_> {
                 continue;
             };
             let client = self.log_in(&staff.id.0, Some(c.number)).await?;
+            let post = match c.kind {
+                CounterKind::Pickup => &mut self.pickup,
+                _ => &mut self.front_desk,
+            };
+            post.get_or_insert_with(|| (staff.id.0.clone(), c.number));
             let desk = Desk {
                 client,
                 queues: c.queues.clone(),
@@ -69,11 +76,8 @@ impl Driver<'_> {
         Ok(())
     }
 
-    /// Moves to the next working morning, lets the hub end the day and raise
-    /// its cards, and reads back every ticket's end and the cases' cards.
-    pub async fn finish_day(mut self, next_morning: Timestamp) -> anyhow::Result<Outcome> {
-        self.clock.set(next_morning);
-        self.hub.tick().await.context("ending the day")?;
+    /// The hall's supervisor, logged in now.
+    async fn supervisor(&self) -> anyhow::Result<Client> {
         let supervisor = self
             .config
             .setup
@@ -81,7 +85,15 @@ impl Driver<'_> {
             .iter()
             .find(|s| s.role == Role::Supervisor)
             .context("the hall has no supervisor to read the cards")?;
-        let supervisor = self.log_in(&supervisor.id.0, None).await?;
+        self.log_in(&supervisor.id.0, None).await
+    }
+
+    /// Moves to the next working morning, lets the hub end the day and raise
+    /// its cards, and reads back every ticket's end and the cases' cards.
+    pub async fn finish_day(&mut self, next_morning: Timestamp) -> anyhow::Result<Outcome> {
+        self.clock.set(next_morning);
+        self.hub.tick().await.context("ending the day")?;
+        let supervisor = self.supervisor().await?;
         let watch: Supervision = supervisor
             .supervision()
             .await
@@ -103,6 +115,10 @@ impl Driver<'_> {
                 .case(&case.number)
                 .await
                 .context("reading a case's end")?;
+            f.approved += u32::from(matches!(
+                view.state,
+                CaseState::Approved | CaseState::Closed
+            ));
             match view.state {
                 CaseState::Accepted | CaseState::InReview | CaseState::Correction => {
                     f.undecided += 1
@@ -110,7 +126,8 @@ impl Driver<'_> {
                 CaseState::Approved => f.awaiting_pickup += 1,
                 CaseState::Closed if view.tracking_number.is_some() => f.mailed += 1,
                 CaseState::Closed => f.handed_over += 1,
-                CaseState::AwaitingMaterials | CaseState::Refused | CaseState::Rejected => {}
+                CaseState::Rejected => f.rejected += 1,
+                CaseState::AwaitingMaterials | CaseState::Refused => {}
             }
         }
         let mut tickets = Vec::with_capacity(self.tickets.len());
@@ -131,11 +148,37 @@ impl Driver<'_> {
         }
         Ok(Outcome {
             tickets,
-            counters: self.desks.into_values().map(|d| d.record).collect(),
-            cases: self.case_figures,
-            ratings: self.ratings,
+            counters: self.desks.values().map(|d| d.record.clone()).collect(),
+            cases: self.case_figures.clone(),
+            ratings: self.ratings.clone(),
             pickups: self.pickups,
             turned_away: self.turned_away,
+        })
+    }
+
+    /// At the end of the run: the 一件事 cases as the simulation ran them,
+    /// and what the hub's supervisor sees of them.
+    pub async fn finish_run(self) -> anyhow::Result<Ending> {
+        let supervisor = self.supervisor().await?;
+        let supervision = supervisor
+            .supervision()
+            .await
+            .context("reading supervision")?;
+        let mut cases = Vec::with_capacity(self.bundles.len());
+        for run in &self.bundles {
+            let number = &self.cases[run.case].number;
+            let view = supervisor
+                .case(number)
+                .await
+                .context("reading a 一件事 case")?;
+            cases.push(view);
+        }
+        Ok(Ending {
+            records: self.bundles.into_iter().map(|b| b.record).collect(),
+            days: self.days_run,
+            single_decided: self.single_decided,
+            supervision,
+            cases,
         })
     }
 }
