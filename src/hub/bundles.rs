@@ -191,7 +191,9 @@ pub async fn lead_decision(
     .await
 }
 
-/// Every department's tasks in the hall as of `now`, decided ones whenever.
+/// Every department's tasks among the cases the hall holds as of `now`:
+/// open ones, and decided ones until `keep_closed_days` after they closed
+/// (the report reads any period from the database).
 pub fn department_loads(config: &Config, hall: &Hall, now: Timestamp) -> Vec<DepartmentLoad> {
     let setup = hall.setup();
     let today = setup.day_rule.day_of(now);
