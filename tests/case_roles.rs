@@ -555,8 +555,8 @@ async fn bad_case_input_is_refused_and_changes_nothing() {
             "/api/v1/ratings",
             None,
             json!({"case": "209901010001", "score": 5, "last_four": "002X"}),
-            StatusCode::NOT_FOUND,
-            "unknown_case",
+            StatusCode::FORBIDDEN,
+            "proof_mismatch",
         ),
         (
             "/api/v1/ratings",

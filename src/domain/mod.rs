@@ -19,6 +19,7 @@
 //! - `rating`: 好差评, which ticket a counter's keypad rates, and the
 //!   rectification of bad reviews;
 //! - `counter_display`: what the LED screen above a counter shows;
+//! - `progress`: what a citizen's phone shows of their ticket and case;
 //! - `display`: the display wall: what it shows and what it announces;
 //! - `policy`: who may do what now, and see what.
 
@@ -41,6 +42,7 @@ pub mod ids;
 pub mod personal;
 pub mod pin;
 pub mod policy;
+pub mod progress;
 pub mod queue;
 pub mod rating;
 pub mod replay;

@@ -266,8 +266,8 @@ impl Hall {
     ///
     /// # Errors
     /// `RoleCannot` for devices, the back office, a clerk rating anything
-    /// but their counter's last ticket; `UnknownCase`, or `ProofMismatch`
-    /// for a case without the right last four; `AlreadyRated`.
+    /// but their counter's last ticket; `ProofMismatch` for a citizen's
+    /// case unknown or without the right last four; `AlreadyRated`.
     pub fn may_rate(
         &self,
         occasion: Occasion<'_>,
@@ -295,10 +295,11 @@ impl Hall {
                 "办件由办事群众凭办件编号和证件号码或手机号后四位评价",
             )),
             (Occasion::Citizen { .. }, RatingSubject::Ticket(_)) => Ok(()),
+            // An unknown number is told as a wrong proof is: a citizen
+            // never learns whether a case exists without proving it theirs.
             (Occasion::Citizen { last_four }, RatingSubject::Case(number)) => {
-                let case = self.cases.get(number).ok_or(QueueError::UnknownCase)?;
-                match last_four {
-                    Some(four) if proves_applicant(case, four) => Ok(()),
+                match (self.cases.get(number), last_four) {
+                    (Some(case), Some(four)) if proves_applicant(case, four) => Ok(()),
                     _ => Err(QueueError::ProofMismatch),
                 }
             }
@@ -308,7 +309,7 @@ impl Hall {
 
 /// Whether `four` are the last four characters of the case's applicant's ID
 /// number or phone (an `x` taken as `X`); never once they are erased.
-fn proves_applicant(case: &Case, four: &str) -> bool {
+pub fn proves_applicant(case: &Case, four: &str) -> bool {
     let four = four.trim().to_ascii_uppercase();
     let ends = |text: &str| text.len() >= 4 && text.ends_with(&four);
     let id_number = case.applicant.id_number.value().map(AsRef::as_ref);

@@ -226,7 +226,8 @@ fn a_rating_is_bound_to_its_occasion() {
     let unknown = RatingSubject::Case("209901010001".into());
     assert_eq!(
         hall.may_rate(with(Some("002X")), &unknown),
-        Err(QueueError::UnknownCase)
+        Err(QueueError::ProofMismatch),
+        "a citizen is not told whether a case exists"
     );
 }
 
