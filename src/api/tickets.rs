@@ -1,6 +1,6 @@
 //! Tickets: taking one, following it, bringing a missed one back.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -63,8 +63,21 @@ pub struct IssuedTicket {
     pub ahead: u32,
     pub estimated_wait_minutes: u32,
     pub issued_at: DateTime<Utc>,
-    /// Path of the ticket's public status on the hub: what the QR opens.
+    /// Path of the ticket's public status on the hub.
     pub status_url: String,
+    /// The ticket's page on the hall's public face, when hall.toml names
+    /// one (`[hall] public_url`): what the QR opens.
+    pub page_url: Option<String>,
+}
+
+impl IssuedTicket {
+    /// What the ticket's QR code opens: its page on the hall's public face,
+    /// or else its status on the hub as `qr_base` reaches it.
+    pub fn qr(&self, qr_base: &str) -> String {
+        self.page_url
+            .clone()
+            .unwrap_or_else(|| format!("{qr_base}{}", self.status_url))
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -82,6 +95,13 @@ pub struct TicketStatus {
     pub counter_name: Option<String>,
     pub issued_at: DateTime<Utc>,
     pub called_at: Option<DateTime<Utc>>,
+    /// While waiting: few enough ahead that the citizen should come near.
+    pub soon: bool,
+    /// A missed ticket: until when it may be put back in line, in the
+    /// hall's local time.
+    pub reactivate_until: Option<DateTime<FixedOffset>>,
+    /// Rated by the citizen already.
+    pub rated: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -45,6 +45,10 @@ pub struct Config {
     pub hours: String,
     /// Lines scrolled on the display wall.
     pub notices: Vec<String>,
+    /// Where phones reach the hub's public face: the ticket's QR opens its
+    /// page there. None: the QR opens the ticket's status as the kiosk's
+    /// `qr_base` reaches it.
+    pub public_url: Option<String>,
     pub departments: Vec<Department>,
     /// Every service guide, departments in file-name order.
     pub guides: Vec<Guide>,

@@ -35,6 +35,11 @@ pub struct HallSection {
     /// Lines scrolled on the display wall.
     #[serde(default)]
     pub notices: Vec<String>,
+    /// Where phones reach the hub's public face, such as
+    /// `https://yimen.example.gov.cn`: printed tickets' QR codes open
+    /// `/t/{id}` there.
+    #[serde(default)]
+    pub public_url: Option<String>,
     /// Accept the published demo PIN and device keys.
     #[serde(default)]
     pub demo_credentials: bool,

@@ -339,6 +339,7 @@ impl HallCheck<'_> {
         if file.hall.name.trim().is_empty() {
             self.error("hall.name", "the hall needs a name");
         }
+        let public_url = self.public_url(file.hall.public_url.as_deref());
         let rules = rules(&file.rules);
         let logins = self.logins(&file.logins, &rules);
         let queues = self.queues(&file.queues);
@@ -369,6 +370,7 @@ impl HallCheck<'_> {
             setup: Arc::new(setup),
             hours: file.hall.hours,
             notices: file.hall.notices,
+            public_url,
             departments: Vec::new(),
             guides: Vec::new(),
             search: Arc::default(),
@@ -379,6 +381,27 @@ impl HallCheck<'_> {
             counter_devices: Default::default(),
             limits: self.limits(&file.limits),
         })
+    }
+
+    /// The public face's address as phones reach it, without a trailing
+    /// slash.
+    fn public_url(&mut self, raw: Option<&str>) -> Option<String> {
+        let url = raw?.trim().trim_end_matches('/');
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        match host {
+            Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => {
+                Some(url.to_owned())
+            }
+            _ => {
+                self.error(
+                    "hall.public_url",
+                    format!("“{url}” is not an address like https://yimen.example.gov.cn"),
+                );
+                None
+            }
+        }
     }
 
     fn queues(&mut self, entries: &[QueueEntry]) -> Vec<QueueSetup> {

@@ -16,6 +16,7 @@ use crate::domain::error::QueueError;
 use crate::domain::hall::Hall;
 use crate::domain::ids::{QueuePrefix, ServiceCode, TicketId, TicketNumber};
 use crate::domain::policy;
+use crate::domain::progress;
 use crate::domain::queue::Wanted;
 use crate::domain::ticket::Ticket;
 
@@ -126,6 +127,10 @@ fn issued_view(config: &Config, hall: &Hall, id: &TicketId) -> Option<IssuedTick
         estimated_wait_minutes: hall.estimate_wait(t.queue, ahead),
         issued_at: t.issued_at,
         status_url: format!("/api/v1/tickets/{}", t.id),
+        page_url: config
+            .public_url
+            .as_ref()
+            .map(|base| format!("{base}/t/{}", t.id)),
     })
 }
 
@@ -146,6 +151,10 @@ fn status_view(config: &Config, hall: &Hall, t: &Ticket) -> TicketStatus {
             .map(|c| c.name.clone()),
         issued_at: t.issued_at,
         called_at: t.called_at,
+        soon: progress::soon(ahead),
+        reactivate_until: progress::reactivate_until(t, hall.setup().rules.late_window)
+            .map(|at| at.with_timezone(&hall.setup().day_rule.zone).fixed_offset()),
+        rated: t.rated,
     }
 }
 

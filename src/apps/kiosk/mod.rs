@@ -235,7 +235,7 @@ impl Kiosk {
                 .with_timezone(&zone)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
-            status_url: format!("{}{}", self.settings.qr_base, ticket.status_url),
+            status_url: ticket.qr(&self.settings.qr_base),
             notice: vec![
                 "请留意叫号，叫号三次未到视为过号".into(),
                 "过号需重新取号".into(),

@@ -285,6 +285,7 @@ mod tests {
             estimated_wait_minutes: 0,
             issued_at: "2026-03-02T01:30:00Z".parse().unwrap(),
             status_url: "/tickets/0".into(),
+            page_url: None,
         }
     }
 

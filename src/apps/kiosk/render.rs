@@ -163,7 +163,7 @@ fn show_ticket(a: &KioskAdapter<'_>, m: &KioskModel, frame: &Frame<'_>) {
             .into(),
         problem: shown.problem.unwrap_or(PrinterProblem::None),
     });
-    a.set_ticket_qr(qr_image(&format!("{}{}", frame.qr_base, t.status_url)));
+    a.set_ticket_qr(qr_image(&t.qr(frame.qr_base)));
 }
 
 fn guide_row(g: &Guide, known: Option<&Known>) -> GuideRow {
