@@ -170,6 +170,11 @@ fn rows() -> Vec<Row> {
                                                                               [403, 403, 403, 403, 403, 403, 403, 403, 201]),
         row(POST, "/api/v1/ratings", "/api/v1/ratings", Some(r#"{"case": "$closed", "score": 5, "last_four": "2222"}"#), Idle,
                                                                               [403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        // The applicant's phone; a credential is neither needed nor used.
+        row(POST, "/api/v1/case-status", "/api/v1/case-status", Some(r#"{"case": "$closed", "last_four": "1111"}"#), Idle,
+                                                                              [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(POST, "/api/v1/case-status", "/api/v1/case-status", Some(r#"{"case": "$closed", "last_four": "2222"}"#), Idle,
+                                                                              [404, 404, 404, 404, 404, 404, 404, 404, 404]),
         row(GET, "/api/v1/ratings/summary", "/api/v1/ratings/summary", None, Idle,
                                                                               [403, 403, 403, 403, 200, 200, 403, 403, 401]),
         row(POST, "/api/v1/rectifications/{id}/close", "/api/v1/rectifications/$rectification/close",

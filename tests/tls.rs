@@ -205,10 +205,16 @@ async fn the_public_face_serves_a_phone_and_nothing_of_the_staffs() {
         .await
         .unwrap();
     assert_eq!(status.status(), 200, "a phone follows its ticket");
-    assert_eq!(
-        phone.get(public("/display")).send().await.unwrap().status(),
-        200
-    );
+    for page in [
+        "/display".to_owned(),
+        format!("/t/{}", ticket["id"].as_str().unwrap()),
+        "/c".to_owned(),
+        "/phone/ticket.js".to_owned(),
+        "/fonts/yimen.css".to_owned(),
+    ] {
+        let answer = phone.get(public(&page)).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{page} is for phones");
+    }
 
     let token = login(&pc, &hall.lan).await;
     let mut staff_routes = 0;
@@ -261,6 +267,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/v1/queues"),
     ("get", "/api/v1/tickets/{id}"),
     ("post", "/api/v1/ratings"),
+    ("post", "/api/v1/case-status"),
     ("get", "/api/v1/events"),
 ];
 

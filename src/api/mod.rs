@@ -8,6 +8,7 @@
 //! - `counters`: a counter's view and its clerk's requests;
 //! - `cases`: intake, review, pickup and supervision;
 //! - `ratings`: 好差评 and rectifications;
+//! - `phone`: a case's progress as its applicant's phone asks for it;
 //! - `events`: the event stream.
 //!
 //! The domain's types never go on the wire themselves: each has its own
@@ -41,6 +42,7 @@ mod cases;
 mod catalogue;
 mod counters;
 mod events;
+mod phone;
 mod ratings;
 mod sessions;
 mod tickets;
@@ -49,6 +51,7 @@ pub use cases::*;
 pub use catalogue::*;
 pub use counters::*;
 pub use events::*;
+pub use phone::*;
 pub use ratings::*;
 pub use sessions::*;
 pub use tickets::*;

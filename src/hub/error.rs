@@ -39,6 +39,8 @@ pub enum HubError {
     TooManyWrongPins { retry_after: u64 },
     #[error("设备密钥错误次数过多，请 {retry_after} 秒后再试")]
     TooManyWrongKeys { retry_after: u64 },
+    #[error("办件查询核对错误次数过多，请 {retry_after} 秒后再试，或到大厅咨询")]
+    TooManyGuesses { retry_after: u64 },
     #[error("服务繁忙，请稍后重试")]
     Busy,
     #[error("服务器内部错误，请联系管理员")]
@@ -114,9 +116,9 @@ impl HubError {
             HubError::Unavailable | HubError::TooManyStreams | HubError::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            HubError::TooManyWrongPins { .. } | HubError::TooManyWrongKeys { .. } => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            HubError::TooManyWrongPins { .. }
+            | HubError::TooManyWrongKeys { .. }
+            | HubError::TooManyGuesses { .. } => StatusCode::TOO_MANY_REQUESTS,
             HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -134,9 +136,9 @@ impl HubError {
             HubError::UpgradeRequired => "upgrade_required",
             HubError::Unavailable => "unavailable",
             HubError::TooManyStreams => "too_many_streams",
-            HubError::TooManyWrongPins { .. } | HubError::TooManyWrongKeys { .. } => {
-                "too_many_attempts"
-            }
+            HubError::TooManyWrongPins { .. }
+            | HubError::TooManyWrongKeys { .. }
+            | HubError::TooManyGuesses { .. } => "too_many_attempts",
             HubError::Busy => "busy",
             HubError::Internal(_) => "internal",
         }
@@ -165,7 +167,8 @@ impl IntoResponse for HubError {
         };
         let retry_after = match self {
             HubError::TooManyWrongPins { retry_after }
-            | HubError::TooManyWrongKeys { retry_after } => Some(retry_after),
+            | HubError::TooManyWrongKeys { retry_after }
+            | HubError::TooManyGuesses { retry_after } => Some(retry_after),
             HubError::Busy => Some(1),
             _ => None,
         };

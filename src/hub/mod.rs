@@ -8,6 +8,7 @@
 //! - `documents`: a case's printable documents;
 //! - `stream`: the WebSocket event stream;
 //! - `display`: the display wall as a web page;
+//! - `phone`: the citizen's phone pages, the case lookup and the web font;
 //! - `faces`: the listeners, plain or TLS, for the LAN and for phones;
 //! - `devices`: the counter devices, fed views and answered key presses;
 //! - `readers`: read-only database queries, run off the async workers;
@@ -33,6 +34,7 @@ pub mod error;
 pub mod faces;
 mod logins;
 mod openapi;
+mod phone;
 mod ratings;
 mod readers;
 mod sessions;
@@ -98,6 +100,8 @@ pub struct Hub {
     streams: stream::Streams,
     /// The brakes on PIN guessing, and each id's turn.
     logins: Logins,
+    /// The phone pages' web font and the brake on guessing a case's proof.
+    phone: phone::Phone,
     /// Turns true when the hub is stopping; event streams end then.
     shutdown: watch::Receiver<bool>,
 }
@@ -156,6 +160,7 @@ pub fn open(config: Config, db: &Path, clock: Arc<dyn Clock>) -> Result<Running,
     let hub = Arc::new(Hub {
         device_keys: DeviceKeys::new(&config.devices),
         logins: Logins::new(&config),
+        phone: phone::Phone::default(),
         config,
         shared,
         writer,
@@ -261,10 +266,17 @@ impl Hub {
 }
 
 /// What a citizen's phone may reach, on either face: the guides, the
-/// queues, a ticket's status by its unguessable id, rating, the public
-/// event stream and the display wall.
+/// queues, a ticket's status and page by its unguessable id, a case's
+/// progress by its number and proof, rating, the public event stream, the
+/// display wall and the hall's font.
 fn public_routes() -> Router<Arc<Hub>> {
     Router::new()
+        .route("/t/{id}", get(phone::ticket_page))
+        .route("/c", get(phone::case_page))
+        .route("/phone/{file}", get(phone::asset))
+        .route("/fonts/yimen.css", get(phone::font_css))
+        .route("/fonts/{file}", get(phone::font_file))
+        .route("/api/v1/case-status", post(phone::case_status))
         .route("/api/v1/health", get(catalogue::health))
         .route("/api/v1/services", get(catalogue::services))
         .route("/api/v1/services/search", get(catalogue::search))

@@ -14,7 +14,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    alerts, bundles, cases, catalogue, counters, documents, ratings, sessions, stream, tickets,
+    alerts, bundles, cases, catalogue, counters, documents, phone, ratings, sessions, stream,
+    tickets,
 };
 use crate::api;
 
@@ -179,7 +180,7 @@ fn describe_responses(operation: &mut Operation) {
         cases::open, cases::one, cases::list, cases::receive_materials, cases::claim, cases::decide,
         cases::correction, cases::resubmit, cases::extension, cases::extension_decision,
         cases::excluded_time, cases::pickup, bundles::lead_decision, cases::supervision, documents::document, cases::history,
-        ratings::rate, ratings::summary, ratings::close,
+        ratings::rate, ratings::summary, ratings::close, phone::case_status,
         alerts::report, stream::events,
     ),
     components(schemas(

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::Hub;
-use super::auth::Principal;
+use super::auth::{ClientAddress, Principal};
 use super::error::{HubError, Json, Path};
 use crate::api::{
     CloseRectificationRequest, RatingRecorded, RatingRequest, RatingSummary, RectificationView,
@@ -57,15 +57,17 @@ pub fn rectification_view(
     post, path = "/api/v1/ratings", tag = "ratings", request_body = RatingRequest, security((), ("bearer" = [])),
     responses(
         (status = 201, body = RatingRecorded, description = "the rating, and the rectification a bad one opened"),
-        (status = 403, body = crate::api::ErrorBody, description = "a device, the back office, a clerk rating anything but the ticket just finished at their counter, or a case without the right last four characters"),
-        (status = 404, body = crate::api::ErrorBody, description = "no such ticket or case"),
+        (status = 403, body = crate::api::ErrorBody, description = "a device, the back office, a clerk rating anything but the ticket just finished at their counter, or a case unknown or without the right last four characters"),
+        (status = 404, body = crate::api::ErrorBody, description = "no such ticket, or (for staff) no such case"),
         (status = 409, body = crate::api::ErrorBody, description = "rated already, or not finished"),
         (status = 422, body = crate::api::ErrorBody, description = "not exactly one of ticket and case, a score outside 1 to 5, an over-long comment, or a malformed request"),
+        (status = 429, body = crate::api::ErrorBody, description = "too many wrong last four characters for this case or from this address; see Retry-After"),
     )
 )]
 pub async fn rate(
     State(hub): State<Arc<Hub>>,
     principal: Option<Principal>,
+    ClientAddress(address): ClientAddress,
     Json(req): Json<RatingRequest>,
 ) -> Result<(StatusCode, axum::Json<RatingRecorded>), HubError> {
     let subject = match (req.ticket, req.case) {
@@ -78,6 +80,11 @@ pub async fn rate(
             ));
         }
     };
+    if let (None, RatingSubject::Case(number)) = (&principal, &subject) {
+        // A citizen's proof is a guess like the case lookup's, and braked
+        // with it.
+        hub.prove_applicant(address, number, req.last_four.as_deref())?;
+    }
     let actor = principal.as_ref().map_or(Actor::Citizen, Principal::actor);
     let last_four = req.last_four;
     let recorded = hub

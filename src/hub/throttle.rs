@@ -152,7 +152,7 @@ impl AddressThrottle {
 }
 
 /// IPv4 addresses one by one; IPv6 by their /64, which one host may fill.
-fn network_of(address: IpAddr) -> IpAddr {
+pub(super) fn network_of(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(_) => address,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
