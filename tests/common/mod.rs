@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod contract;
 pub mod escpos;
 pub mod public_events;
