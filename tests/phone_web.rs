@@ -781,3 +781,71 @@ const DRAWN: &str = r#"document.fonts.ready.then(function () {
     });
   });
 })"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_reads_its_ticket_again_after_a_lost_connection_and_when_the_phone_wakes() {
+    let _one = one_at_a_time().await;
+    let mut hub = TestHub::start().await;
+    let token = hub.login("1001", Some(1)).await;
+    for _ in 0..5 {
+        hub.issue(json!({"queue": "A"})).await;
+    }
+    let mine = hub.issue(json!({"queue": "A"})).await;
+    let mut browser = phone().await;
+    browser
+        .open(&format!("{}/t/{}", hub.url, mine["id"].as_str().unwrap()))
+        .await;
+    browser
+        .until("five ahead", SLOW, &format!("{} === '5 人'", text("ahead")))
+        .await;
+
+    hub.stop().await;
+    browser
+        .until(
+            "the page says it is offline",
+            SLOW,
+            "!document.getElementById('offline').hidden",
+        )
+        .await;
+    let hub = hub.start_again().await;
+    assert_eq!(call_next(&hub, &token, false).await, "A001");
+    browser
+        .until(
+            "back online with the call it missed",
+            SLOW,
+            &format!(
+                "{} === '4 人' && document.getElementById('offline').hidden",
+                text("ahead")
+            ),
+        )
+        .await;
+
+    // The phone sleeps through a call; woken, it shows it, and reads the
+    // ticket again whenever it is shown again.
+    browser
+        .call("Page.setWebLifecycleState", json!({"state": "frozen"}))
+        .await;
+    assert_eq!(call_next(&hub, &token, true).await, "A002");
+    browser
+        .call("Page.setWebLifecycleState", json!({"state": "active"}))
+        .await;
+    browser
+        .until("woken", SLOW, &format!("{} === '3 人'", text("ahead")))
+        .await;
+    let loads = browser.eval("window.yimenTicket.loads").await;
+    // Headless Chromium leaves a resumed page hidden: say it is shown, as
+    // a phone's browser does when its screen comes back on.
+    browser
+        .eval(
+            "Object.defineProperty(document, 'visibilityState', {configurable: true, get: function () { return 'visible'; }});
+             document.dispatchEvent(new Event('visibilitychange'))",
+        )
+        .await;
+    browser
+        .until(
+            "shown again, the page reads its ticket",
+            SLOW,
+            &format!("window.yimenTicket.loads > {loads}"),
+        )
+        .await;
+}
