@@ -849,3 +849,67 @@ async fn the_page_reads_its_ticket_again_after_a_lost_connection_and_when_the_ph
         )
         .await;
 }
+
+/// The sample hall's folder copied, with `line` added under `[hall]`.
+fn hall_with(line: &str) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&common::sample_dir(), dir.path());
+    let hall = dir.path().join("hall.toml");
+    let text = std::fs::read_to_string(&hall).unwrap();
+    let text = text.replacen("[hall]\n", &format!("[hall]\n{line}\n"), 1);
+    std::fs::write(&hall, text).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn the_printed_qr_opens_the_public_faces_page_when_the_hall_names_one() {
+    let today = common::monday_morning().date_naive();
+    let dir = hall_with(r#"public_url = "https://yimen.example.gov.cn/""#);
+    let (config, _) = yimen::config::Config::load(dir.path(), today).unwrap();
+    assert_eq!(
+        config.public_url.as_deref(),
+        Some("https://yimen.example.gov.cn")
+    );
+    let clock = std::sync::Arc::new(yimen::hub::clock::ManualClock::new(common::monday_morning()));
+    let hub = TestHub::start_with(config, clock).await;
+    let ticket = hub.issue(json!({"queue": "A"})).await;
+    let id = ticket["id"].as_str().unwrap();
+    let page = format!("https://yimen.example.gov.cn/t/{id}");
+    assert_eq!(ticket["page_url"], page.as_str());
+    let issued: yimen::api::IssuedTicket = serde_json::from_value(ticket.clone()).unwrap();
+    assert_eq!(
+        issued.qr("http://127.0.0.1:9463"),
+        page,
+        "what the kiosk prints"
+    );
+
+    let without = yimen::api::IssuedTicket {
+        page_url: None,
+        ..issued
+    };
+    assert_eq!(
+        without.qr("http://127.0.0.1:9463"),
+        format!("http://127.0.0.1:9463/api/v1/tickets/{id}"),
+        "a hall without a public face keeps the QR it had"
+    );
+
+    let dir = hall_with(r#"public_url = "yimen.example.gov.cn""#);
+    let err = yimen::config::Config::load(dir.path(), today).unwrap_err();
+    assert!(
+        err.errors.iter().any(|e| e.field == "hall.public_url"),
+        "{:?}",
+        err.errors
+    );
+}
