@@ -72,7 +72,9 @@ pub fn reader_review<'a>(case: &'a Case, member: &StaffSetup) -> &'a Review {
         .map_or(&case.review, |t| &t.review)
 }
 
-/// A bundle's stages and the tasks `member` may see, as of `now`.
+/// A bundle's stages and the tasks `member` may see, as of `now`: a
+/// reviewer sees their department's tasks and, as the open stage's lead, the
+/// rejected task waiting for their word.
 pub fn bundle_view(
     config: &Config,
     hall: &Hall,
@@ -86,6 +88,9 @@ pub fn bundle_view(
     // A task's clock runs only while the case is with the departments.
     let case_runs = case.state.in_department();
     let only = only_department(member);
+    let to_decide = bundle
+        .awaiting_lead()
+        .filter(|_| only.is_some() && bundle.lead() == only);
     let current = bundle.current();
     BundleView {
         stage: current.map(|i| i as u32 + 1),
@@ -101,7 +106,7 @@ pub fn bundle_view(
         lead: bundle.lead().map(str::to_owned),
         tasks: bundle
             .tasks()
-            .filter(|(_, t)| sees_task(member, &t.department))
+            .filter(|(desk, t)| sees_task(member, &t.department) || to_decide == Some(*desk))
             .map(|(desk, t)| task_view(config, hall, bundle, desk, t, now))
             .map(|mut t| {
                 if !case_runs {
