@@ -1,8 +1,10 @@
 //! The counter terminal on Slint's testing backend against a real hub: a
 //! wrong PIN and the lockout, a clerk's calls by hotkey and by button, a case
 //! opened with a material missing (the notice printed), completed and
-//! accepted, a rating on screen, the pickup window handing the result over,
-//! and the hub restarting under a logged-in clerk. Slint allows one such test
+//! accepted, a rating on screen, the pickup window handing the result over
+//! (for a 一件事, every department's result together), and the hub
+//! restarting under a logged-in clerk; the intake form of a 一件事 with its
+//! stages and who needs each material. Slint allows one such test
 //! per process, so this file is one test in steps.
 
 #![cfg(feature = "gui")]
@@ -115,6 +117,7 @@ async fn steps(
     calls(window, counter, world).await?;
     let case = intake(window, counter, world).await?;
     pickup(window, counter, world, &case).await?;
+    bundle_pickup(window, counter, world).await?;
     hub_restart(window, counter, world).await?;
     Ok(())
 }
@@ -297,6 +300,26 @@ async fn intake(
     tap(window, "受理办件")?;
     assert_eq!(counter.model().page, Page::Intake);
     let form = window.global::<IntakeAdapter>();
+    // A 一件事: its stage and departments, and who needs each material.
+    form.set_query("开办企业一件事".into());
+    form.invoke_search();
+    tap(window, "开办企业一件事")?;
+    assert!(shows_text(
+        window,
+        "第 1 阶段 并联办理：市场监管、公安、税务、人社（牵头部门 市场监管）"
+    ));
+    assert!(shows_text(
+        window,
+        "原件 1 份 · 市场监管、公安、税务、人社 需要"
+    ));
+    let employees = form
+        .get_materials()
+        .iter()
+        .find(|m| m.name == "员工参保信息表");
+    assert_eq!(
+        employees.map(|m| m.departments.to_string()).as_deref(),
+        Some("人社")
+    );
     form.set_query("yyzz".into());
     form.invoke_search();
     tap(window, "企业设立登记")?;
@@ -536,5 +559,109 @@ async fn hub_restart(
     for _ in 0..10 {
         breathe().await;
     }
+    Ok(())
+}
+
+/// A business opening (一件事) taken in at counter 2 and approved by its
+/// four departments (through the API); the pickup window lists every
+/// department's result to hand over together, and hands them over.
+async fn bundle_pickup(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    world: &World,
+) -> anyhow::Result<()> {
+    let hub = world.hub();
+    let number = world.issue(serde_json::json!({"service": "ZWFW-001"}));
+    let guide = (hub.hub.config().guides.iter())
+        .find(|g| g.code.0 == "ZWFW-001")
+        .cloned()
+        .expect("ZWFW-001 in the sample hall");
+    let case = world.runtime.block_on(async {
+        let clerk = hub.login("1002", Some(2)).await;
+        let at_counter = |what: &str| format!("/api/v1/counters/2/{what}");
+        let call = serde_json::json!({"number": number, "reason": "一件事专窗"});
+        for (path, body) in [("call", call), ("start", serde_json::json!({}))] {
+            let (status, body) = hub.post(&at_counter(path), Some(&clerk), body).await;
+            assert!(status.is_success(), "{body}");
+        }
+        let materials: Vec<serde_json::Value> = (guide.materials.iter())
+            .map(|m| serde_json::json!({"name": m.name, "received": true}))
+            .collect();
+        let request = serde_json::json!({
+            "service": "ZWFW-001",
+            "applicant": {
+                "name": "冯雅琴",
+                "id_number": yimen::apps::scene::id_number("32050219900305123"),
+                "phone": "13912345670",
+            },
+            "materials": materials,
+            "intake": "accept",
+        });
+        let (status, opened) = hub.post("/api/v1/cases", Some(&clerk), request).await;
+        assert!(status.is_success(), "{opened}");
+        let case = opened["number"].as_str().expect("a case number").to_owned();
+        hub.post(&at_counter("finish"), Some(&clerk), serde_json::json!({}))
+            .await;
+        for reviewer in ["2001", "2008", "2002", "2007"] {
+            let reviewer = hub.login(reviewer, None).await;
+            let on = |what: &str| format!("/api/v1/cases/{case}/{what}");
+            let (status, body) = hub
+                .post(&on("claim"), Some(&reviewer), serde_json::json!({}))
+                .await;
+            assert!(status.is_success(), "{body}");
+            let approve = serde_json::json!({"approve": true});
+            let (status, body) = hub.post(&on("decision"), Some(&reviewer), approve).await;
+            assert!(status.is_success(), "{body}");
+        }
+        case
+    });
+    assert_eq!(
+        hub.hall().case(&case).map(|c| c.state),
+        Some(CaseState::Approved)
+    );
+    let ticket = world.issue(serde_json::json!({"case": case}));
+    press(window, Key::F1).await;
+    until("the case to hand over", PATIENCE, || {
+        counter.model().pickup_case.is_some() && !counter.model().busy
+    })
+    .await?;
+    assert_eq!(current(window), ticket);
+    let items = text_of(window, "交付清单")?;
+    for item in [
+        "全部结果一并交付",
+        "营业执照（正、副本）（市场监管）",
+        "首套印章（公安）",
+        "税务 UKey（税务）",
+        "社会保险登记证明（人社）",
+    ] {
+        assert!(items.contains(item), "{item} in {items}");
+    }
+    press(window, Key::F4).await;
+    until("the service", PATIENCE, || {
+        window.global::<CounterAdapter>().get_current().serving && !counter.model().busy
+    })
+    .await?;
+    press(window, Key::F8).await;
+    assert!(
+        shows_text(window, "全部结果一并交付"),
+        "in the hand-over too"
+    );
+    window
+        .global::<CounterAdapter>()
+        .set_dialog_text("本人".into());
+    tap(window, "确认交付")?;
+    until("the hand-over", PATIENCE, || {
+        hub.hall()
+            .case(&case)
+            .is_some_and(|c| c.state == CaseState::Closed)
+    })
+    .await?;
+    until("the answer", PATIENCE, || !counter.model().busy).await?;
+    press(window, Key::F5).await;
+    until("the rating asked", PATIENCE, || {
+        counter.model().rating_for.is_some()
+    })
+    .await?;
+    tap(window, "跳过")?;
     Ok(())
 }

@@ -1,13 +1,17 @@
 //! A morning's work done through the hub's API, so that the staff screens
 //! have something real to show: citizens waiting, cases at every stage, a
-//! bad review to rectify. Used by the screenshot command and the UI tests.
+//! bad review to rectify; and some weeks of 一件事 cases moving from
+//! department to department. Used by the screenshot command and the UI
+//! tests.
 
 use crate::api::{
     ApplicantInput, CaseRequest, Catalogue, DecisionRequest, ExtensionRequest, Guide,
     IntakeDecision, MaterialInput, RatingRequest, SessionInfo, SessionRequest, TicketRequest,
 };
 use crate::client::Client;
+use crate::clock::ManualClock;
 use crate::domain::applicant::IdNumber;
+use crate::domain::ids::Timestamp;
 
 /// The PIN of every member of the sample hall's staff.
 pub const SAMPLE_PIN: &str = "123456";
@@ -170,5 +174,112 @@ pub async fn office_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Scene>
         ready,
         extending,
         unclaimed,
+    })
+}
+
+/// What some weeks of 一件事 left behind, on Monday 2 March 2026.
+pub struct BundleScene {
+    /// 工业项目 accepted on 19 January: its second stage open since 6
+    /// February, 自然资源 done, 生态环境 reviewing, 发改's 节能审查 overdue.
+    pub project: String,
+    /// 工业项目 accepted on 24 February: 自然资源 rejected its first-stage
+    /// task; 发改, the stage's lead, has to decide.
+    pub disputed: String,
+    /// 开办企业 accepted on Friday 27 February: 市场监管 done, 公安
+    /// reviewing, 税务 and 人社 not yet claimed.
+    pub opening: String,
+    /// 开办企业 accepted on 10 February, finished late: 税务 took two weeks.
+    pub late: String,
+    /// 开办企业 accepted on 24 February, finished the next day.
+    pub within: String,
+}
+
+/// 09:30 in the sample hall on `date`, written `2026-03-02`.
+fn morning(date: &str) -> anyhow::Result<Timestamp> {
+    Ok(format!("{date}T01:30:00Z").parse()?)
+}
+
+/// A citizen's case for `guide` accepted at counter 2 by 1002, logged in
+/// for the day.
+async fn accept_today(
+    url: &str,
+    kiosk: &Client,
+    guide: &Guide,
+    citizen: (usize, &str),
+) -> anyhow::Result<String> {
+    let clerk = staff(url, "1002", Some(2)).await?;
+    let (case, _) = take_in(kiosk, &clerk, guide, citizen).await?;
+    Ok(case)
+}
+
+/// A reviewer of the sample hall claims `case` (their department's task)
+/// and approves it, or rejects it with `reason`.
+async fn review(url: &str, reviewer: &str, case: &str, reason: Option<&str>) -> anyhow::Result<()> {
+    let reviewer = staff(url, reviewer, None).await?;
+    reviewer.claim(case).await?;
+    let decision = DecisionRequest {
+        approve: reason.is_none(),
+        reason: reason.unwrap_or_default().into(),
+    };
+    reviewer.decide(case, &decision).await?;
+    Ok(())
+}
+
+/// The weeks before Monday 2 March 2026 at the sample hall's 一件事
+/// windows, on `clock` (which must not be past 19 January): business
+/// openings and industrial projects taken in at counter 2 and reviewed
+/// department by department, some on time, some late, one rejection
+/// waiting for the lead department. Leaves the clock on 27 February.
+///
+/// # Errors
+/// The hub refuses a step or cannot be reached.
+pub async fn bundle_weeks(
+    url: &str,
+    kiosk_key: &str,
+    clock: &ManualClock,
+) -> anyhow::Result<BundleScene> {
+    let kiosk = Client::new(url).with_credential(kiosk_key);
+    let catalogue: Catalogue = kiosk.catalogue().await?;
+    let guide = |code: &str| {
+        (catalogue.services.iter())
+            .find(|g| g.code == code)
+            .ok_or_else(|| anyhow::anyhow!("the sample hall has no {code}"))
+    };
+    let (opening_guide, project_guide) = (guide("ZWFW-001")?, guide("ZWFW-002")?);
+    let take = |guide, citizen| accept_today(url, &kiosk, guide, citizen);
+    clock.set(morning("2026-01-19")?);
+    let project = take(project_guide, (3, "周海峰")).await?;
+    clock.set(morning("2026-01-21")?);
+    review(url, "2006", &project, None).await?;
+    clock.set(morning("2026-02-06")?);
+    review(url, "2004", &project, None).await?;
+    clock.set(morning("2026-02-10")?);
+    let late = take(opening_guide, (4, "孙立新")).await?;
+    clock.set(morning("2026-02-11")?);
+    for reviewer in ["2001", "2008", "2007"] {
+        review(url, reviewer, &late, None).await?;
+    }
+    review(url, "2004", &project, None).await?;
+    staff(url, "2005", None).await?.claim(&project).await?;
+    clock.set(morning("2026-02-24")?);
+    let within = take(opening_guide, (5, "吴晓燕")).await?;
+    let disputed = take(project_guide, (6, "郑国平")).await?;
+    clock.set(morning("2026-02-25")?);
+    review(url, "2002", &late, None).await?;
+    for reviewer in ["2001", "2008", "2002", "2007"] {
+        review(url, reviewer, &within, None).await?;
+    }
+    let reason = "选址位于生态保护红线内，不符合国土空间规划";
+    review(url, "2004", &disputed, Some(reason)).await?;
+    clock.set(morning("2026-02-27")?);
+    let opening = take(opening_guide, (7, "冯雅琴")).await?;
+    review(url, "2001", &opening, None).await?;
+    staff(url, "2008", None).await?.claim(&opening).await?;
+    Ok(BundleScene {
+        project,
+        disputed,
+        opening,
+        late,
+        within,
     })
 }

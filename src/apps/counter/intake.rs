@@ -42,6 +42,16 @@ impl Tick {
     }
 }
 
+/// A stage of a 一件事 as the intake form lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageLine {
+    pub name: String,
+    /// The lead department's short name.
+    pub lead: String,
+    /// Its tasks' departments, by short name.
+    pub departments: Vec<String>,
+}
+
 /// How printing the case's document goes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Printing {
@@ -167,6 +177,44 @@ impl IntakeForm {
         self.error = None;
     }
 
+    /// The chosen 一件事's stages, each with its departments; none for a
+    /// service one department reviews alone.
+    pub fn stages(&self) -> Vec<StageLine> {
+        let (Some(known), Some(bundle)) =
+            (&self.known, self.guide().and_then(|g| g.bundle.as_ref()))
+        else {
+            return Vec::new();
+        };
+        (bundle.stages.iter())
+            .map(|s| StageLine {
+                name: s.name.clone(),
+                lead: known.department_name(&s.lead),
+                departments: (s.tasks.iter())
+                    .map(|t| known.department_name(&t.department))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The departments of the chosen 一件事 whose tasks need `material`, by
+    /// short name, each once.
+    pub fn needed_by(&self, material: &str) -> Vec<String> {
+        let (Some(known), Some(bundle)) =
+            (&self.known, self.guide().and_then(|g| g.bundle.as_ref()))
+        else {
+            return Vec::new();
+        };
+        let mut departments: Vec<String> = Vec::new();
+        let tasks = bundle.stages.iter().flat_map(|s| &s.tasks);
+        for task in tasks.filter(|t| t.materials.iter().any(|m| m == material)) {
+            let name = known.department_name(&task.department);
+            if !departments.contains(&name) {
+                departments.push(name);
+            }
+        }
+        departments
+    }
+
     pub fn toggle(&mut self, index: usize) {
         if let Some(m) = self.materials.get_mut(index) {
             m.received = !m.received;
@@ -254,18 +302,54 @@ impl IntakeForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Catalogue;
+    use crate::api::{Bundle, Catalogue, Department, OnRejection, Release, Stage, TaskSpec};
     use crate::api::{ItemKind, Material};
 
-    fn form() -> IntakeForm {
-        let material = |name: &str, required| Material {
+    fn material(name: &str, required: bool) -> Material {
+        Material {
             name: name.into(),
             originals: 1,
             copies: 0,
             required,
             notes: None,
+        }
+    }
+
+    /// A 一件事 of two stages: 市场监管 and 税务, then 市场监管 again.
+    fn bundle_guide() -> Guide {
+        let task = |department: &str, materials: &[&str]| TaskSpec {
+            department: department.into(),
+            name: format!("{department} 审批"),
+            days: 1,
+            result: format!("{department} 证照"),
+            materials: materials.iter().map(|m| (*m).to_owned()).collect(),
         };
-        let guide = Guide {
+        let stage = |name: &str, tasks| Stage {
+            name: name.into(),
+            lead: "scjg".into(),
+            tasks,
+        };
+        Guide {
+            code: "ZWFW-001".into(),
+            name: "开办企业一件事".into(),
+            materials: vec![material("申请表", true), material("章程", true)],
+            bundle: Some(Bundle {
+                stages: vec![
+                    stage(
+                        "并联办理",
+                        vec![task("scjg", &["申请表", "章程"]), task("sw", &["申请表"])],
+                    ),
+                    stage("领证", vec![task("scjg", &["申请表"])]),
+                ],
+                on_rejection: OnRejection::EndsCase,
+                results: Release::Together,
+            }),
+            ..single_guide()
+        }
+    }
+
+    fn single_guide() -> Guide {
+        Guide {
             code: "SCJG-001".into(),
             name: "企业设立登记".into(),
             department: "scjg".into(),
@@ -284,13 +368,22 @@ mod tests {
             visits: 0,
             online_depth: 4,
             notes: None,
+            bundle: None,
+        }
+    }
+
+    fn form() -> IntakeForm {
+        let department = |code: &str, short_name: &str| Department {
+            code: code.into(),
+            name: format!("{short_name}局"),
+            short_name: short_name.into(),
         };
         let catalogue = Catalogue {
             hall: "测试".into(),
             timezone: "Asia/Shanghai".into(),
             hours: String::new(),
-            departments: vec![],
-            services: vec![guide],
+            departments: vec![department("scjg", "市场监管"), department("sw", "税务")],
+            services: vec![single_guide(), bundle_guide()],
         };
         IntakeForm {
             known: Some(Arc::new(Known::new(catalogue))),
@@ -314,6 +407,26 @@ mod tests {
         );
         assert!(!f.offers(IntakeChoice::Notice), "nothing to notify");
         assert!(f.offers(IntakeChoice::Refuse));
+    }
+
+    #[test]
+    fn a_bundle_lists_its_stages_and_who_needs_each_material() {
+        let mut f = form();
+        f.pick("SCJG-001");
+        assert!(f.stages().is_empty(), "one department reviews it alone");
+        assert!(f.needed_by("申请书").is_empty());
+        f.pick("ZWFW-001");
+        let stages = f.stages();
+        assert_eq!(stages.len(), 2);
+        assert_eq!(
+            (stages[0].lead.as_str(), stages[0].departments.as_slice()),
+            (
+                "市场监管",
+                ["市场监管".to_owned(), "税务".to_owned()].as_slice()
+            )
+        );
+        assert_eq!(f.needed_by("申请表"), ["市场监管", "税务"], "each once");
+        assert_eq!(f.needed_by("章程"), ["市场监管"]);
     }
 
     #[test]

@@ -5,8 +5,8 @@
 use chrono_tz::Tz;
 
 use crate::api::{
-    CaseView, CounterAct, CounterChoice, CounterState, CounterView, QueueChoice, QueueInfo,
-    SessionInfo,
+    CaseState, CaseView, CounterAct, CounterChoice, CounterState, CounterView, QueueChoice,
+    QueueInfo, Release, SessionInfo, TaskState, TaskView,
 };
 use crate::apps::words::{self, Refused, Say};
 use crate::ui::Saying;
@@ -183,6 +183,28 @@ impl CounterModel {
         });
     }
 
+    /// What the pickup window hands over for the case at the counter, for a
+    /// 一件事: each result with its department's short name, and whether
+    /// they are one finished stage's. Nothing for a single case.
+    pub fn results(&self) -> (Vec<(String, String)>, bool) {
+        let Some(case) = &self.pickup_case else {
+            return (Vec::new(), false);
+        };
+        let known = self.intake.known.as_ref();
+        let per_stage = (known.and_then(|k| k.guide(&case.service)))
+            .and_then(|g| g.bundle.as_ref())
+            .is_some_and(|b| b.results == Release::PerStage);
+        let (tasks, one_stage) = results_to_hand_over(case, per_stage);
+        let named = tasks.into_iter().map(|t| {
+            let department = known.map_or_else(
+                || t.department_name.clone(),
+                |k| k.department_name(&t.department),
+            );
+            (t.result.clone(), department)
+        });
+        (named.collect(), one_stage)
+    }
+
     /// The hall's name and time zone, once the catalogue has come.
     pub fn hall(&self) -> Option<(&str, Tz)> {
         let catalogue = &self.intake.known.as_ref()?.catalogue;
@@ -221,6 +243,30 @@ impl CounterModel {
             .as_ref()
             .map_or(&[], |c| c.transfer_counters.as_slice())
     }
+}
+
+/// The tasks whose results the pickup window hands over for `case`, and
+/// whether they are one finished stage's: every task's not yet handed over
+/// once the case is approved; before that, when the bundle releases its
+/// results stage by stage (`per_stage`), the first finished stage's not yet
+/// handed over.
+pub fn results_to_hand_over(case: &CaseView, per_stage: bool) -> (Vec<&TaskView>, bool) {
+    let Some(bundle) = &case.bundle else {
+        return (Vec::new(), false);
+    };
+    let done = |t: &TaskView| matches!(t.state, TaskState::Approved | TaskState::Overruled);
+    let waiting = bundle.tasks.iter().filter(|t| done(t) && !t.handed_over);
+    if case.state == CaseState::Approved {
+        return (waiting.collect(), false);
+    }
+    if !per_stage {
+        return (Vec::new(), false);
+    }
+    let stage_done = |n: u32| bundle.tasks.iter().filter(|t| t.stage == n).all(done);
+    let finished =
+        (1..bundle.stages).find(|n| waiting.clone().any(|t| t.stage == *n) && stage_done(*n));
+    let stage = finished.map(|n| waiting.filter(|t| t.stage == n).collect());
+    (stage.unwrap_or_default(), true)
 }
 
 #[cfg(test)]
@@ -330,5 +376,87 @@ mod tests {
         );
         assert!(m.message.as_ref().unwrap().error);
         assert!(!m.busy);
+    }
+
+    /// A 一件事 case of two stages, as the pickup window reads it: each task
+    /// (stage, department, state, handed over), the case in `state`.
+    fn bundle_case(state: &str, tasks: &[(u32, &str, &str, bool)]) -> CaseView {
+        let tasks: Vec<serde_json::Value> = tasks
+            .iter()
+            .map(|(stage, department, state, handed_over)| {
+                serde_json::json!({
+                    "stage": stage, "stage_name": format!("第{stage}阶段"),
+                    "department": department, "department_name": department,
+                    "name": "审批", "result": format!("{department}证照"), "materials": [],
+                    "days": 5, "state": state, "correction_items": [],
+                    "handed_over": handed_over,
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "number": "202603020001", "service": "ZWFW-002", "service_name": "工业项目",
+            "department": "zwfw", "department_name": "政务服务", "state": state,
+            "applicant": {"name": "周海峰", "id_number": "", "phone": "", "masked": false},
+            "materials": [], "missing": [], "opened_at": at(), "opened_by": "1002",
+            "counter": 2, "promised_days": 45, "correction_items": [], "excluded": [],
+            "claim_overdue": false, "review_overdue": false, "rated": false, "allowed": [],
+            "bundle": {"stages": 2, "tasks": tasks},
+        }))
+        .unwrap()
+    }
+
+    fn departments(tasks: &[&TaskView]) -> Vec<String> {
+        tasks.iter().map(|t| t.department.clone()).collect()
+    }
+
+    #[test]
+    fn an_approved_bundle_hands_over_every_result_not_yet_handed_over() {
+        let case = bundle_case(
+            "approved",
+            &[
+                (1, "fg", "approved", true),
+                (1, "zrzy", "overruled", true),
+                (2, "zj", "approved", false),
+                (2, "sthj", "approved", false),
+            ],
+        );
+        let (tasks, one_stage) = results_to_hand_over(&case, true);
+        assert_eq!(
+            (departments(&tasks), one_stage),
+            (vec!["zj".into(), "sthj".into()], false)
+        );
+        let (tasks, _) = results_to_hand_over(&case, false);
+        assert_eq!(tasks.len(), 2);
+    }
+
+    #[test]
+    fn a_case_under_way_hands_over_its_finished_stage_only_when_released_by_stage() {
+        let tasks = [
+            (1, "fg", "approved", false),
+            (1, "zrzy", "overruled", false),
+            (2, "zj", "approved", false),
+            (2, "sthj", "in_review", false),
+        ];
+        let case = bundle_case("in_review", &tasks);
+        let (first, one_stage) = results_to_hand_over(&case, true);
+        assert_eq!(
+            (departments(&first), one_stage),
+            (vec!["fg".into(), "zrzy".into()], true)
+        );
+        assert!(
+            results_to_hand_over(&case, false).0.is_empty(),
+            "all together"
+        );
+        let handed = [
+            (1, "fg", "approved", true),
+            (1, "zrzy", "approved", true),
+            tasks[2],
+            tasks[3],
+        ];
+        let case = bundle_case("in_review", &handed);
+        assert!(
+            results_to_hand_over(&case, true).0.is_empty(),
+            "nothing finished waits"
+        );
     }
 }

@@ -17,7 +17,7 @@ use crate::domain::ids::Timestamp;
 use crate::ui::{
     CounterAdapter, CounterAllowed, CounterDialog, CounterScreen, CounterStage, CounterWindow,
     CurrentView, DocumentKind, IntakeAdapter, MaterialItem, PendingCase, PickupCase, PrintState,
-    PrinterProblem, QueueLine, ServiceRow,
+    PrinterProblem, QueueLine, ServiceRow, StageItem,
 };
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -141,7 +141,13 @@ fn current(m: &CounterModel, now: Timestamp) -> CurrentView {
     }
 }
 
+/// The case to hand over; for a 一件事, every result going with it.
 fn pickup_case(m: &CounterModel) -> PickupCase {
+    let (results, one_stage) = m.results();
+    let items: Vec<String> = results
+        .iter()
+        .map(|(result, department)| format!("{result}（{department}）"))
+        .collect();
     m.pickup_case
         .as_ref()
         .map(|k| PickupCase {
@@ -150,6 +156,8 @@ fn pickup_case(m: &CounterModel) -> PickupCase {
             applicant: k.applicant.name.as_str().into(),
             id_number: k.applicant.id_number.as_str().into(),
             mail_to: k.mail_to.as_deref().unwrap_or_default().into(),
+            items: items.join("、").into(),
+            one_stage,
         })
         .unwrap_or_default()
 }
@@ -208,6 +216,17 @@ fn show_intake(a: &IntakeAdapter<'_>, f: &IntakeForm) {
                 copies: int(t.copies),
                 required: t.required,
                 received: t.received,
+                departments: f.needed_by(&t.name).join("、").into(),
+            })
+            .collect(),
+    ));
+    a.set_stages(model(
+        f.stages()
+            .into_iter()
+            .map(|s| StageItem {
+                name: s.name.into(),
+                lead: s.lead.into(),
+                departments: s.departments.join("、").into(),
             })
             .collect(),
     ));

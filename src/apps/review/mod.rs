@@ -16,17 +16,18 @@ use std::sync::Arc;
 
 use slint::{ComponentHandle, SharedString};
 
-pub use self::model::{Page, Reading, ReviewModel, items, page_for};
+pub use self::model::{HallView, Opened, Page, Reading, ReviewModel, items, page_for};
 use crate::api::{
     CaseView, CloseRectificationRequest, CorrectionRequest, DecisionRequest, ExcludedTimeRequest,
-    ExtensionDecisionRequest, ExtensionRequest, SessionInfo, SessionRequest, Verdict,
+    ExtensionDecisionRequest, ExtensionRequest, LeadDecisionRequest, SessionInfo, SessionRequest,
+    Verdict,
 };
 use crate::apps::controller::{App, Core, Failure, SingleFlight, runtime};
 use crate::apps::words::{Refused, Say};
 use crate::apps::{callback, callback1, callback2, speak};
 use crate::client::{Client, ClientError};
 use crate::clock::Clock;
-use crate::ui::{ReviewAdapter, ReviewWindow, Saying};
+use crate::ui::{HallView as ShownView, ReviewAdapter, ReviewWindow, Saying};
 
 pub struct Review {
     core: Core<ReviewWindow, ReviewModel>,
@@ -172,32 +173,55 @@ impl Review {
     /// Reads the page's data again.
     fn refresh(self: &Rc<Self>) {
         let client = self.client();
-        let (page, selected) = {
+        let (page, selected, token) = {
             let m = self.core.model.borrow();
-            (m.page, m.selected.as_ref().map(|c| c.number.clone()))
+            let token = m.session.as_ref().map(|(_, token)| token.clone());
+            (m.page, m.selected.as_ref().map(|c| c.number.clone()), token)
         };
         self.ask_once(
             |r| &r.refreshing,
             read(client, page, selected),
-            |r, outcome| match outcome {
-                Ok(reading) => r.change(|m| m.read(reading)),
-                Err(failure) => r.failed(failure),
+            move |r, outcome| {
+                // A read sent under a session that has ended since, answered
+                // or refused, says nothing of the session now.
+                let session = r
+                    .core
+                    .model
+                    .borrow()
+                    .session
+                    .as_ref()
+                    .map(|(_, t)| t.clone());
+                if session != token {
+                    return;
+                }
+                match outcome {
+                    Ok((reading, opened)) => r.change(|m| m.read(reading, opened)),
+                    Err(failure) => r.failed(failure),
+                }
             },
             Review::refresh,
         );
     }
 
     fn select(self: &Rc<Self>, number: SharedString) {
-        self.change(|m| {
-            m.selected = m
-                .cases
-                .iter()
-                .find(|c| c.number == number.as_str())
-                .cloned();
-            m.history.clear();
-            m.message = None;
-        });
+        self.change(|m| m.open(&number));
         self.refresh();
+    }
+
+    /// Back from the case to the page's lists.
+    fn close_case(self: &Rc<Self>) {
+        self.change(ReviewModel::close);
+        self.refresh();
+    }
+
+    /// A supervisor's hall, or the departments' figures.
+    fn show_hall(self: &Rc<Self>, view: ShownView) {
+        self.change(|m| {
+            m.hall_view = match view {
+                ShownView::Hall => HallView::Hall,
+                ShownView::Efficiency => HallView::Efficiency,
+            };
+        });
     }
 
     /// Sends `work`; once done, says so and reads again.
@@ -280,32 +304,31 @@ impl Review {
     }
 }
 
-/// One read of what `page` shows, with the case open in the inbox.
+/// One read of what `page` shows, and of the case open on it.
 async fn read(
     client: Client,
     page: Page,
     selected: Option<String>,
-) -> Result<Reading, ClientError> {
-    if page == Page::Supervisor {
-        return Ok(Reading::Hall {
+) -> Result<(Reading, Option<Opened>), ClientError> {
+    let reading = if page == Page::Supervisor {
+        Reading::Hall {
             supervision: client.supervision().await?,
             counters: client.counters().await?,
             queues: client.queues().await?,
-        });
-    }
-    let cases = client.cases().await?;
-    let (case, history) = match selected {
-        Some(n) => (
-            Some(Box::new(client.case(&n).await?)),
-            client.case_history(&n).await?,
-        ),
-        None => (None, Vec::new()),
+        }
+    } else {
+        Reading::Inbox {
+            cases: client.cases().await?,
+        }
     };
-    Ok(Reading::Inbox {
-        cases,
-        case,
-        history,
-    })
+    let opened = match selected {
+        Some(n) => Some(Opened {
+            case: Box::new(client.case(&n).await?),
+            history: client.case_history(&n).await?,
+        }),
+        None => None,
+    };
+    Ok((reading, opened))
 }
 
 /// The review steps, each a button of the inbox or the supervisor's page.
@@ -319,10 +342,13 @@ impl Review {
     fn decide(self: &Rc<Self>, approve: bool) {
         let (reason, ..) = self.fields();
         let decision = DecisionRequest { approve, reason };
-        let said = if approve {
-            Saying::Approved
-        } else {
-            Saying::Rejected
+        let task = (self.core.model.borrow().selected.as_ref())
+            .and_then(|c| c.bundle.as_ref())
+            .is_some_and(|b| b.own_task.is_some());
+        let said = match (approve, task) {
+            (true, true) => Saying::TaskApproved,
+            (true, false) => Saying::Approved,
+            (false, _) => Saying::Rejected,
         };
         self.on_case(said, |client, n| async move {
             client.decide(&n, &decision).await
@@ -363,6 +389,21 @@ impl Review {
         };
         self.on_case(Saying::TimeExcluded, |client, n| async move {
             client.exclude_time(&n, &request).await
+        });
+    }
+
+    /// The lead department's word on a task's rejection, with the reason
+    /// typed.
+    fn lead_decision(self: &Rc<Self>, overrule: bool) {
+        let (reason, ..) = self.fields();
+        let request = LeadDecisionRequest { overrule, reason };
+        let said = if overrule {
+            Saying::Overruled
+        } else {
+            Saying::Upheld
+        };
+        self.on_case(said, |client, n| async move {
+            client.lead_decision(&n, &request).await
         });
     }
 
@@ -420,6 +461,9 @@ fn connect(window: &ReviewWindow, review: &Rc<Review>) {
     a.on_extension(with(Review::extension));
     a.on_excluded(callback1(review, Review::exclude_time));
     a.on_select(callback1(review, Review::select));
+    a.on_close_case(with(Review::close_case));
+    a.on_show_hall(callback1(review, Review::show_hall));
+    a.on_lead_decision(callback1(review, Review::lead_decision));
     a.on_decide_extension(callback2(review, Review::decide_extension));
     a.on_close_rectification(callback2(review, Review::close_rectification));
 }

@@ -18,6 +18,16 @@ pub enum Page {
     Supervisor,
 }
 
+/// What a supervisor's page shows when no case is open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HallView {
+    /// Counters, queues, cards, extensions, bad reviews.
+    #[default]
+    Hall,
+    /// 效能监察: each department's tasks, each 一件事 against its promise.
+    Efficiency,
+}
+
 /// What one read of the hub brought, for the page on screen.
 pub enum Reading {
     /// A supervisor's hall.
@@ -26,19 +36,22 @@ pub enum Reading {
         counters: Vec<CounterView>,
         queues: Vec<QueueInfo>,
     },
-    /// A reviewer's inbox, and the case open in it.
-    Inbox {
-        cases: Vec<CaseView>,
-        /// Boxed: a case is large beside the rest of a reading.
-        case: Option<Box<CaseView>>,
-        history: Vec<CaseHistoryEntry>,
-    },
+    /// A reviewer's inbox.
+    Inbox { cases: Vec<CaseView> },
+}
+
+/// The case open on the page, and its history, as last read.
+pub struct Opened {
+    /// Boxed: a case is large beside the rest of a reading.
+    pub case: Box<CaseView>,
+    pub history: Vec<CaseHistoryEntry>,
 }
 
 /// What the back office shows.
 #[derive(Default)]
 pub struct ReviewModel {
     pub page: Page,
+    pub hall_view: HallView,
     pub session: Option<(SessionInfo, String)>,
     /// The inbox, by deadline.
     pub cases: Vec<CaseView>,
@@ -78,7 +91,7 @@ impl ReviewModel {
     }
 
     /// What the hub answered to a read: the page's truth now.
-    pub fn read(&mut self, reading: Reading) {
+    pub fn read(&mut self, reading: Reading, opened: Option<Opened>) {
         self.offline = false;
         match reading {
             Reading::Hall {
@@ -87,26 +100,60 @@ impl ReviewModel {
                 queues,
             } => {
                 self.cases.clear();
-                self.history.clear();
                 self.supervision = Some(supervision);
                 self.counters = counters;
                 self.queues = queues;
             }
-            Reading::Inbox {
-                cases,
-                case,
-                history,
-            } => {
+            Reading::Inbox { cases } => {
                 self.cases = cases;
-                if let Some(case) = case {
-                    self.selected = Some(*case);
-                }
-                self.history = history;
                 self.supervision = None;
                 self.counters.clear();
                 self.queues.clear();
             }
         }
+        // A read sent before the reader opened another case, or went back
+        // to the lists, does not bring the old one back.
+        let still_open = |n: &str| self.selected.as_ref().is_some_and(|c| c.number == n);
+        match opened {
+            Some(opened) if still_open(&opened.case.number) => {
+                self.selected = Some(*opened.case);
+                self.history = opened.history;
+            }
+            Some(_) => {}
+            None if self.selected.is_none() => self.history.clear(),
+            None => {}
+        }
+    }
+
+    /// Opens the case numbered so from a list on the page: the inbox, or a
+    /// supervisor's cards and extensions.
+    pub fn open(&mut self, number: &str) {
+        let supervised = self.supervision.iter().flat_map(|s| {
+            (s.cards.iter())
+                .chain(&s.steps_overdue)
+                .chain(&s.extensions_pending)
+        });
+        self.selected = (self.cases.iter())
+            .chain(supervised)
+            .find(|c| c.number == number)
+            .cloned();
+        self.history.clear();
+        self.message = None;
+    }
+
+    /// Back from a case to the page's lists.
+    pub fn close(&mut self) {
+        self.selected = None;
+        self.history.clear();
+        self.message = None;
+    }
+
+    /// The short name of the department with code `code`, such as 市场监管;
+    /// the code itself when the catalogue does not name it.
+    pub fn short_name<'a>(&'a self, code: &'a str) -> &'a str {
+        (self.departments.iter())
+            .find(|d| d.code == code)
+            .map_or(code, |d| d.short_name.as_str())
     }
 
     /// The department's name the session belongs to, or its code.
@@ -146,6 +193,54 @@ mod tests {
             ["补签字", "住所证明过期", "章程缺页"]
         );
         assert!(items(" ；").is_empty());
+    }
+
+    fn case(number: &str) -> CaseView {
+        serde_json::from_value(serde_json::json!({
+            "number": number, "service": "SCJG-001", "service_name": "企业设立登记",
+            "department": "scjg", "department_name": "市场监管", "state": "in_review",
+            "applicant": {"name": "王建国", "id_number": "", "phone": "", "masked": false},
+            "materials": [], "missing": [], "opened_at": "2026-03-02T01:30:00Z",
+            "opened_by": "1002", "counter": 2, "promised_days": 1, "correction_items": [],
+            "excluded": [], "claim_overdue": false, "review_overdue": false, "rated": false,
+            "allowed": [],
+        }))
+        .unwrap()
+    }
+
+    fn opened(number: &str) -> Option<Opened> {
+        let step = CaseHistoryEntry {
+            seq: 1,
+            at: "2026-03-02T01:30:00Z".parse().unwrap(),
+            actor: "staff:1002".into(),
+            kind: "case_opened".into(),
+            task: None,
+        };
+        Some(Opened {
+            case: Box::new(case(number)),
+            history: vec![step],
+        })
+    }
+
+    #[test]
+    fn a_late_answer_does_not_bring_back_a_case_the_reader_has_left() {
+        let inbox = || Reading::Inbox {
+            cases: vec![case("1"), case("2")],
+        };
+        let mut m = ReviewModel::default();
+        m.read(inbox(), None);
+        m.open("1");
+        m.read(inbox(), opened("1"));
+        assert_eq!(m.history.len(), 1);
+        m.open("2");
+        m.read(inbox(), opened("1"));
+        let shown = m.selected.as_ref().map(|c| c.number.as_str());
+        assert_eq!((shown, m.history.len()), (Some("2"), 0));
+        m.read(inbox(), opened("2"));
+        assert_eq!(m.history.len(), 1);
+        m.close();
+        m.read(inbox(), opened("2"));
+        assert!(m.selected.is_none() && m.history.is_empty());
     }
 
     #[test]

@@ -5,14 +5,18 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::model::{Page, ReviewModel};
-use crate::api::{Card, CaseAct, CaseHistoryEntry, CaseView, CounterState, CounterView};
+use super::model::{HallView, Page, ReviewModel};
+use crate::api::{
+    BundleShare, Card, CaseAct, CaseHistoryEntry, CaseView, CounterState, CounterView,
+    DepartmentLoad, TaskState, TaskView,
+};
 use crate::apps::speak;
 use crate::apps::words::{Say, case_stage, int};
 use crate::domain::ids::Timestamp;
 use crate::ui::{
-    CaseCard, CaseDetail, CaseRow, CaseStep, CounterRow, ExtensionState, HistoryLine, QueueRow,
-    RectRow, ReviewAdapter, ReviewScreen, ReviewWindow,
+    BundleRow, CaseCard, CaseDetail, CaseRow, CaseStep, CounterRow, DepartmentRow, ExtensionState,
+    HallView as ShownView, HistoryLine, QueueRow, RectRow, ReviewAdapter, ReviewScreen,
+    ReviewWindow, StageRow, TaskLine, TaskStage,
 };
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -60,8 +64,20 @@ fn show_frame(a: &ReviewAdapter<'_>, m: &ReviewModel, now: Timestamp) {
     a.set_message_is_error(message.is_some_and(|(_, error)| *error));
 }
 
-fn row(c: &CaseView) -> CaseRow {
+fn card(card: Option<Card>) -> CaseCard {
+    match card {
+        Some(Card::Red) => CaseCard::Red,
+        Some(Card::Yellow) => CaseCard::Yellow,
+        None => CaseCard::None,
+    }
+}
+
+/// A case in a list: its own clock and, for a 一件事, its stage and the
+/// reader's own task with that task's clock.
+fn row(c: &CaseView, m: &ReviewModel) -> CaseRow {
     let days_left = c.working_days_left.unwrap_or_default();
+    let bundle = c.bundle.as_ref();
+    let own = own_task(c);
     CaseRow {
         number: c.number.as_str().into(),
         title: c.service_name.as_str().into(),
@@ -69,18 +85,81 @@ fn row(c: &CaseView) -> CaseRow {
         clock_runs: c.working_days_left.is_some() && (days_left < 0 || c.due.is_some()),
         days_left: int(days_left),
         due: c.due.map(|d| d.to_string()).unwrap_or_default().into(),
-        card: match c.card {
-            Some(Card::Red) => CaseCard::Red,
-            Some(Card::Yellow) => CaseCard::Yellow,
-            None => CaseCard::None,
-        },
+        card: card(c.card),
         can_act: false,
+        stages: bundle.map_or(0, |b| int(b.stages)),
+        stage_no: bundle.and_then(|b| b.stage).map_or(0, int),
+        stage_name: bundle
+            .and_then(|b| b.stage_name.as_deref())
+            .unwrap_or_default()
+            .into(),
+        has_task: own.is_some(),
+        task: own.map(|t| task_line(t, c, m)).unwrap_or_default(),
+        department: SharedString::new(),
+    }
+}
+
+/// The reader's own task: their department's in the stage open now, or
+/// the latest of theirs that began.
+fn own_task(c: &CaseView) -> Option<&TaskView> {
+    let bundle = c.bundle.as_ref()?;
+    let own = bundle.own_task.as_deref()?;
+    let mut theirs = bundle.tasks.iter().filter(|t| t.department == own);
+    let now = theirs.clone().find(|t| Some(t.stage) == bundle.stage);
+    now.or_else(|| theirs.rfind(|t| t.state != TaskState::Waiting))
+}
+
+/// The rejection waiting for the lead department's word.
+fn rejected_task(c: &CaseView) -> Option<&TaskView> {
+    let bundle = c.bundle.as_ref()?;
+    let department = bundle.awaiting_lead.as_deref()?;
+    (bundle.tasks.iter()).find(|t| t.department == department && t.state == TaskState::Rejected)
+}
+
+/// Each of `names`, ticked when the case has it, crossed when not.
+fn ticked<'a>(c: &CaseView, names: impl Iterator<Item = &'a String>) -> String {
+    let received = |name: &str| c.materials.iter().any(|m| m.name == name && m.received);
+    names
+        .map(|n| format!("{}{n}", if received(n) { "✓" } else { "✗" }))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+fn task_line(t: &TaskView, c: &CaseView, m: &ReviewModel) -> TaskLine {
+    let days_left = t.working_days_left.unwrap_or_default();
+    TaskLine {
+        stage_no: int(t.stage),
+        department: m.short_name(&t.department).into(),
+        name: t.name.as_str().into(),
+        state: match t.state {
+            TaskState::Waiting => TaskStage::Waiting,
+            TaskState::Accepted => TaskStage::Accepted,
+            TaskState::InReview => TaskStage::InReview,
+            TaskState::Correction => TaskStage::Correction,
+            TaskState::Approved => TaskStage::Approved,
+            TaskState::Rejected => TaskStage::Rejected,
+            TaskState::Overruled => TaskStage::Overruled,
+        },
+        result: t.result.as_str().into(),
+        materials: ticked(c, t.materials.iter()).into(),
+        days: int(t.days),
+        clock_runs: t.working_days_left.is_some() && (days_left < 0 || t.due.is_some()),
+        days_left: int(days_left),
+        due: t.due.map(|d| d.to_string()).unwrap_or_default().into(),
+        card: card(t.card),
+        reason: (t.overruled_reason.as_deref())
+            .or(t.decision_reason.as_deref())
+            .unwrap_or_default()
+            .into(),
+        finished: (t.finished_on.map(|d| d.to_string()))
+            .unwrap_or_default()
+            .into(),
     }
 }
 
 /// The inbox, the case open in it and what the reader may do to it.
 fn show_inbox(a: &ReviewAdapter<'_>, m: &ReviewModel) {
-    a.set_cases(model(m.cases.iter().map(row).collect()));
+    a.set_cases(model(m.cases.iter().map(|c| row(c, m)).collect()));
     let selected = m.selected.as_ref();
     a.set_selected(
         selected
@@ -90,25 +169,28 @@ fn show_inbox(a: &ReviewAdapter<'_>, m: &ReviewModel) {
     );
     a.set_has_detail(selected.is_some());
     if let Some(c) = selected {
-        a.set_detail(detail(c));
+        a.set_detail(detail(c, m));
     }
-    let zone = m.hall.as_ref().map_or(chrono_tz::UTC, |(_, zone)| *zone);
-    let history = m.history.iter().map(|h| history_line(h, zone)).collect();
-    a.set_history(model(history));
+    a.set_history(model(history(m)));
     let allows = |act: CaseAct| selected.is_some_and(|c| c.allowed.contains(&act));
     a.set_can_claim(allows(CaseAct::Claim));
     a.set_can_decide(allows(CaseAct::Decide));
     a.set_can_correct(allows(CaseAct::RequestCorrection));
     a.set_can_extend(allows(CaseAct::RequestExtension));
     a.set_can_exclude(allows(CaseAct::ExcludeTime));
+    a.set_can_lead_decide(allows(CaseAct::LeadDecision));
 }
 
-fn detail(c: &CaseView) -> CaseDetail {
-    let materials: Vec<String> = c
-        .materials
-        .iter()
-        .map(|m| format!("{}{}", if m.received { "✓" } else { "✗" }, m.name))
-        .collect();
+/// The case open on the page: for a 一件事, with its stage, the reader's
+/// own task (whose materials it lists) and the tasks the reader may see.
+fn detail(c: &CaseView, m: &ReviewModel) -> CaseDetail {
+    let own = own_task(c);
+    let materials = match own {
+        Some(t) => ticked(c, t.materials.iter()),
+        None => ticked(c, c.materials.iter().map(|m| &m.name)),
+    };
+    let bundle = c.bundle.as_ref();
+    let rejected = rejected_task(c);
     let excluded: Vec<SharedString> = c
         .excluded
         .iter()
@@ -133,7 +215,7 @@ fn detail(c: &CaseView) -> CaseDetail {
             .map(|d| d.to_string())
             .unwrap_or_default()
             .into(),
-        materials: materials.join("；").into(),
+        materials: materials.into(),
         corrections: c.correction_items.join("；").into(),
         extension: match (c.extension_days, c.extension_state.as_deref()) {
             (Some(_), Some("approved")) => ExtensionState::Approved,
@@ -145,11 +227,52 @@ fn detail(c: &CaseView) -> CaseDetail {
         extension_reason: c.extension_reason.as_deref().unwrap_or_default().into(),
         excluded: model(excluded),
         warning: c.calendar_warning.as_deref().unwrap_or_default().into(),
+        stages: bundle.map_or(0, |b| int(b.stages)),
+        stage_no: bundle.and_then(|b| b.stage).map_or(0, int),
+        stage_name: bundle
+            .and_then(|b| b.stage_name.as_deref())
+            .unwrap_or_default()
+            .into(),
+        lead: bundle
+            .and_then(|b| b.lead.as_deref())
+            .map(|d| m.short_name(d))
+            .unwrap_or_default()
+            .into(),
+        has_task: own.is_some(),
+        task: own.map(|t| task_line(t, c, m)).unwrap_or_default(),
+        tasks: model(
+            bundle
+                .map(|b| b.tasks.iter().map(|t| task_line(t, c, m)).collect())
+                .unwrap_or_default(),
+        ),
+        awaiting_lead: rejected.is_some(),
+        rejected: rejected.map(|t| task_line(t, c, m)).unwrap_or_default(),
     }
 }
 
+/// The open case's timeline in the hall's time zone; a 一件事's stages
+/// numbered as they opened, the first with the case.
+fn history(m: &ReviewModel) -> Vec<HistoryLine> {
+    let zone = m.hall.as_ref().map_or(chrono_tz::UTC, |(_, zone)| *zone);
+    let mut stage = 1;
+    m.history
+        .iter()
+        .map(|h| {
+            if h.kind == "case_stage_opened" {
+                stage += 1;
+            }
+            history_line(h, zone, stage, m)
+        })
+        .collect()
+}
+
 /// A step of a case's history, by the kind of its event.
-fn history_line(h: &CaseHistoryEntry, zone: chrono_tz::Tz) -> HistoryLine {
+fn history_line(
+    h: &CaseHistoryEntry,
+    zone: chrono_tz::Tz,
+    stage: i32,
+    m: &ReviewModel,
+) -> HistoryLine {
     let step = match h.kind.as_str() {
         "case_opened" => CaseStep::Opened,
         "case_materials_received" => CaseStep::MaterialsReceived,
@@ -168,6 +291,9 @@ fn history_line(h: &CaseHistoryEntry, zone: chrono_tz::Tz) -> HistoryLine {
         "case_review_overdue" => CaseStep::ReviewOverdue,
         "case_handed_over" => CaseStep::HandedOver,
         "case_mailed" => CaseStep::Mailed,
+        "case_stage_opened" => CaseStep::StageOpened,
+        "case_overruled" => CaseStep::Overruled,
+        "case_stage_handed_over" => CaseStep::StageHandedOver,
         _ => CaseStep::Other,
     };
     HistoryLine {
@@ -178,6 +304,11 @@ fn history_line(h: &CaseHistoryEntry, zone: chrono_tz::Tz) -> HistoryLine {
             .to_string()
             .into(),
         step,
+        department: (h.task.as_deref())
+            .map(|d| m.short_name(d))
+            .unwrap_or_default()
+            .into(),
+        stage_no: stage,
         kind: h.kind.as_str().into(),
         actor: h.actor.trim_start_matches("staff:").into(),
     }
@@ -213,16 +344,29 @@ fn show_supervisor(a: &ReviewAdapter<'_>, m: &ReviewModel) {
             })
             .collect(),
     ));
+    a.set_hall_view(match m.hall_view {
+        HallView::Hall => ShownView::Hall,
+        HallView::Efficiency => ShownView::Efficiency,
+    });
     let Some(s) = m.supervision.as_ref() else {
         a.set_cards(model(Vec::new()));
         a.set_extensions(model(Vec::new()));
+        a.set_departments(model(Vec::new()));
+        a.set_bundles(model(Vec::new()));
         return a.set_rectifications(model(Vec::new()));
     };
-    a.set_cards(model(s.cards.iter().map(row).collect()));
+    a.set_cards(model(s.cards.iter().map(|c| row(c, m)).collect()));
     let extension = |c: &CaseView| CaseRow {
         can_act: c.allowed.contains(&CaseAct::DecideExtension),
-        ..row(c)
+        department: extending_department(c)
+            .map(|d| m.short_name(d))
+            .unwrap_or_default()
+            .into(),
+        ..row(c, m)
     };
+    let departments = s.departments.iter().map(|d| department_row(d, m));
+    a.set_departments(model(departments.collect()));
+    a.set_bundles(model(s.bundles.iter().map(|b| bundle_row(b, m)).collect()));
     a.set_extensions(model(s.extensions_pending.iter().map(extension).collect()));
     a.set_rectifications(model(
         s.rectifications
@@ -239,4 +383,49 @@ fn show_supervisor(a: &ReviewAdapter<'_>, m: &ReviewModel) {
             })
             .collect(),
     ));
+}
+
+/// The department of a 一件事's task whose extension waits for a supervisor.
+fn extending_department(c: &CaseView) -> Option<&str> {
+    let bundle = c.bundle.as_ref()?;
+    (bundle.tasks.iter())
+        .find(|t| t.extension_state.as_deref() == Some("pending"))
+        .map(|t| t.department.as_str())
+}
+
+/// A median number of working days, such as "2.5"; empty before any.
+fn median(days: Option<f64>) -> SharedString {
+    days.map(|d| format!("{d:.1}")).unwrap_or_default().into()
+}
+
+fn department_row(d: &DepartmentLoad, m: &ReviewModel) -> DepartmentRow {
+    DepartmentRow {
+        name: m.short_name(&d.department).into(),
+        open: int(d.open),
+        overdue: int(d.overdue),
+        on_time: int(d.on_time),
+        late: int(d.late),
+        median: median(d.median_days),
+    }
+}
+
+fn bundle_row(b: &BundleShare, m: &ReviewModel) -> BundleRow {
+    let stages = b.stages.iter().map(|s| StageRow {
+        stage_no: int(s.stage),
+        stage_name: s.stage_name.as_str().into(),
+        department: m.short_name(&s.department).into(),
+        decided: int(s.decided),
+        late: int(s.late),
+        median: median(s.median_days),
+    });
+    BundleRow {
+        service: b.service_name.as_str().into(),
+        promised_days: int(b.promised_days),
+        finished: int(b.finished),
+        within: int(b.within),
+        // A share is 0 to 100.
+        share: b.share.map_or(-1, |s| s.round() as i32),
+        open: int(b.open),
+        stages: model(stages.collect()),
+    }
 }
