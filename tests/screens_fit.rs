@@ -82,7 +82,7 @@ fn the_counter_fits_from_half_its_size() {
         "counter",
         "1280x800",
         &["640x400", "1024x640", "1280x800"],
-        10,
+        11,
     );
 }
 
@@ -92,7 +92,7 @@ fn the_back_office_fits_from_half_its_size() {
         "review",
         "1280x800",
         &["640x400", "1100x688", "1280x800"],
-        3,
+        7,
     );
 }
 

@@ -20,7 +20,7 @@ use super::counter::{Counter, Page};
 use super::drive::{snapshot, tap, tap_enabled, until};
 use super::kiosk::{Kiosk, Screen};
 use super::review::{Page as ReviewPage, Review};
-use super::scene::{Scene, office_morning, queue_up};
+use super::scene::{BundleScene, Scene, bundle_weeks, office_morning, queue_up};
 use crate::api::CounterState;
 use crate::client::Client;
 use crate::clock::{Clock, ManualClock};
@@ -390,6 +390,24 @@ fn staff_hub(
     Ok((hub, scene))
 }
 
+/// A hub on the sample hall after some weeks of 一件事 cases and then the
+/// picture's morning's work, on this runtime.
+fn bundle_hub(
+    runtime: &tokio::runtime::Runtime,
+    config_dir: &Path,
+    work: &Path,
+    clock: Arc<ManualClock>,
+) -> anyhow::Result<(LocalHub, Scene, BundleScene)> {
+    let picture_time = clock.now();
+    clock.set(picture_time - chrono::Duration::weeks(7));
+    let key = KioskSettings::load(config_dir)?.key;
+    let hub = LocalHub::start(runtime, config_dir, &work.join("hall.db"), clock.clone())?;
+    let bundles = runtime.block_on(bundle_weeks(&hub.url, &key, &clock))?;
+    clock.set(picture_time);
+    let scene = runtime.block_on(office_morning(&hub.url, &key))?;
+    Ok((hub, scene, bundles))
+}
+
 /// Renders the counter terminal's screens into `out` in a window of `size`
 /// (by default its design size): an intake counter's day and the pickup
 /// window's; returns the files written.
@@ -489,13 +507,19 @@ async fn intake_desk(
     .await?;
     tap_enabled(window, "受理办件", PATIENCE).await?;
     let intake = window.global::<IntakeAdapter>();
-    intake.set_query("qysl".into());
-    intake.invoke_search();
-    tap(window, "企业设立登记")?;
     intake.set_name("赵丽华".into());
     intake.set_id_number(super::scene::id_number("32050219900305123").into());
     intake.set_phone("13912345678".into());
     intake.invoke_applicant_edited();
+    // A 一件事 first: its stage, its departments, who needs what.
+    intake.set_query("开办企业一件事".into());
+    intake.invoke_search();
+    tap(window, "开办企业一件事")?;
+    intake.invoke_toggle_material(0);
+    shot("counter-intake-bundle")?;
+    intake.set_query("qysl".into());
+    intake.invoke_search();
+    tap(window, "企业设立登记")?;
     intake.invoke_toggle_material(0);
     shot("counter-intake")?;
     tap_enabled(window, "一次性告知", PATIENCE).await?;
@@ -555,7 +579,9 @@ async fn pickup_desk(
 }
 
 /// Renders the back office's screens into `out` in a window of `size` (by
-/// default its design size): a reviewer's inbox and the supervisor's hall;
+/// default its design size): a reviewer's inbox, a department's 一件事 tasks
+/// (one late, one rejection to decide on as the stage's lead), the
+/// supervisor's hall, the departments' figures and a 一件事 case's tasks;
 /// returns the files written.
 ///
 /// # Errors
@@ -569,7 +595,7 @@ pub fn review(
     let album = Rc::new(Album::new(out, size, DESK_SIZE)?);
     let (runtime, work) = headless()?;
     let clock = picture_clock();
-    let (hub, scene) = staff_hub(&runtime, config_dir, work.path(), clock.clone())?;
+    let (hub, scene, bundles) = bundle_hub(&runtime, config_dir, work.path(), clock.clone())?;
     let window = ReviewWindow::new()?;
     album.frame(&window);
     window.show()?;
@@ -580,7 +606,7 @@ pub fn review(
         clock,
     );
     let (w, a) = (window.clone_strong(), album.clone());
-    on_event_loop(async move { review_tour(&w, &review, &a, &scene).await })?;
+    on_event_loop(async move { review_tour(&w, &review, &a, &scene, &bundles).await })?;
     Ok(album.files())
 }
 
@@ -589,35 +615,64 @@ async fn review_tour(
     review: &Rc<Review>,
     album: &Album,
     scene: &Scene,
+    bundles: &BundleScene,
 ) -> anyhow::Result<()> {
     let shot = |name: &str| album.shoot(window, name);
-    let log_in = |staff: &str| -> anyhow::Result<()> {
-        let a = window.global::<ReviewAdapter>();
-        a.set_staff_id(staff.into());
-        a.set_pin("123456".into());
-        tap(window, "登录")
-    };
     shot("review-login")?;
-    log_in("2001")?;
+    review_log_in(window, "2001")?;
     until("the inbox", PATIENCE, || review.model().cases.len() >= 2).await?;
-    tap(window, &scene.unclaimed)?;
-    until("the case", PATIENCE, || {
-        review.model().selected.is_some() && !review.model().history.is_empty()
-    })
-    .await?;
+    open_case(window, review, &scene.unclaimed).await?;
     shot("review-inbox")?;
-    tap(window, "退出登录")?;
-    until("the login page", PATIENCE, || {
-        review.model().page == ReviewPage::Login
+    review_log_out(window, review).await?;
+    // 发改: its late task in the project's second stage; a rejection in
+    // another project's first stage, which it leads.
+    review_log_in(window, "2006")?;
+    until("the inbox", PATIENCE, || {
+        (review.model().cases.iter()).any(|c| c.number == bundles.disputed)
     })
     .await?;
-    log_in("9001")?;
+    open_case(window, review, &bundles.project).await?;
+    shot("review-task")?;
+    open_case(window, review, &bundles.disputed).await?;
+    shot("review-lead")?;
+    review_log_out(window, review).await?;
+    review_log_in(window, "9001")?;
     until("the hall", PATIENCE, || {
         review.model().supervision.is_some() && !review.model().counters.is_empty()
     })
     .await?;
     shot("review-supervisor")?;
-    Ok(())
+    tap(window, "效能监察")?;
+    shot("review-efficiency")?;
+    tap(window, "大厅")?;
+    open_case(window, review, &bundles.opening).await?;
+    shot("review-bundle")
+}
+
+fn review_log_in(window: &ReviewWindow, staff: &str) -> anyhow::Result<()> {
+    let a = window.global::<ReviewAdapter>();
+    a.set_staff_id(staff.into());
+    a.set_pin("123456".into());
+    tap(window, "登录")
+}
+
+async fn review_log_out(window: &ReviewWindow, review: &Rc<Review>) -> anyhow::Result<()> {
+    tap(window, "退出登录")?;
+    until("the login page", PATIENCE, || {
+        review.model().page == ReviewPage::Login
+    })
+    .await
+}
+
+/// Opens the case numbered so from a list on the page, and waits for it
+/// and its history.
+async fn open_case(window: &ReviewWindow, review: &Rc<Review>, number: &str) -> anyhow::Result<()> {
+    tap(window, number)?;
+    until("the case and its history", PATIENCE, || {
+        let m = review.model();
+        m.selected.as_ref().is_some_and(|c| c.number == number) && !m.history.is_empty() && !m.busy
+    })
+    .await
 }
 
 #[cfg(test)]
