@@ -310,7 +310,11 @@ fn history_line(
             .into(),
         stage_no: stage,
         kind: h.kind.as_str().into(),
-        actor: h.actor.trim_start_matches("staff:").into(),
+        actor: match h.actor.as_str() {
+            // Another department's step: its department says who.
+            "department" => SharedString::new(),
+            actor => actor.trim_start_matches("staff:").into(),
+        },
     }
 }
 
