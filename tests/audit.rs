@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Duration;
-use common::{KIOSK, TestHub};
+use common::{KIOSK, TestHub, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use yimen::store::audit::{AuditReport, Breach, verify};
@@ -172,19 +172,6 @@ fn a_missing_database_is_an_error_not_a_verdict() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open the database"));
-}
-
-/// A valid resident ID number for a birth date, with its check digit.
-fn id_number(birth: &str, serial: u32) -> String {
-    let body = format!("110105{birth}{serial:03}");
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
-    format!("{body}{check}")
 }
 
 /// One applicant's personal values, each distinct enough to search for.

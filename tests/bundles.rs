@@ -6,23 +6,10 @@
 mod common;
 
 use chrono::Duration;
-use common::TestHub;
 use common::stream::{connect, replay};
+use common::{TestHub, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// A valid resident ID number for a birth date, with its check digit.
-fn id_number(birth: &str, serial: u32) -> String {
-    let body = format!("110105{birth}{serial:03}");
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
-    format!("{body}{check}")
-}
 
 /// The sample hall's reviewers by department.
 const REVIEWERS: [(&str, &str); 8] = [
@@ -49,14 +36,7 @@ async fn accept(hub: &TestHub, clerk: &str, service: &str, queue: &str) -> Value
     hub.issue(json!({"queue": queue})).await;
     hub.act_ok(clerk, 1, "call-next").await;
     hub.act_ok(clerk, 1, "start").await;
-    let (_, catalogue) = hub.get("/api/v1/services", None).await;
-    let guide = catalogue["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["code"] == service)
-        .unwrap()
-        .clone();
+    let guide = hub.guide(service).await;
     assert!(guide["bundle"]["stages"].is_array(), "{guide}");
     let materials: Vec<Value> = guide["materials"]
         .as_array()

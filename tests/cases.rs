@@ -4,22 +4,9 @@
 mod common;
 
 use chrono::Duration;
-use common::{KIOSK, TestHub};
+use common::{KIOSK, TestHub, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// A valid resident ID number for a birth date, with its check digit.
-fn id_number(birth: &str, serial: u32) -> String {
-    let body = format!("110105{birth}{serial:03}");
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
-    format!("{body}{check}")
-}
 
 /// A new business day: staff log in again.
 async fn next_days(hub: &TestHub, days: i64) -> Desk {
@@ -54,14 +41,7 @@ async fn serve(hub: &TestHub, clerk: &str) -> Value {
 
 /// The guide's materials, each received unless named in `missing`.
 async fn materials(hub: &TestHub, service: &str, missing: &[&str]) -> Value {
-    let (_, catalogue) = hub.get("/api/v1/services", None).await;
-    let guide = catalogue["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["code"] == service)
-        .unwrap()
-        .clone();
+    let guide = hub.guide(service).await;
     let list: Vec<Value> = guide["materials"]
         .as_array()
         .unwrap()

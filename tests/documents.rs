@@ -9,8 +9,8 @@
 
 mod common;
 
-use common::TestHub;
 use common::escpos::{self, Align, Line, Op};
+use common::{TestHub, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use yimen::devices::printer::{MemoryPrinter, PaperWidth, PrinterError, PrinterStatus};
@@ -369,19 +369,6 @@ fn every_text_from_the_data_is_escaped() {
 }
 
 // ---- 一件事 documents through the real hub ----
-
-/// A valid resident ID number for a birth date, with its check digit.
-fn id_number(birth: &str, serial: u32) -> String {
-    let body = format!("110105{birth}{serial:03}");
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
-    format!("{body}{check}")
-}
 
 const BIRTH: &str = "19900307";
 

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::browser::{Browser, SLOW, one_at_a_time};
-use common::{KIOSK, TestHub};
+use common::{KIOSK, TestHub, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -369,19 +369,6 @@ async fn a_missed_ticket_says_until_when_it_may_come_back() {
         .await;
 }
 
-/// A valid resident ID number for a birth date, with its check digit.
-fn id_number(birth: &str, serial: u32) -> String {
-    let body = format!("110105{birth}{serial:03}");
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
-    format!("{body}{check}")
-}
-
 /// The clerk at counter 1 serves the next citizen for `service` and opens
 /// their case, accepted, with every material; returns its number.
 async fn open_case(hub: &TestHub, clerk: &str, service: &str) -> String {
@@ -393,14 +380,7 @@ async fn open_case(hub: &TestHub, clerk: &str, service: &str) -> String {
     }
     hub.act_ok(clerk, 1, "call-next").await;
     hub.act_ok(clerk, 1, "start").await;
-    let (_, catalogue) = hub.get("/api/v1/services", None).await;
-    let guide = catalogue["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["code"] == service)
-        .unwrap()
-        .clone();
+    let guide = hub.guide(service).await;
     let materials: Vec<Value> = guide["materials"]
         .as_array()
         .unwrap()

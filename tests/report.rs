@@ -36,7 +36,7 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::TimeZone;
-use common::{TestHub, sample_config, sample_dir};
+use common::{TestHub, id_number, sample_config, sample_dir};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use yimen::domain::ids::{StaffId, Timestamp};
@@ -54,30 +54,10 @@ fn date(day: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
 }
 
-/// A valid resident ID number for a birth date, with its check digit.
-fn id_number(birth: &str, serial: u32) -> String {
-    let body = format!("110105{birth}{serial:03}");
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
-    format!("{body}{check}")
-}
-
 /// Opens a case of `service` at counter 1: `accept` with every material,
 /// or `refuse`; returns its number.
 async fn open_case(hub: &TestHub, clerk: &str, service: &str, intake: &str) -> String {
-    let (_, catalogue) = hub.get("/api/v1/services", None).await;
-    let guide = catalogue["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["code"] == service)
-        .unwrap()
-        .clone();
+    let guide = hub.guide(service).await;
     let materials: Vec<Value> = guide["materials"]
         .as_array()
         .unwrap()

@@ -301,6 +301,18 @@ impl TestHub {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// The catalogue's guide of `service`.
+    pub async fn guide(&self, service: &str) -> Value {
+        let (_, catalogue) = self.get("/api/v1/services", None).await;
+        catalogue["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["code"] == service)
+            .unwrap()
+            .clone()
+    }
+
     /// Issues a ticket from the kiosk; returns the response body.
     pub async fn issue(&self, request: Value) -> Value {
         let (status, body) = self.post("/api/v1/tickets", Some(KIOSK), request).await;
@@ -324,6 +336,19 @@ impl TestHub {
         assert_eq!(status, StatusCode::OK, "{action} at {counter}: {body}");
         body
     }
+}
+
+/// A valid resident ID number for a birth date, with its check digit.
+pub fn id_number(birth: &str, serial: u32) -> String {
+    let body = format!("110105{birth}{serial:03}");
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
+    format!("{body}{check}")
 }
 
 /// A hall PC's HTTP client: the hall's CA and its client certificate.
