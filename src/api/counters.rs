@@ -54,6 +54,9 @@ pub struct CurrentTicket {
     pub issued_at: DateTime<Utc>,
     pub called_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
+    /// The booked time, `HH:MM`, of an appointment ticket (预约).
+    #[serde(default)]
+    pub appointment_at: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

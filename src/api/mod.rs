@@ -9,6 +9,7 @@
 //! - `cases`: intake, review, pickup and supervision;
 //! - `ratings`: 好差评 and rectifications;
 //! - `phone`: a case's progress as its applicant's phone asks for it;
+//! - `appointments`: booking a time (预约) and checking in for it;
 //! - `events`: the event stream.
 //!
 //! The domain's types never go on the wire themselves: each has its own
@@ -38,6 +39,7 @@ macro_rules! mirror_enum {
     };
 }
 
+mod appointments;
 mod cases;
 mod catalogue;
 mod counters;
@@ -47,6 +49,7 @@ mod ratings;
 mod sessions;
 mod tickets;
 
+pub use appointments::*;
 pub use cases::*;
 pub use catalogue::*;
 pub use counters::*;

@@ -68,6 +68,9 @@ pub struct IssuedTicket {
     /// The ticket's page on the hall's public face, when hall.toml names
     /// one (`[hall] public_url`): what the QR opens.
     pub page_url: Option<String>,
+    /// The booked time, `HH:MM`, of an appointment ticket (预约).
+    #[serde(default)]
+    pub appointment_at: Option<String>,
 }
 
 impl IssuedTicket {

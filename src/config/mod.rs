@@ -9,6 +9,7 @@
 //! - `counter_devices.toml` (optional): LED screens and rating keypads at
 //!   the counters.
 
+mod appointments;
 pub mod clients;
 mod counter_devices;
 mod credentials;

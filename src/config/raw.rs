@@ -21,6 +21,40 @@ pub struct HallFile {
     pub devices: Vec<DeviceEntry>,
     #[serde(default)]
     pub limits: LimitsSection,
+    #[serde(default)]
+    pub appointments: AppointmentsSection,
+}
+
+/// The hall's rules for bookings' no-shows and keeping.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentsSection {
+    pub no_show_limit: Option<u32>,
+    pub no_show_days: Option<u32>,
+    pub suspend_days: Option<u32>,
+    pub keep_days: Option<u32>,
+}
+
+/// A queue's appointment slots (预约取号).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotsEntry {
+    pub slot_minutes: u32,
+    /// Bookings per slot; the counters serving the queue when left out.
+    pub capacity: Option<u32>,
+    pub days_ahead: u32,
+    /// Spans such as `09:00-12:00`.
+    pub hours: Vec<String>,
+    pub checkin_before: u32,
+    pub checkin_after: u32,
+    pub cancel_before: u32,
+    /// `wait` or `come_back`.
+    #[serde(default)]
+    pub early: Option<String>,
+    /// `walk_in` or `refuse`.
+    #[serde(default)]
+    pub late: Option<String>,
+    pub walk_in_delay: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +134,8 @@ pub struct QueueEntry {
     /// First and last sequence number of a day.
     pub numbers: [u32; 2],
     pub service_minutes: f64,
+    #[serde(default)]
+    pub appointments: Option<SlotsEntry>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -342,8 +342,10 @@ impl HallCheck<'_> {
         let public_url = self.public_url(file.hall.public_url.as_deref());
         let rules = rules(&file.rules);
         let logins = self.logins(&file.logins, &rules);
-        let queues = self.queues(&file.queues);
+        let mut queues = self.queues(&file.queues);
         let counters = self.counters(&file, &queues);
+        self.appointments(&file.queues, &mut queues, &counters);
+        let bookings = self.booking_rules(&file.appointments);
         let (staff, pins) = self.staff(&file, &counters);
         let devices = self.devices(&file);
         self.demo_credentials(&file, &pins, &devices);
@@ -364,6 +366,7 @@ impl HallCheck<'_> {
                 .map(|g| (g.code.clone(), g.department.clone()))
                 .collect(),
             cases: cases(&file.cases),
+            bookings,
         };
         Some(Config {
             dir: Default::default(),
@@ -445,6 +448,7 @@ impl HallCheck<'_> {
                 first,
                 last,
                 default_service_minutes: q.service_minutes,
+                appointments: None,
             });
         }
         self.warn_unserved(&queues);

@@ -142,6 +142,30 @@ pub enum QueueError {
     PickupTaken,
     #[error("大厅没有设置统一出件队列")]
     NoPickupQueue,
+    #[error("{0} 不提供预约")]
+    NotBookable(ServiceCode),
+    #[error("{0}")]
+    InvalidSlot(String),
+    #[error("该时段已约满，请选择其他时段")]
+    SlotFull,
+    #[error("您当天已预约该事项，如需改约请先取消原预约")]
+    AlreadyBooked,
+    #[error("您近 {days} 天内有 {count} 次预约未签到，{until} 前暂停预约")]
+    BookingSuspended {
+        count: u32,
+        days: i64,
+        until: chrono::NaiveDate,
+    },
+    #[error("预约码已被占用，请重试")]
+    BookingCodeTaken,
+    #[error("没有找到这个预约，请核对预约码和证件号码后四位")]
+    UnknownBooking,
+    #[error("{0}")]
+    CancelClosed(String),
+    #[error("请于 {0} 后再来签到")]
+    TooEarly(String),
+    #[error("{0}")]
+    CheckinClosed(String),
 }
 
 fn case_state_name(state: CaseState) -> &'static str {
@@ -228,6 +252,16 @@ const CODES: &[&str] = &[
     "too_many_items",
     "pickup_taken",
     "no_pickup_queue",
+    "not_bookable",
+    "invalid_slot",
+    "slot_full",
+    "already_booked",
+    "booking_suspended",
+    "booking_code_taken",
+    "unknown_booking",
+    "cancel_closed",
+    "too_early",
+    "checkin_closed",
 ];
 
 impl QueueError {
@@ -298,6 +332,16 @@ impl QueueError {
             E::TooManyItems(_) => "too_many_items",
             E::PickupTaken => "pickup_taken",
             E::NoPickupQueue => "no_pickup_queue",
+            E::NotBookable(_) => "not_bookable",
+            E::InvalidSlot(_) => "invalid_slot",
+            E::SlotFull => "slot_full",
+            E::AlreadyBooked => "already_booked",
+            E::BookingSuspended { .. } => "booking_suspended",
+            E::BookingCodeTaken => "booking_code_taken",
+            E::UnknownBooking => "unknown_booking",
+            E::CancelClosed(_) => "cancel_closed",
+            E::TooEarly(_) => "too_early",
+            E::CheckinClosed(_) => "checkin_closed",
         }
     }
 
@@ -310,7 +354,9 @@ impl QueueError {
             | E::UnknownTicket
             | E::UnknownStaff(_)
             | E::UnknownCase
-            | E::UnknownRectification => ErrorKind::NotFound,
+            | E::UnknownRectification
+            | E::NotBookable(_)
+            | E::UnknownBooking => ErrorKind::NotFound,
             E::NotYourDepartment | E::NotYourCase | E::RoleCannot(_) | E::ProofMismatch => {
                 ErrorKind::Forbidden
             }
@@ -320,7 +366,8 @@ impl QueueError {
             | E::BadDays(_)
             | E::BadSpan(_)
             | E::InvalidRating
-            | E::TooManyItems(_) => ErrorKind::Invalid,
+            | E::TooManyItems(_)
+            | E::InvalidSlot(_) => ErrorKind::Invalid,
             E::CaseWrongState(_)
             | E::MaterialsMissing(_)
             | E::NothingMissing
@@ -335,7 +382,14 @@ impl QueueError {
             | E::PickupTaken
             | E::NoPickupQueue
             | E::AlreadyRated
-            | E::NotRateable => ErrorKind::Conflict,
+            | E::NotRateable
+            | E::SlotFull
+            | E::AlreadyBooked
+            | E::BookingSuspended { .. }
+            | E::BookingCodeTaken
+            | E::CancelClosed(_)
+            | E::TooEarly(_)
+            | E::CheckinClosed(_) => ErrorKind::Conflict,
             E::NotYourCounter(_) | E::WrongCounterKind { .. } => ErrorKind::Forbidden,
             E::ReasonRequired | E::ReasonTooLong(_) | E::TransferToSelf => ErrorKind::Invalid,
             E::WeakPin(_) | E::SamePin => ErrorKind::Invalid,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::booking::Booking;
 use super::case::{Case, CaseAction, CaseSeals};
 use super::ids::{
     BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
@@ -159,11 +160,36 @@ pub enum HallEvent {
         cases: Vec<CaseSeals>,
         at: Timestamp,
     },
+    /// A citizen booked a slot (预约).
+    BookingMade {
+        booking: Box<Booking>,
+    },
+    BookingCancelled {
+        code: String,
+        at: Timestamp,
+    },
+    /// A citizen checked in for their booking; the ticket's own
+    /// `TicketIssued` follows.
+    BookingCheckedIn {
+        code: String,
+        ticket: TicketId,
+        /// After the window: a walk-in ticket, and the booking a no-show.
+        late: bool,
+        at: Timestamp,
+    },
+    /// Bookings whose check-in window closed with nobody checked in.
+    BookingsMissed {
+        codes: Vec<String>,
+        at: Timestamp,
+    },
     /// The personal values of cases closed before a day were erased; their
     /// commitments stay in the log.
     PersonalDataErased {
         /// The cases, by number.
         cases: Vec<String>,
+        /// Bookings of days before it, by code.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        bookings: Vec<String>,
         closed_before: BusinessDay,
         at: Timestamp,
     },
@@ -183,6 +209,8 @@ pub struct Touched<'a> {
     pub rectification: Option<i64>,
     /// A new rating, to keep for the counts.
     pub rating: Option<&'a Rating>,
+    /// Bookings, by code.
+    pub bookings: &'a [String],
 }
 
 impl HallEvent {
@@ -212,6 +240,10 @@ impl HallEvent {
             HallEvent::DayRolledOver { .. } => "day_rolled_over",
             HallEvent::PersonalDataSealed { .. } => "personal_data_sealed",
             HallEvent::PersonalDataErased { .. } => "personal_data_erased",
+            HallEvent::BookingMade { .. } => "booking_made",
+            HallEvent::BookingCancelled { .. } => "booking_cancelled",
+            HallEvent::BookingCheckedIn { .. } => "booking_checked_in",
+            HallEvent::BookingsMissed { .. } => "bookings_missed",
         }
     }
 
@@ -289,10 +321,20 @@ impl HallEvent {
                 rectification: Some(item.id),
                 ..none
             },
-            E::DeviceAlert { .. }
-            | E::DayRolledOver { .. }
-            | E::PersonalDataSealed { .. }
-            | E::PersonalDataErased { .. } => none,
+            E::BookingMade { booking } => Touched {
+                bookings: std::slice::from_ref(&booking.code),
+                ..none
+            },
+            E::BookingCancelled { code, .. } | E::BookingCheckedIn { code, .. } => Touched {
+                bookings: std::slice::from_ref(code),
+                ..none
+            },
+            E::BookingsMissed { codes, .. } => Touched {
+                bookings: codes,
+                ..none
+            },
+            E::PersonalDataErased { bookings, .. } => Touched { bookings, ..none },
+            E::DeviceAlert { .. } | E::DayRolledOver { .. } | E::PersonalDataSealed { .. } => none,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::booking::Booking;
 use super::case::Case;
 use super::ids::{
     BusinessDay, CounterNo, QueuePrefix, SessionId, StaffId, TicketId, TicketNumber, Timestamp,
@@ -163,6 +164,8 @@ pub struct SavedHall {
     pub logins: Vec<(StaffId, LoginRecord)>,
     /// PINs staff chose themselves, as argon2 hashes.
     pub pins: Vec<(StaffId, String)>,
+    /// Bookings still open, and those of recent days, for the no-shows.
+    pub bookings: Vec<Booking>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -187,6 +190,8 @@ pub struct Hall {
     pub(super) rectifications: BTreeMap<i64, Rectification>,
     pub(super) next_rating: i64,
     pub(super) next_rectification: i64,
+    /// Appointments, by code: open ones, and recent ones for the no-shows.
+    pub(super) bookings: BTreeMap<String, Booking>,
 }
 
 impl Hall {
@@ -223,6 +228,7 @@ impl Hall {
             rectifications: BTreeMap::new(),
             next_rating: 1,
             next_rectification: 1,
+            bookings: BTreeMap::new(),
         }
     }
 
@@ -250,6 +256,11 @@ impl Hall {
             .into_iter()
             .map(|r| (r.id, r))
             .collect();
+        hall.bookings = saved
+            .bookings
+            .into_iter()
+            .map(|b| (b.code.clone(), b))
+            .collect();
         hall.next_rating = saved.last_rating + 1;
         hall.next_rectification = saved.last_rectification + 1;
         let mut finished: Vec<&Ticket> = Vec::new();
@@ -257,7 +268,9 @@ impl Hall {
             let q = hall.queues.entry(t.number.prefix).or_default();
             q.last_seq = q.last_seq.max(Some(t.number.seq));
             q.issued += 1;
-            hall.last_order = hall.last_order.max(t.order);
+            if t.appointment.is_none() {
+                hall.last_order = hall.last_order.max(t.order);
+            }
             match t.state {
                 TicketState::Waiting => hall.line_mut(t).insert(t),
                 TicketState::Called | TicketState::Serving => {

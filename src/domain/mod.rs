@@ -21,10 +21,12 @@
 //! - `counter_display`: what the LED screen above a counter shows;
 //! - `progress`: what a citizen's phone shows of their ticket and case;
 //! - `display`: the display wall: what it shows and what it announces;
+//! - `booking`: appointments (预约取号), their slots, check-in and no-shows;
 //! - `policy`: who may do what now, and see what.
 
 pub mod alerts;
 pub mod applicant;
+pub mod booking;
 pub mod bundle;
 pub mod calendar;
 pub mod case;

@@ -484,7 +484,11 @@ pub fn event_sight(member: &StaffSetup, event: &HallEvent, rule: &DayRule) -> Ev
         | E::PersonalDataSealed { .. }
         | E::PersonalDataErased { .. }
         | E::StaffUnlocked { .. }
-        | E::StaffPinChanged { .. } => shown(place == Workplace::Supervision),
+        | E::StaffPinChanged { .. }
+        | E::BookingMade { .. }
+        | E::BookingCancelled { .. }
+        | E::BookingCheckedIn { .. }
+        | E::BookingsMissed { .. } => shown(place == Workplace::Supervision),
         E::Case { case, at, .. } => shown(may_read_case(member, case, rule, *at).is_ok()),
         E::DayRolledOver { .. } => EventSight::Full,
     }

@@ -32,7 +32,7 @@ const MAX_REASON_CHARS: usize = 100;
 /// the same millisecond are this far apart, so that twenty late citizens can
 /// be put back, one after another, between any two tickets. The scale lasts
 /// until the year 2248.
-const ORDER_STEP: i64 = 1 << 20;
+pub(super) const ORDER_STEP: i64 = 1 << 20;
 
 pub(super) fn reason_text(reason: &str) -> Result<String, QueueError> {
     let reason = reason.trim();
@@ -103,6 +103,7 @@ impl Hall {
             no_show_at: None,
             case,
             rated: false,
+            appointment: None,
         };
         Ok(vec![HallEvent::TicketIssued { ticket }])
     }
@@ -210,7 +211,7 @@ impl Hall {
                 .map(|(_, id)| id)
         };
         let priority = earliest(true);
-        let ordinary = earliest(false);
+        let ordinary = earliest(false).map(|id| self.before_appointment(c, id, now));
         let limit = self.setup.rules.priority_streak_limit;
         let (id, streak) = match (priority, ordinary) {
             (Some(p), None) => (p, c.priority_streak + 1),
@@ -226,6 +227,34 @@ impl Hall {
             None,
             now,
         )])
+    }
+
+    /// The ordinary ticket to call when `first` leads the line: itself,
+    /// unless it is an appointment and a walk-in it passed has waited the
+    /// queue's `walk_in_delay`; then the longest-waiting such walk-in.
+    fn before_appointment<'a>(
+        &'a self,
+        c: &'a Counter,
+        first: &'a TicketId,
+        now: Timestamp,
+    ) -> &'a TicketId {
+        let t = &self.tickets[first];
+        let Some(delay) = t
+            .appointment
+            .as_ref()
+            .and_then(|_| self.setup.queue(t.queue)?.appointments.as_ref())
+            .map(|r| r.walk_in_delay)
+        else {
+            return first;
+        };
+        self.lines_of(c)
+            .flat_map(|line| line.iter(false))
+            .filter(|(order, _)| *order > t.order)
+            .map(|(_, id)| &self.tickets[id])
+            .filter(|w| w.appointment.is_none() && w.issued_at < t.issued_at)
+            .filter(|w| now - w.issued_at >= delay)
+            .min_by_key(|w| (w.order, &w.id))
+            .map_or(first, |w| &w.id)
     }
 
     /// Calls one waiting ticket out of turn, with the reason recorded.

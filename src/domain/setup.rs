@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 
+use super::booking::{BookingRules, SlotRules};
 use super::calendar::WorkingCalendar;
 use super::ids::{BusinessDay, CounterNo, DayRule, QueuePrefix, ServiceCode, StaffId};
 
@@ -23,6 +24,8 @@ pub struct HallSetup {
     /// The department of each service item, for ratings.
     pub departments_by_service: std::collections::BTreeMap<ServiceCode, String>,
     pub cases: CaseRules,
+    /// Appointments across the hall's queues: no-shows and keeping.
+    pub bookings: BookingRules,
 }
 
 /// The knobs of the case workflow.
@@ -137,6 +140,8 @@ pub struct QueueSetup {
     pub last: u32,
     /// Minutes one service takes before the day has its own figures.
     pub default_service_minutes: f64,
+    /// Appointment slots (预约取号), when the queue takes bookings.
+    pub appointments: Option<SlotRules>,
 }
 
 impl QueueSetup {
@@ -238,6 +243,7 @@ mod tests {
             first: 1,
             last: 999,
             default_service_minutes: 8.0,
+            appointments: None,
         };
         assert_eq!(q.width(), 3);
         q.last = 1000;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
+use super::booking::BookingRules;
 use super::calendar::WorkingCalendar;
 use super::error::QueueError;
 use super::event::HallEvent;
@@ -51,6 +52,7 @@ fn queue(letter: char, name: &str, kind: QueueKind, service: &str, cap: u32) -> 
         first: 1,
         last: 999,
         default_service_minutes: 8.0,
+        appointments: None,
     }
 }
 
@@ -100,6 +102,7 @@ pub fn setup() -> HallSetup {
         calendar: WorkingCalendar::default(),
         cases: CaseRules::default(),
         departments_by_service: Default::default(),
+        bookings: BookingRules::default(),
     }
 }
 

@@ -99,6 +99,18 @@ pub struct Ticket {
     /// Rated by the citizen (好差评), once.
     #[serde(default)]
     pub rated: bool,
+    /// The booking this ticket was issued for at check-in (预约).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<Appointment>,
+}
+
+/// The booking behind an appointment ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    /// The booking's code.
+    pub code: String,
+    /// The booked time: the ticket's place in line.
+    pub at: Timestamp,
 }
 
 impl Ticket {

@@ -74,6 +74,7 @@ fn counter_view(
 }
 
 fn current_ticket(config: &Config, t: &Ticket) -> CurrentTicket {
+    let zone = config.setup.day_rule.zone;
     CurrentTicket {
         id: t.id.0.clone(),
         number: t.number.to_string(),
@@ -91,6 +92,10 @@ fn current_ticket(config: &Config, t: &Ticket) -> CurrentTicket {
         issued_at: t.issued_at,
         called_at: t.called_at,
         started_at: t.started_at,
+        appointment_at: t
+            .appointment
+            .as_ref()
+            .map(|a| a.at.with_timezone(&zone).format("%H:%M").to_string()),
     }
 }
 

@@ -21,6 +21,7 @@
 //! serves the LAN face and the public face for phones together.
 
 mod alerts;
+mod appointments;
 pub mod auth;
 mod bundles;
 mod cases;
@@ -251,7 +252,8 @@ async fn tick(hub: Arc<Hub>) {
 }
 
 impl Hub {
-    /// Rolls the day over if it is time, and raises the case warnings due.
+    /// Rolls the day over if it is time, raises the case warnings due, and
+    /// marks the bookings whose check-in window closed as no-shows.
     ///
     /// # Errors
     /// The writer is gone or the database failed.
@@ -259,7 +261,12 @@ impl Hub {
         self.writer
             .submit(|batch| {
                 let events = batch.hall().case_warnings(batch.now());
-                batch.record(&crate::domain::ids::Actor::System, events)
+                batch.record(&crate::domain::ids::Actor::System, events)?;
+                let missed = batch.hall().missed_bookings(batch.now());
+                batch.record(
+                    &crate::domain::ids::Actor::System,
+                    missed.into_iter().collect(),
+                )
             })
             .await
     }
@@ -277,6 +284,10 @@ fn public_routes() -> Router<Arc<Hub>> {
         .route("/fonts/yimen.css", get(phone::font_css))
         .route("/fonts/{file}", get(phone::font_file))
         .route("/api/v1/case-status", post(phone::case_status))
+        .route("/api/v1/appointments", post(appointments::book))
+        .route("/api/v1/appointments/services", get(appointments::services))
+        .route("/api/v1/appointments/slots", get(appointments::slots))
+        .route("/api/v1/appointments/cancel", post(appointments::cancel))
         .route("/api/v1/health", get(catalogue::health))
         .route("/api/v1/services", get(catalogue::services))
         .route("/api/v1/services/search", get(catalogue::search))
@@ -311,6 +322,10 @@ fn lan_face(hub: Arc<Hub>) -> Router {
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/tickets", post(tickets::issue))
         .route("/api/v1/tickets/reactivate", post(tickets::reactivate))
+        .route(
+            "/api/v1/appointments/check-in",
+            post(appointments::check_in),
+        )
         .route("/api/v1/sessions", post(sessions::create))
         .route(
             "/api/v1/sessions/current",

@@ -14,8 +14,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    alerts, bundles, cases, catalogue, counters, documents, phone, ratings, sessions, stream,
-    tickets,
+    alerts, appointments, bundles, cases, catalogue, counters, documents, phone, ratings, sessions,
+    stream, tickets,
 };
 use crate::api;
 
@@ -181,6 +181,8 @@ fn describe_responses(operation: &mut Operation) {
         cases::correction, cases::resubmit, cases::extension, cases::extension_decision,
         cases::excluded_time, cases::pickup, bundles::lead_decision, cases::supervision, documents::document, cases::history,
         ratings::rate, ratings::summary, ratings::close, phone::case_status,
+        appointments::services, appointments::slots, appointments::book, appointments::cancel,
+        appointments::check_in,
         alerts::report, stream::events,
     ),
     components(schemas(

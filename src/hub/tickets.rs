@@ -22,7 +22,7 @@ use crate::domain::ticket::Ticket;
 
 /// A new ticket id: the issue time in milliseconds (six bytes), so that ids
 /// are stored in order, then 80 random bits, so that they cannot be guessed.
-fn new_ticket_id(now_ms: i64) -> Result<TicketId, HubError> {
+pub(super) fn new_ticket_id(now_ms: i64) -> Result<TicketId, HubError> {
     let mut bytes = [0u8; 16];
     bytes[..6].copy_from_slice(&now_ms.to_be_bytes()[2..]);
     getrandom::fill(&mut bytes[6..]).map_err(|e| HubError::Internal(format!("random: {e}")))?;
@@ -111,7 +111,7 @@ fn queue_name(hall: &Hall, t: &Ticket) -> String {
         .unwrap_or_default()
 }
 
-fn issued_view(config: &Config, hall: &Hall, id: &TicketId) -> Option<IssuedTicket> {
+pub(super) fn issued_view(config: &Config, hall: &Hall, id: &TicketId) -> Option<IssuedTicket> {
     let t = hall.ticket(id)?;
     let ahead = hall.ahead_of(id).unwrap_or(0);
     Some(IssuedTicket {
@@ -131,6 +131,11 @@ fn issued_view(config: &Config, hall: &Hall, id: &TicketId) -> Option<IssuedTick
             .public_url
             .as_ref()
             .map(|base| format!("{base}/t/{}", t.id)),
+        appointment_at: t.appointment.as_ref().map(|a| {
+            a.at.with_timezone(&config.setup.day_rule.zone)
+                .format("%H:%M")
+                .to_string()
+        }),
     })
 }
 

@@ -16,7 +16,7 @@ use crate::domain::ids::{
 use crate::domain::rating::{Rating, RatingSubject, Rectification};
 use crate::domain::replay::SessionRecord;
 use crate::domain::setup::HallSetup;
-use crate::domain::ticket::{Ticket, TicketState};
+use crate::domain::ticket::{Appointment, Ticket, TicketState};
 
 fn ms(t: Timestamp) -> i64 {
     t.timestamp_millis()
@@ -97,6 +97,11 @@ pub fn save(conn: &Connection, hall: &Hall, event: &HallEvent) -> Result<(), Sto
     }
     if let Some(case) = touched.case.and_then(|n| hall.case(n)) {
         save_case(conn, case)?;
+    }
+    for code in touched.bookings {
+        if let Some(b) = hall.booking(code) {
+            super::bookings::save(conn, b)?;
+        }
     }
     if let Some(r) = touched.rating {
         save_rating(conn, r)?;
@@ -308,8 +313,10 @@ fn save_ticket(conn: &rusqlite::Connection, t: &Ticket) -> Result<(), StoreError
     conn.prepare_cached(
         "INSERT INTO tickets (id, day, origin_queue, seq, width, queue, service, priority,
            issued_at_ms, order_key, target_counter, state, recalls, counter, staff,
-           called_at_ms, started_at_ms, finished_at_ms, no_show_at_ms, case_number, rated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+           called_at_ms, started_at_ms, finished_at_ms, no_show_at_ms, case_number, rated,
+           appointment_code, appointment_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+           ?22, ?23)
          ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, order_key = excluded.order_key,
            target_counter = excluded.target_counter, state = excluded.state,
            recalls = excluded.recalls, counter = excluded.counter, staff = excluded.staff,
@@ -339,6 +346,8 @@ fn save_ticket(conn: &rusqlite::Connection, t: &Ticket) -> Result<(), StoreError
         t.no_show_at.map(ms),
         t.case,
         t.rated,
+        t.appointment.as_ref().map(|a| &a.code),
+        t.appointment.as_ref().map(|a| ms(a.at)),
     ])?;
     Ok(())
 }
@@ -346,7 +355,7 @@ fn save_ticket(conn: &rusqlite::Connection, t: &Ticket) -> Result<(), StoreError
 const TICKET_COLUMNS: &str =
     "id, day, origin_queue, seq, width, queue, service, priority, issued_at_ms,
     order_key, target_counter, state, recalls, counter, staff, called_at_ms, started_at_ms,
-    finished_at_ms, no_show_at_ms, case_number, rated";
+    finished_at_ms, no_show_at_ms, case_number, rated, appointment_code, appointment_at_ms";
 
 fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
     let prefix = |i: usize| -> rusqlite::Result<QueuePrefix> {
@@ -378,6 +387,16 @@ fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
         no_show_at: opt_time(r.get(18)?)?,
         case: r.get(19)?,
         rated: r.get(20)?,
+        appointment: match (
+            r.get::<_, Option<String>>(21)?,
+            r.get::<_, Option<i64>>(22)?,
+        ) {
+            (Some(code), Some(at)) => Some(Appointment {
+                code,
+                at: time(at)?,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -461,6 +480,7 @@ pub fn load(
         )?,
         logins: load_logins(conn)?,
         pins: load_pins(conn)?,
+        bookings: super::bookings::at_hand(conn, setup.bookings.at_hand_since(day))?,
     };
     Ok(Hall::restore(setup, day, saved))
 }
@@ -540,7 +560,7 @@ fn load_pins(conn: &rusqlite::Connection) -> Result<Vec<(StaffId, String)>, Stor
 }
 
 /// Rows of one JSON column, each read back into `T`.
-fn load_json<T: serde::de::DeserializeOwned>(
+pub(super) fn load_json<T: serde::de::DeserializeOwned>(
     conn: &rusqlite::Connection,
     sql: &str,
     params: impl rusqlite::Params,

@@ -12,12 +12,14 @@
 //! - `hall`: saving and restoring the hall's state;
 //! - `personal`: applicants' personal values, apart from the log, and their
 //!   erasure;
+//! - `bookings`: appointments, their personal values apart;
 //! - `ratings`: counting ratings;
 //! - `period`: a period's tickets, ratings and cases, for the report;
 //! - `baseline`: plain SQLite inserts, to compare the hub's load with.
 
 pub mod audit;
 pub mod baseline;
+pub mod bookings;
 pub mod events;
 pub mod hall;
 pub mod heads;
@@ -52,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_cases.sql"),
     include_str!("migrations/0003_personal.sql"),
     include_str!("migrations/0004_staff_pins.sql"),
+    include_str!("migrations/0005_bookings.sql"),
 ];
 
 /// A connection to the hall's database: the writer's, from [`open_writer`],

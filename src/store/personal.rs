@@ -154,14 +154,10 @@ fn seal_each(
 ///
 /// # Errors
 /// The database cannot be read or written; nothing is erased then.
-pub fn erase(
-    conn: &Connection,
-    closed_before: NaiveDate,
-    at: Timestamp,
-) -> Result<Vec<String>, StoreError> {
+pub fn erase(conn: &Connection, before: Cutoffs, at: Timestamp) -> Result<Erased, StoreError> {
     conn.begin()?;
-    match erase_in(conn, closed_before, at) {
-        Ok(cases) => {
+    match erase_in(conn, before, at) {
+        Ok(erased) => {
             conn.commit()?;
             // Older copies of the pages, with the values, leave the WAL
             // file; if a reader holds them now, the next checkpoint does.
@@ -171,7 +167,7 @@ pub fn erase(
             {
                 tracing::warn!(error = %e, "the WAL file is emptied at the next checkpoint");
             }
-            Ok(cases)
+            Ok(erased)
         }
         Err(e) => {
             let _ = conn.rollback();
@@ -180,11 +176,26 @@ pub fn erase(
     }
 }
 
-fn erase_in(
-    conn: &Connection,
-    closed_before: NaiveDate,
-    at: Timestamp,
-) -> Result<Vec<String>, StoreError> {
+/// The days before which personal values go.
+#[derive(Clone, Copy, Debug)]
+pub struct Cutoffs {
+    /// Cases that ended before it.
+    pub cases_closed_before: NaiveDate,
+    /// Bookings of days before it.
+    pub bookings_before: NaiveDate,
+}
+
+/// What lost its personal values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Erased {
+    /// Cases, by number.
+    pub cases: Vec<String>,
+    /// Bookings, by code.
+    pub bookings: Vec<String>,
+}
+
+fn erase_in(conn: &Connection, before: Cutoffs, at: Timestamp) -> Result<Erased, StoreError> {
+    let closed_before = before.cases_closed_before;
     let cases: Vec<String> = conn
         .0
         .prepare(
@@ -193,9 +204,18 @@ fn erase_in(
         )?
         .query_map([closed_before.to_string()], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    if cases.is_empty() {
-        return Ok(cases);
+    let bookings: Vec<String> = conn
+        .0
+        .prepare(
+            "SELECT p.code FROM booking_personal p JOIN bookings b ON b.code = p.code
+             WHERE b.day < ?1 AND b.state != 'booked' ORDER BY p.code",
+        )?
+        .query_map([before.bookings_before.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if cases.is_empty() && bookings.is_empty() {
+        return Ok(Erased::default());
     }
+    super::bookings::erase(&conn.0, &bookings)?;
     let mut delete = conn
         .0
         .prepare("DELETE FROM personal WHERE case_number = ?1")?;
@@ -204,13 +224,14 @@ fn erase_in(
     }
     let event = HallEvent::PersonalDataErased {
         cases: cases.clone(),
+        bookings: bookings.clone(),
         closed_before,
         at,
     };
     let mut chain = Chain::load(conn)?;
     let payload = serde_json::to_string(&event)?;
     events::append(conn, &mut chain, at, &Actor::System, event.kind(), &payload)?;
-    Ok(cases)
+    Ok(Erased { cases, bookings })
 }
 
 #[cfg(test)]

@@ -317,6 +317,7 @@ mod tests {
                 issued_at: at(),
                 called_at: None,
                 started_at: None,
+                appointment_at: None,
             }),
             waiting: 0,
             allowed: Vec::new(),

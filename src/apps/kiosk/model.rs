@@ -286,6 +286,7 @@ mod tests {
             issued_at: "2026-03-02T01:30:00Z".parse().unwrap(),
             status_url: "/tickets/0".into(),
             page_url: None,
+            appointment_at: None,
         }
     }
 

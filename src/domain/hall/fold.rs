@@ -3,6 +3,7 @@
 //! they are.
 
 use super::{Hall, LoginRecord, Pause, Session};
+use crate::domain::booking::BookingState;
 use crate::domain::case::Case;
 use crate::domain::event::HallEvent;
 use crate::domain::ids::{BusinessDay, CounterNo, SessionId, StaffId, TicketId, Timestamp};
@@ -74,6 +75,13 @@ impl Hall {
             E::PersonalDataSealed { .. } | E::PersonalDataErased { .. } => {
                 self.personal_data_changed(event);
             }
+            E::BookingMade { booking } => {
+                self.bookings
+                    .insert(booking.code.clone(), (**booking).clone());
+            }
+            E::BookingCancelled { .. } | E::BookingCheckedIn { .. } | E::BookingsMissed { .. } => {
+                self.bookings.values_mut().for_each(|b| b.follow(event));
+            }
         }
     }
 
@@ -108,6 +116,7 @@ impl Hall {
                         case.erase_personal();
                     }
                 }
+                self.bookings.values_mut().for_each(|b| b.follow(event));
             }
             _ => {}
         }
@@ -117,7 +126,9 @@ impl Hall {
         let q = self.queues.entry(ticket.number.prefix).or_default();
         q.last_seq = Some(ticket.number.seq);
         q.issued += 1;
-        self.last_order = self.last_order.max(ticket.order);
+        if ticket.appointment.is_none() {
+            self.last_order = self.last_order.max(ticket.order);
+        }
         self.line_mut(ticket).insert(ticket);
         self.tickets.insert(ticket.id.clone(), ticket.clone());
     }
@@ -275,6 +286,11 @@ impl Hall {
             .cases
             .retain(|_, c| c.finished_on.is_none_or(|d| (to - d).num_days() <= keep));
         fresh.case_seq = self.case_seq;
+        let since = self.setup.bookings.at_hand_since(to);
+        fresh.bookings = std::mem::take(&mut self.bookings);
+        fresh
+            .bookings
+            .retain(|_, b| b.state == BookingState::Booked || b.day >= since);
         fresh.rectifications = std::mem::take(&mut self.rectifications);
         fresh.next_rating = self.next_rating;
         fresh.next_rectification = self.next_rectification;

@@ -99,20 +99,32 @@ impl Hub {
         number: &str,
         last_four: Option<&str>,
     ) -> Result<(), HubError> {
-        let hall = self.hall();
         let right = || {
+            let hall = self.hall();
             let case = hall.case(number);
             matches!((case, last_four), (Some(c), Some(four)) if policy::proves_applicant(c, four))
         };
-        match self
-            .phone
-            .guesses
-            .attempt(address, number, self.clock.now(), right)
-        {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(QueueError::ProofMismatch.into()),
-            Err(RetryAfter(retry_after)) => Err(HubError::TooManyGuesses { retry_after }),
+        match self.phone_guess(address, number, right)? {
+            true => Ok(()),
+            false => Err(QueueError::ProofMismatch.into()),
         }
+    }
+
+    /// Puts one guess of a citizen's proof for `key` (a case number, a
+    /// booking) to `right`, braked per key and per address.
+    ///
+    /// # Errors
+    /// `TooManyGuesses` once the key or the address has had its share.
+    pub(super) fn phone_guess(
+        &self,
+        address: IpAddr,
+        key: &str,
+        right: impl FnOnce() -> bool,
+    ) -> Result<bool, HubError> {
+        self.phone
+            .guesses
+            .attempt(address, key, self.clock.now(), right)
+            .map_err(|RetryAfter(retry_after)| HubError::TooManyGuesses { retry_after })
     }
 }
 

@@ -409,6 +409,7 @@ fn staff_privacy_event(event: &HallEvent) -> Option<StaffEvent> {
             cases,
             closed_before,
             at,
+            ..
         } => S::PersonalDataErased {
             cases: cases.clone(),
             closed_before: *closed_before,
