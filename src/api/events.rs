@@ -221,9 +221,15 @@ pub enum StaffEvent {
     },
     /// A supervisor lifted a staff id's lock; the message's actor is the
     /// supervisor.
-    StaffUnlocked { staff: String, at: DateTime<Utc> },
+    StaffUnlocked {
+        staff: String,
+        at: DateTime<Utc>,
+    },
     /// A staff member chose a new PIN (never shown, nor its hash).
-    StaffPinChanged { staff: String, at: DateTime<Utc> },
+    StaffPinChanged {
+        staff: String,
+        at: DateTime<Utc>,
+    },
     /// Something happened to a case; where it stands now.
     Case {
         action: CaseAction,
@@ -287,6 +293,32 @@ pub enum StaffEvent {
         /// The cases, by number.
         cases: Vec<String>,
         closed_before: NaiveDate,
+        at: DateTime<Utc>,
+    },
+    /// A citizen booked a slot (预约); who, only through the API.
+    BookingMade {
+        code: String,
+        service: String,
+        date: NaiveDate,
+        /// The booked time.
+        booked_for: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
+    BookingCancelled {
+        code: String,
+        at: DateTime<Utc>,
+    },
+    /// A citizen checked in for a booking: `late` after the window, with a
+    /// walk-in ticket.
+    BookingCheckedIn {
+        code: String,
+        ticket: String,
+        late: bool,
+        at: DateTime<Utc>,
+    },
+    /// Bookings not checked in by the end of their windows.
+    BookingsMissed {
+        codes: Vec<String>,
         at: DateTime<Utc>,
     },
 }

@@ -55,6 +55,8 @@ pub mod ticket;
 pub mod timeliness;
 
 #[cfg(test)]
+mod booking_tests;
+#[cfg(test)]
 mod bundle_tests;
 #[cfg(test)]
 mod calendar_tests;

@@ -249,7 +249,7 @@ impl Hall {
         };
         self.lines_of(c)
             .flat_map(|line| line.iter(false))
-            .filter(|(order, _)| *order > t.order)
+            .filter(|(order, id)| (*order, id) > (t.order, &t.id))
             .map(|(_, id)| &self.tickets[id])
             .filter(|w| w.appointment.is_none() && w.issued_at < t.issued_at)
             .filter(|w| now - w.issued_at >= delay)

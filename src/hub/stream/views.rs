@@ -23,7 +23,8 @@ pub fn staff_event(event: &HallEvent, sight: EventSight) -> Option<StaffEvent> {
         .or_else(|| staff_counter_event(event))
         .or_else(|| staff_office_event(event))
         .or_else(|| staff_privacy_event(event))
-        .or_else(|| staff_account_event(event))?;
+        .or_else(|| staff_account_event(event))
+        .or_else(|| staff_booking_event(event))?;
     match sight {
         EventSight::Hidden => None,
         EventSight::WithoutNotes => Some(without_notes(full)),
@@ -42,6 +43,41 @@ fn without_notes(mut event: StaffEvent) -> StaffEvent {
         _ => {}
     }
     event
+}
+
+/// The staff view of bookings: codes and times, never who booked.
+fn staff_booking_event(event: &HallEvent) -> Option<StaffEvent> {
+    use HallEvent as E;
+    use StaffEvent as S;
+    Some(match event {
+        E::BookingMade { booking } => S::BookingMade {
+            code: booking.code.clone(),
+            service: booking.service.0.clone(),
+            date: booking.day,
+            booked_for: booking.at,
+            at: booking.made_at,
+        },
+        E::BookingCancelled { code, at } => S::BookingCancelled {
+            code: code.clone(),
+            at: *at,
+        },
+        E::BookingCheckedIn {
+            code,
+            ticket,
+            late,
+            at,
+        } => S::BookingCheckedIn {
+            code: code.clone(),
+            ticket: ticket.0.clone(),
+            late: *late,
+            at: *at,
+        },
+        E::BookingsMissed { codes, at } => S::BookingsMissed {
+            codes: codes.clone(),
+            at: *at,
+        },
+        _ => return None,
+    })
 }
 
 /// The staff view of locks lifted and PINs changed: who, never the hash.

@@ -7,17 +7,20 @@ use std::collections::BTreeSet;
 use super::views::{public_event, staff_event};
 use crate::api::StaffEvent;
 use crate::domain::applicant::Applicant;
+use crate::domain::applicant::SealedApplicant;
+use crate::domain::booking::{Booking, BookingState};
 use crate::domain::bundle::Review;
 use crate::domain::case::{Case, CaseAction, CaseState, Delivery, DeskStamp, Raised};
 use crate::domain::event::HallEvent;
 use crate::domain::ids::{ServiceCode, SessionId, StaffId, TicketId, Timestamp};
+use crate::domain::personal::Salt;
 use crate::domain::policy::EventSight;
 use crate::domain::rating::{Closure, Verdict};
 use crate::domain::rating::{Rating, RatingSubject, Rectification};
 use crate::domain::ticket::{Ticket, TicketState};
 
 /// Kinds of hall events; `kind_of` stops the build when one is added.
-const KINDS: usize = 23;
+const KINDS: usize = 27;
 
 fn kind_of(event: &HallEvent) -> usize {
     use HallEvent as E;
@@ -45,6 +48,10 @@ fn kind_of(event: &HallEvent) -> usize {
         E::PersonalDataErased { .. } => 20,
         E::StaffUnlocked { .. } => 21,
         E::StaffPinChanged { .. } => 22,
+        E::BookingMade { .. } => 23,
+        E::BookingCancelled { .. } => 24,
+        E::BookingCheckedIn { .. } => 25,
+        E::BookingsMissed { .. } => 26,
     }
 }
 
@@ -93,6 +100,7 @@ fn ticket_events() -> Vec<HallEvent> {
                 no_show_at: None,
                 case: None,
                 rated: false,
+                appointment: None,
             },
         },
         E::TicketCalled {
@@ -283,14 +291,65 @@ fn office_events() -> Vec<HallEvent> {
         },
         E::PersonalDataErased {
             cases: vec!["202603020001".into()],
+            bookings: vec!["12345678".into()],
             closed_before: at().date_naive(),
             at: at(),
         },
     ]
 }
 
+/// Every kind of booking event, once.
+fn booking_events() -> Vec<HallEvent> {
+    use HallEvent as E;
+    let mut applicant = SealedApplicant::new(
+        Applicant::new("张三", ID_NUMBER, PHONE).unwrap(),
+        Salt([7; 16]),
+    );
+    applicant.seal();
+    let code = "12345678".to_owned();
+    vec![
+        E::BookingMade {
+            booking: Box::new(Booking {
+                code: code.clone(),
+                service: ServiceCode("SCJG-001".into()),
+                queue: "A".parse().unwrap(),
+                day: at().date_naive(),
+                start: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+                end: chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap(),
+                at: at(),
+                applicant,
+                state: BookingState::Booked,
+                made_at: at(),
+                ticket: None,
+                checked_in_at: None,
+                closed_at: None,
+            }),
+        },
+        E::BookingCancelled {
+            code: code.clone(),
+            at: at(),
+        },
+        E::BookingCheckedIn {
+            code: code.clone(),
+            ticket: ticket(),
+            late: false,
+            at: at(),
+        },
+        E::BookingsMissed {
+            codes: vec![code],
+            at: at(),
+        },
+    ]
+}
+
 fn samples() -> Vec<HallEvent> {
-    [ticket_events(), counter_events(), office_events()].concat()
+    [
+        ticket_events(),
+        counter_events(),
+        office_events(),
+        booking_events(),
+    ]
+    .concat()
 }
 
 #[test]
