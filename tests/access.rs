@@ -175,6 +175,23 @@ fn rows() -> Vec<Row> {
                                                                               [200, 200, 200, 200, 200, 200, 200, 200, 200]),
         row(POST, "/api/v1/case-status", "/api/v1/case-status", Some(r#"{"case": "$closed", "last_four": "2222"}"#), Idle,
                                                                               [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+        // Appointments: phones book and cancel without credentials; a kiosk
+        // or the front desk checks a citizen in.
+        row(GET, "/api/v1/appointments/services", "/api/v1/appointments/services", None, Idle,
+                                                                              [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(GET, "/api/v1/appointments/slots", "/api/v1/appointments/slots?service=ZWFW-003", None, Idle,
+                                                                              [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(POST, "/api/v1/appointments", "/api/v1/appointments", Some(r#"{"service": "ZWFW-003", "date": "2026-03-03",
+            "start": "10:30", "name": "王五", "id_number": "$booker_id", "phone": "13900139000"}"#), Idle,
+                                                                              [201, 201, 201, 201, 201, 201, 201, 201, 201]),
+        row(POST, "/api/v1/appointments/cancel", "/api/v1/appointments/cancel",
+            Some(r#"{"code": "$booking_later", "id_last4": "$booking_four"}"#), Idle,
+                                                                              [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(POST, "/api/v1/appointments/cancel", "/api/v1/appointments/cancel",
+            Some(r#"{"code": "$booking_later", "id_last4": "0000"}"#), Idle,
+                                                                              [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+        row(POST, "/api/v1/appointments/check-in", "/api/v1/appointments/check-in", Some(r#"{"code": "$booking_today"}"#), Idle,
+                                                                              [201, 201, 403, 403, 201, 201, 201, 403, 401]),
         row(GET, "/api/v1/ratings/summary", "/api/v1/ratings/summary", None, Idle,
                                                                               [403, 403, 403, 403, 200, 200, 403, 403, 401]),
         row(POST, "/api/v1/rectifications/{id}/close", "/api/v1/rectifications/$rectification/close",
@@ -332,6 +349,7 @@ async fn prepare() -> Hall {
     names.insert("finished_id", finished);
     let waiting = hub.issue(json!({"queue": "A"})).await;
     names.insert("waiting_id", waiting["id"].as_str().unwrap().to_owned());
+    book(&hub, &mut names).await;
     names.insert(
         "waiting_number",
         waiting["number"].as_str().unwrap().to_owned(),
@@ -342,6 +360,22 @@ async fn prepare() -> Hall {
         credentials,
         names,
     }
+}
+
+/// A booking for later today, to check in, and one for tomorrow, to cancel.
+async fn book(hub: &TestHub, names: &mut BTreeMap<&'static str, String>) {
+    let citizen = common::id_number("19800101", 1);
+    for (name, date) in [
+        ("booking_today", "2026-03-02"),
+        ("booking_later", "2026-03-03"),
+    ] {
+        let body = json!({"service": "ZWFW-003", "date": date, "start": "11:00", "name": "王五",
+            "id_number": citizen, "phone": "13900139000"});
+        let booking = post_ok(hub, "/api/v1/appointments", KIOSK, body).await;
+        names.insert(name, booking["code"].as_str().unwrap().to_owned());
+    }
+    names.insert("booking_four", citizen[14..].to_owned());
+    names.insert("booker_id", common::id_number("19800101", 2));
 }
 
 /// Puts counter 1 in the state a row needs.

@@ -251,14 +251,8 @@ impl HallEvent {
         use HallEvent as E;
         let none = Touched::default();
         match self {
-            E::TicketIssued { ticket } => Touched {
-                ticket: Some(&ticket.id),
-                ..none
-            },
-            E::TicketReactivated { ticket, .. } => Touched {
-                ticket: Some(ticket),
-                ..none
-            },
+            E::TicketIssued { ticket } => Touched::ticket(&ticket.id),
+            E::TicketReactivated { ticket, .. } => Touched::ticket(ticket),
             E::TicketCalled {
                 ticket, counter, ..
             }
@@ -321,25 +315,42 @@ impl HallEvent {
                 rectification: Some(item.id),
                 ..none
             },
-            E::BookingMade { booking } => Touched {
-                bookings: std::slice::from_ref(&booking.code),
-                ..none
-            },
-            E::BookingCancelled { code, .. } | E::BookingCheckedIn { code, .. } => Touched {
-                bookings: std::slice::from_ref(code),
-                ..none
-            },
-            E::BookingsMissed { codes, .. } => Touched {
-                bookings: codes,
-                ..none
-            },
-            E::PersonalDataErased { bookings, .. } => Touched { bookings, ..none },
+            E::BookingMade { .. }
+            | E::BookingCancelled { .. }
+            | E::BookingCheckedIn { .. }
+            | E::BookingsMissed { .. }
+            | E::PersonalDataErased { .. } => Touched::bookings(self),
             E::DeviceAlert { .. } | E::DayRolledOver { .. } | E::PersonalDataSealed { .. } => none,
         }
     }
 }
 
 impl<'a> Touched<'a> {
+    fn ticket(id: &'a TicketId) -> Self {
+        Touched {
+            ticket: Some(id),
+            ..Touched::default()
+        }
+    }
+
+    /// The bookings an event is about, by code.
+    fn bookings(event: &'a HallEvent) -> Self {
+        use HallEvent as E;
+        let bookings = match event {
+            E::BookingMade { booking } => std::slice::from_ref(&booking.code),
+            E::BookingCancelled { code, .. } | E::BookingCheckedIn { code, .. } => {
+                std::slice::from_ref(code)
+            }
+            E::BookingsMissed { codes, .. } => codes,
+            E::PersonalDataErased { bookings, .. } => bookings,
+            _ => &[],
+        };
+        Touched {
+            bookings,
+            ..Touched::default()
+        }
+    }
+
     /// A new rating and what it rates: a ticket or a case.
     fn rating(rating: &'a Rating) -> Self {
         let (ticket, case) = match &rating.subject {
