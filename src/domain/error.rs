@@ -158,7 +158,7 @@ pub enum QueueError {
     },
     #[error("预约码已被占用，请重试")]
     BookingCodeTaken,
-    #[error("没有找到这个预约，请核对预约码和证件号码后四位")]
+    #[error("没有找到这个预约，请核对后重新输入")]
     UnknownBooking,
     #[error("{0}")]
     CancelClosed(String),
