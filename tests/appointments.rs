@@ -344,6 +344,11 @@ async fn bookings_survive_a_restart_and_lose_their_personal_values_after_their_t
         [made["code"].as_str().unwrap()],
         "tomorrow's stays"
     );
+    let audit = yimen::store::rebuild::compare(&conn).unwrap();
+    assert_eq!(
+        audit.difference, None,
+        "the bookings are what the log makes of them"
+    );
     drop(conn);
     let raw = std::fs::read(hub.db()).unwrap();
     let id = id_number("19800101", 1);
@@ -357,4 +362,22 @@ async fn bookings_survive_a_restart_and_lose_their_personal_values_after_their_t
     assert!(b.applicant.id_number.value().is_some());
     let gone = kept.booking(made["code"].as_str().unwrap()).unwrap();
     assert!(gone.applicant.id_number.value().is_none());
+
+    // A row changed behind the hub's back is named by the audit.
+    let mut hub = hub;
+    hub.stop().await;
+    let raw = rusqlite::Connection::open(hub.db()).unwrap();
+    raw.execute(
+        "UPDATE bookings SET data = replace(data, '\"checked_in\"', '\"booked\"')",
+        [],
+    )
+    .unwrap();
+    drop(raw);
+    let conn = yimen::store::open_writer(&hub.db()).unwrap();
+    let audit = yimen::store::rebuild::compare(&conn).unwrap();
+    let difference = audit.difference.expect("the edit is found");
+    assert_eq!(
+        (difference.table, difference.key.as_str()),
+        ("bookings", made["code"].as_str().unwrap())
+    );
 }

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::booking::Booking;
 use super::case::Case;
 use super::event::HallEvent;
 use super::ids::{CounterNo, SessionId, StaffId, Timestamp};
@@ -39,6 +40,8 @@ pub struct Rebuilt {
     pub sessions: BTreeMap<String, SessionRecord>,
     /// Cases whose personal values the log says were erased.
     pub erased: BTreeSet<String>,
+    /// Bookings, by code.
+    pub bookings: BTreeMap<String, Booking>,
 }
 
 impl Rebuilt {
@@ -91,6 +94,13 @@ impl Rebuilt {
                 }
             }
             E::PersonalDataErased { cases, .. } => self.erased.extend(cases.iter().cloned()),
+            E::BookingMade { booking } => {
+                self.bookings
+                    .insert(booking.code.clone(), (**booking).clone());
+            }
+            E::BookingCancelled { .. } | E::BookingCheckedIn { .. } | E::BookingsMissed { .. } => {
+                self.bookings.values_mut().for_each(|b| b.follow(event));
+            }
             E::TicketCalled { ticket, .. }
             | E::TicketRecalled { ticket, .. }
             | E::TicketNoShow { ticket, .. }

@@ -112,3 +112,23 @@ pub(super) fn erase(conn: &rusqlite::Connection, codes: &[String]) -> Result<(),
     }
     Ok(())
 }
+
+/// Every booking row as JSON, by code, for the audit's comparison with the
+/// log; JSON that does not read as a booking is compared as it is.
+pub(super) fn rows(
+    conn: &rusqlite::Connection,
+) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT code, data FROM bookings ORDER BY code")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(code, data)| {
+            let value = match serde_json::from_str::<Booking>(&data) {
+                Ok(b) => super::rebuild::keyed(&code, &b)?.1,
+                Err(_) => serde_json::Value::String(data),
+            };
+            Ok((code, value))
+        })
+        .collect()
+}

@@ -19,7 +19,8 @@ use crate::domain::replay::Rebuilt;
 /// The first row that is not what the log makes of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Difference {
-    /// The table: `events`, `tickets`, `cases`, `sessions` or `personal`.
+    /// The table: `events`, `tickets`, `cases`, `sessions`, `bookings` or
+    /// `personal`.
     pub table: &'static str,
     /// The row's key: a ticket or session id, a case number, a sequence.
     pub key: String,
@@ -99,6 +100,11 @@ pub fn compare(conn: &Connection) -> Result<TablesReport, StoreError> {
                 .map(|s| keyed(&s.id.0, s))
                 .collect::<Result<_, _>>()?,
         ),
+    ))
+    .or(first_missing_or_changed(
+        "bookings",
+        &values(&rebuilt.bookings)?,
+        &by_key(super::bookings::rows(&conn.0)?),
     ));
     let difference = match difference {
         Some(d) => Some(d),
@@ -137,7 +143,7 @@ fn replay(conn: &Connection) -> Result<Result<Rebuilt, Difference>, StoreError> 
 }
 
 /// A row as JSON, its times to the millisecond, as the tables store them.
-fn keyed<T: Serialize>(key: &str, row: &T) -> Result<(String, Value), StoreError> {
+pub(super) fn keyed<T: Serialize>(key: &str, row: &T) -> Result<(String, Value), StoreError> {
     let mut value = serde_json::to_value(row)?;
     to_millis(&mut value);
     Ok((key.to_owned(), value))
