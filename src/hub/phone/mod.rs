@@ -3,6 +3,9 @@
 //! - `GET /t/{id}`: a ticket's live page, what the printed QR opens;
 //! - `GET /c`: a case's progress, by its number and the last four
 //!   characters of the applicant's ID number or phone;
+//! - `GET /b`: booking a time at the hall (预约取号), and `GET /b/cancel`:
+//!   cancelling a booking by its code and the ID number's last four;
+//! - `GET /b/qr/{code}.svg`: a booking code's QR (`qr`);
 //! - `GET /phone/{file}`: the pages' style and scripts;
 //! - `GET /fonts/yimen.css`, `GET /fonts/{file}`: the hall's web font
 //!   (`font`), which the display wall uses too;
@@ -16,6 +19,7 @@
 
 mod font;
 mod guesses;
+mod qr;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -47,6 +51,11 @@ const STYLE: &str = include_str!("../../../web/phone/phone.css");
 const COMMON_SCRIPT: &str = include_str!("../../../web/phone/phone.js");
 const TICKET_SCRIPT: &str = include_str!("../../../web/phone/ticket.js");
 const CASE_SCRIPT: &str = include_str!("../../../web/phone/case.js");
+const BOOK_PAGE: &str = include_str!("../../../web/phone/book.html");
+const BOOK_STYLE: &str = include_str!("../../../web/phone/book.css");
+const BOOK_SCRIPT: &str = include_str!("../../../web/phone/book.js");
+const CANCEL_PAGE: &str = include_str!("../../../web/phone/cancel.html");
+const CANCEL_SCRIPT: &str = include_str!("../../../web/phone/cancel.js");
 /// Every page that asks for the hall's font: their characters go into it.
 const DISPLAY_PAGE: &str = include_str!("../display.html");
 
@@ -75,6 +84,10 @@ impl Hub {
                     COMMON_SCRIPT,
                     TICKET_SCRIPT,
                     CASE_SCRIPT,
+                    BOOK_PAGE,
+                    BOOK_SCRIPT,
+                    CANCEL_PAGE,
+                    CANCEL_SCRIPT,
                     DISPLAY_PAGE,
                 ];
                 tokio::task::spawn_blocking(move || font::build(&config, &texts).map(Arc::new))
@@ -128,14 +141,15 @@ impl Hub {
     }
 }
 
-/// A page or script, read afresh by the browser each time it is opened.
-fn fresh(content_type: &'static str, body: &'static str) -> Response {
+/// A page, script or image, read afresh by the browser each time it is
+/// opened.
+fn fresh(content_type: &'static str, body: impl IntoResponse) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "no-cache"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            // The ticket's id in the address is its secret.
+            // A ticket's id and a booking's code are secrets.
             (header::REFERRER_POLICY, "no-referrer"),
             (
                 header::CONTENT_SECURITY_POLICY,
@@ -159,6 +173,26 @@ pub async fn case_page() -> Response {
     fresh(HTML, CASE_PAGE)
 }
 
+/// The booking page.
+pub async fn book_page() -> Response {
+    fresh(HTML, BOOK_PAGE)
+}
+
+/// The page that cancels a booking.
+pub async fn cancel_page() -> Response {
+    fresh(HTML, CANCEL_PAGE)
+}
+
+/// A booking code's QR as SVG, `{code}.svg`: what the booking page shows.
+pub async fn booking_qr(Path(file): Path<String>) -> Result<Response, HubError> {
+    let svg = file
+        .strip_suffix(".svg")
+        .filter(|code| qr::is_drawable(code))
+        .and_then(qr::svg)
+        .ok_or(HubError::NotFound("没有这个地址"))?;
+    Ok(fresh("image/svg+xml", svg))
+}
+
 /// The pages' style and scripts.
 pub async fn asset(Path(file): Path<String>) -> Result<Response, HubError> {
     let (kind, body) = match file.as_str() {
@@ -166,6 +200,9 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, HubError> {
         "phone.js" => ("text/javascript; charset=utf-8", COMMON_SCRIPT),
         "ticket.js" => ("text/javascript; charset=utf-8", TICKET_SCRIPT),
         "case.js" => ("text/javascript; charset=utf-8", CASE_SCRIPT),
+        "book.css" => ("text/css; charset=utf-8", BOOK_STYLE),
+        "book.js" => ("text/javascript; charset=utf-8", BOOK_SCRIPT),
+        "cancel.js" => ("text/javascript; charset=utf-8", CANCEL_SCRIPT),
         _ => return Err(HubError::NotFound("没有这个地址")),
     };
     Ok(fresh(kind, body))
