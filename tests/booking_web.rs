@@ -60,8 +60,9 @@ const SMALL_TARGETS: &str = "Array.prototype.filter.call(
 
 /// Audits the page as it stands in normal and large text: body text size,
 /// touch targets, axe-core; when asked, photographs it in both as
-/// `phone-{name}.png` and `phone-{name}-large.png`. Leaves normal text on.
-async fn audit(browser: &mut Browser, name: &str) {
+/// `phone-{name}.png` and `phone-{name}-large.png`, scrolled to what
+/// `shown` finds. Leaves normal text on.
+async fn audit(browser: &mut Browser, name: &str, shown: &str) {
     for large in [false, true] {
         let on = browser
             .eval("document.documentElement.classList.contains('large')")
@@ -80,7 +81,12 @@ async fn audit(browser: &mut Browser, name: &str) {
             "{name}, large text {large}: {violations:#?}"
         );
         if let Some(dir) = screenshots() {
-            browser.eval("window.scrollTo(0, 0)").await;
+            browser
+                .eval(&format!(
+                    "document.querySelector({}).scrollIntoView({{block: 'start'}})",
+                    json!(shown)
+                ))
+                .await;
             let suffix = if large { "-large" } else { "" };
             browser
                 .screenshot(&dir.join(format!("phone-{name}{suffix}.png")))
@@ -249,11 +255,26 @@ async fn a_booking_made_on_the_phone_is_counted_and_checks_in_at_the_kiosk() {
         )
         .await;
     assert_eq!(
-        browser.eval("document.getElementById('search-field').hidden").await,
+        browser
+            .eval("document.getElementById('search-field').hidden")
+            .await,
         json!(false),
         "many services: a search box"
     );
-    audit(&mut browser, "book-service").await;
+    audit(&mut browser, "book-service", "body").await;
+    let all = browser
+        .eval("document.querySelectorAll('#service-list button').length")
+        .await;
+    type_into(&mut browser, "#service-search", "信息变更").await;
+    browser
+        .until(
+            "the search narrows the list",
+            SLOW,
+            &format!(
+                "document.querySelectorAll('#service-list button').length < {all} && !!document.querySelector('[data-service=\"{SERVICE}\"]')"
+            ),
+        )
+        .await;
 
     // The guide, told at once: every material with what to bring of it.
     tap(&mut browser, &format!("[data-service=\"{SERVICE}\"]")).await;
@@ -268,19 +289,21 @@ async fn a_booking_made_on_the_phone_is_counted_and_checks_in_at_the_kiosk() {
         .iter()
         .map(|m| &m["name"])
         .collect();
-    assert_eq!(materials.as_array().unwrap().iter().collect::<Vec<_>>(), expected);
+    assert_eq!(
+        materials.as_array().unwrap().iter().collect::<Vec<_>>(),
+        expected
+    );
     assert_eq!(
         text(&mut browser, "#guide-fees").await,
         format!("收费：{}", guide["fees"].as_str().unwrap())
     );
-    audit(&mut browser, "book-guide").await;
+    audit(&mut browser, "book-guide", "body").await;
 
     tap(&mut browser, "#to-slots").await;
     browser
         .until("the slots", SLOW, "window.yimenBook.slotLoads > 0")
         .await;
     tap(&mut browser, &format!("#days [data-date=\"{TUESDAY}\"]")).await;
-    audit(&mut browser, "book-slot").await;
     tap(&mut browser, "#slots [data-start=\"09:00\"]").await;
     assert_eq!(step(&mut browser).await, "form");
     assert_eq!(text(&mut browser, "#form-date").await, "3月3日 星期二");
@@ -291,7 +314,7 @@ async fn a_booking_made_on_the_phone_is_counted_and_checks_in_at_the_kiosk() {
     let code = text(&mut browser, "#code").await;
     assert_eq!(free(&hub, SERVICE, TUESDAY, "09:00").await, before - 1);
     the_qr_reads_as(&mut browser, &code).await;
-    audit(&mut browser, "book-done").await;
+    audit(&mut browser, "book-done", "body").await;
 
     checked_in_at_the_kiosk(&hub, &code).await;
     hub.assert_contract_kept();
@@ -312,17 +335,30 @@ async fn booked_on_the_page(hub: &TestHub, browser: &mut Browser, id: &str) {
     tap(browser, "#confirm").await;
     assert_eq!(step(browser).await, "form");
     assert_eq!(
-        text(browser, "#form-error").await,
+        text(browser, "#id-error").await,
         "身份证号码校验位不正确，请核对"
+    );
+    assert_eq!(
+        browser
+            .eval(
+                "[document.activeElement.id, document.activeElement.getAttribute('aria-invalid')]"
+            )
+            .await,
+        json!(["id-number", "true"]),
+        "the field to correct, focused and marked"
     );
     assert_eq!(bookings_asked(browser).await, 0, "the page did not ask");
     let (status, refused) = book(hub, TUESDAY, "09:00", &wrong_check_digit(id)).await;
     assert_eq!(
         (status, refused["error"]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_applicant")),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_id_number")),
         "nor would the hub take it"
     );
-    audit(browser, "book-form").await;
+    assert_eq!(
+        refused["error"]["message"], "身份证号码校验位不正确，请核对",
+        "the page says what the hub would"
+    );
+    audit(browser, "book-form", "body").await;
 
     type_into(browser, "#id-number", id).await;
     tap(browser, "#confirm").await;
@@ -390,9 +426,8 @@ async fn the_qr_reads_as(browser: &mut Browser, code: &str) {
         .iter()
         .map(|v| u8::try_from(v.as_u64().unwrap()).unwrap())
         .collect();
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
-        grey[y * side + x]
-    });
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| grey[y * side + x]);
     let grids = image.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code on the page");
     let (_, content) = grids[0].decode().unwrap();
@@ -444,7 +479,12 @@ async fn a_full_slot_cannot_be_chosen_and_one_taken_meanwhile_is_chosen_again() 
         json!(true)
     );
     tap(&mut browser, full).await;
-    assert_eq!(step(&mut browser).await, "slot", "a full slot is not chosen");
+    assert_eq!(
+        step(&mut browser).await,
+        "slot",
+        "a full slot is not chosen"
+    );
+    audit(&mut browser, "book-slot", "#days-title").await;
 
     // The last place of 10:00 goes to someone else while this citizen types.
     tap(&mut browser, "#slots [data-start=\"10:00\"]").await;
@@ -454,7 +494,13 @@ async fn a_full_slot_cannot_be_chosen_and_one_taken_meanwhile_is_chosen_again() 
         let id = id_number("19800101", u32::try_from(serial).unwrap() + 200);
         book(&hub, TUESDAY, "10:00", &id).await;
     }
-    apply(&mut browser, "王五", &id_number("19750505", 7), "13700137000").await;
+    apply(
+        &mut browser,
+        "王五",
+        &id_number("19750505", 7),
+        "13700137000",
+    )
+    .await;
     browser
         .until(
             "back to the slots",
@@ -515,13 +561,11 @@ async fn a_booking_is_cancelled_with_its_code_and_the_ids_last_four() {
         .open(&format!("{}/b/cancel?code={code}", hub.url))
         .await;
     assert_eq!(
-        browser
-            .eval("document.getElementById('code').value")
-            .await,
+        browser.eval("document.getElementById('code').value").await,
         json!(code),
         "the booking page's link brings the code"
     );
-    audit(&mut browser, "cancel").await;
+    audit(&mut browser, "cancel", "body").await;
 
     let wrong = if id.ends_with("0000") { "1111" } else { "0000" };
     type_into(&mut browser, "#id-last4", wrong).await;
@@ -548,7 +592,11 @@ async fn a_booking_is_cancelled_with_its_code_and_the_ids_last_four() {
         text(&mut browser, "#cancel-error").await,
         refused["error"]["message"].as_str().unwrap()
     );
-    assert_eq!(free(&hub, SERVICE, TUESDAY, "14:00").await, taken, "still booked");
+    assert_eq!(
+        free(&hub, SERVICE, TUESDAY, "14:00").await,
+        taken,
+        "still booked"
+    );
 
     type_into(&mut browser, "#id-last4", &id[14..]).await;
     tap(&mut browser, "#cancel-button").await;
@@ -565,7 +613,7 @@ async fn a_booking_is_cancelled_with_its_code_and_the_ids_last_four() {
     );
     assert_eq!(text(&mut browser, "#cancelled-date").await, "3月3日 星期二");
     assert_eq!(free(&hub, SERVICE, TUESDAY, "14:00").await, taken + 1);
-    audit(&mut browser, "cancel-done").await;
+    audit(&mut browser, "cancel-done", "body").await;
     hub.assert_contract_kept();
 }
 

@@ -219,10 +219,18 @@
 
   function free(d) { return d.slots.reduce(function (n, s) { return n + s.free; }, 0); }
 
-  function choiceButton(cls, lines, full, selected) {
+  /* A day's or a slot's button: its first line in pieces that each stay
+     whole, then a note. */
+  function choiceButton(cls, pieces, note, full, selected) {
     var button = el('button', cls + (full ? ' full' : ''));
     button.type = 'button';
-    lines.forEach(function (line, i) { button.appendChild(el('span', i ? 'choice-note' : 'choice-name', line)); });
+    var name = el('span', 'choice-name');
+    pieces.forEach(function (piece, i) {
+      if (i) name.appendChild(document.createTextNode(' '));
+      name.appendChild(el('span', 'whole', piece));
+    });
+    button.appendChild(name);
+    button.appendChild(el('span', 'choice-note', note));
     if (full) button.disabled = true;
     button.setAttribute('aria-pressed', selected ? 'true' : 'false');
     return button;
@@ -235,8 +243,8 @@
       var n = free(d);
       var words = day(d.date);
       var selected = d.date === chosen.day;
-      var button = choiceButton('day', [(selected ? '✓ ' : '') + words.date, words.weekday,
-        n ? '余 ' + n + ' 个' : '已约满'], !n, selected);
+      var button = choiceButton('day', [(selected ? '✓' : '') + words.date, words.weekday],
+        n ? '余 ' + n + ' 个' : '已约满', !n, selected);
       button.setAttribute('data-date', d.date);
       button.addEventListener('click', function () { chosen.day = d.date; showDays(); showSlots(); });
       box.appendChild(button);
@@ -249,7 +257,7 @@
     var today = chosen.days.filter(function (d) { return d.date === chosen.day; })[0];
     (today ? today.slots : []).forEach(function (s) {
       var full = s.free <= 0;
-      var button = choiceButton('slot', [s.start + '–' + s.end, full ? '已约满' : '余 ' + s.free + ' 个'], full, false);
+      var button = choiceButton('slot', [s.start + '–' + s.end], full ? '已约满' : '余 ' + s.free + ' 个', full, false);
       button.setAttribute('data-start', s.start);
       button.addEventListener('click', function () {
         if (full) return;
@@ -298,9 +306,17 @@
     go('form', true);
   }
 
+  /* Says what is wrong with a field beside it, marked for screen
+     readers too; true when nothing is. */
+  function told(field, problem) {
+    $(field + '-error').textContent = problem;
+    $(field === 'id' ? 'id-number' : field).setAttribute('aria-invalid', problem ? 'true' : 'false');
+    return !problem;
+  }
+
   $('id-number').addEventListener('blur', function () {
     var typed = $('id-number').value.trim();
-    $('id-error').textContent = typed ? idProblem(typed) : '';
+    told('id', typed ? idProblem(typed) : '');
   });
 
   $('applicant').addEventListener('submit', function (ev) {
@@ -308,12 +324,11 @@
     var name = $('name').value.trim();
     var id = $('id-number').value.replace(/\s+/g, '').toUpperCase();
     var phone = $('phone').value.replace(/\s+/g, '');
-    var wrongId = idProblem(id);
-    $('id-error').textContent = wrongId;
-    var wrong = !name ? '请填写姓名' : wrongId || phoneProblem(phone);
-    $('form-error').textContent = wrong;
-    if (wrong) {
-      (!name ? $('name') : wrongId ? $('id-number') : $('phone')).focus();
+    var right = [told('name', name ? '' : '请填写姓名'), told('id', idProblem(id)), told('phone', phoneProblem(phone))];
+    $('form-error').textContent = '';
+    var first = right.indexOf(false);
+    if (first >= 0) {
+      $(['name', 'id-number', 'phone'][first]).focus();
       return;
     }
     $('confirm').disabled = true;

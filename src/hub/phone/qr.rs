@@ -61,7 +61,10 @@ mod tests {
             (x.parse::<usize>().unwrap(), y.parse::<usize>().unwrap())
         });
         for (x, y) in moves {
-            assert!((4..25).contains(&x) && (4..25).contains(&y), "({x}, {y}) in the quiet zone");
+            assert!(
+                (4..25).contains(&x) && (4..25).contains(&y),
+                "({x}, {y}) in the quiet zone"
+            );
         }
     }
 }
