@@ -209,6 +209,8 @@ async fn the_public_face_serves_a_phone_and_nothing_of_the_staffs() {
         "/display".to_owned(),
         format!("/t/{}", ticket["id"].as_str().unwrap()),
         "/c".to_owned(),
+        "/b".to_owned(),
+        "/b/cancel".to_owned(),
         "/phone/ticket.js".to_owned(),
         "/fonts/yimen.css".to_owned(),
     ] {
@@ -269,6 +271,10 @@ const PUBLIC: &[(&str, &str)] = &[
     ("post", "/api/v1/ratings"),
     ("post", "/api/v1/case-status"),
     ("get", "/api/v1/events"),
+    ("get", "/api/v1/appointments/services"),
+    ("get", "/api/v1/appointments/slots"),
+    ("post", "/api/v1/appointments"),
+    ("post", "/api/v1/appointments/cancel"),
 ];
 
 async fn login(pc: &reqwest::Client, lan: &str) -> String {
