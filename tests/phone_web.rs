@@ -893,3 +893,93 @@ async fn the_printed_qr_opens_the_public_faces_page_when_the_hall_names_one() {
         err.errors
     );
 }
+
+#[tokio::test]
+async fn a_stream_from_now_replays_nothing_and_misses_nothing() {
+    let hub = TestHub::start().await;
+    for _ in 0..3 {
+        hub.issue(json!({"queue": "A"})).await;
+    }
+    let head = hub.last_seq();
+    let url = format!(
+        "{}/api/v1/events?since=0&from=now",
+        hub.url.replace("http://", "ws://")
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let (replayed, caught_up) = common::stream::replay(&mut socket).await;
+    assert!(replayed.is_empty(), "{replayed:?}");
+    assert_eq!(caught_up, head);
+    let issued = hub.issue(json!({"queue": "A"})).await;
+    let live = common::stream::next(&mut socket).await;
+    assert_eq!(live["seq"], head + 1);
+    assert_eq!(live["event"]["number"], issued["number"]);
+
+    // From anywhere else is refused, plainly.
+    let (status, body) = hub.get("/api/v1/events?from=then", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+/// Notes what each of the page's event streams asked for and received.
+const STREAM_HOOKS: &str = r#"
+  (function () {
+    var Real = window.WebSocket;
+    window.__streams = [];
+    window.WebSocket = function (url) {
+      var ws = new Real(url);
+      var seen = {url: url, messages: []};
+      window.__streams.push(seen);
+      ws.addEventListener('message', function (m) {
+        seen.messages.push(JSON.parse(m.data).type || 'event');
+      });
+      return ws;
+    };
+    window.WebSocket.prototype = Real.prototype;
+  })();
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ticket_page_opens_its_stream_from_now_and_reads_its_ticket_once() {
+    let _one = one_at_a_time().await;
+    let hub = TestHub::start().await;
+    let token = hub.login("1001", Some(1)).await;
+    for _ in 0..29 {
+        hub.issue(json!({"queue": "A"})).await;
+    }
+    let mine = hub.issue(json!({"queue": "A"})).await;
+    let mut browser = phone().await;
+    browser.before_each_page(STREAM_HOOKS).await;
+    browser
+        .open(&format!("{}/t/{}", hub.url, mine["id"].as_str().unwrap()))
+        .await;
+    browser
+        .until(
+            "the page shows the ticket",
+            SLOW,
+            &format!("{} === '29 人'", text("ahead")),
+        )
+        .await;
+    let streams = browser.eval("window.__streams").await;
+    assert_eq!(streams.as_array().unwrap().len(), 1, "{streams}");
+    assert!(
+        streams[0]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/v1/events?from=now"),
+        "{streams}"
+    );
+    assert_eq!(
+        streams[0]["messages"],
+        json!(["caught_up"]),
+        "nothing of the day replayed"
+    );
+    assert_eq!(browser.eval("window.yimenTicket.loads").await, json!(1));
+
+    assert_eq!(call_next(&hub, &token, false).await, "A001");
+    browser
+        .until(
+            "the page follows a call",
+            CALL_BUDGET,
+            &format!("{} === '28 人'", text("ahead")),
+        )
+        .await;
+}

@@ -1,5 +1,8 @@
 //! The event stream: `GET /api/v1/events?since=SEQ` over WebSocket replays
-//! what the client missed from the log, then sends live events.
+//! what the client missed from the log, then sends live events. With
+//! `from=now` it replays nothing and starts at the log's end: for a client
+//! that reads what it needs afresh once caught up, as the phone's ticket
+//! page does, a thousand of which may open at once.
 //!
 //! Who reads decides what is sent ([`Reader`]). Staff get the staff view of
 //! the events their role sees ([`policy::event_sight`]) and may replay the
@@ -156,14 +159,28 @@ pub struct Since {
     /// The last sequence the client has; 0 or absent for everything.
     #[serde(default)]
     since: i64,
+    /// `now`: nothing replayed, whatever `since` says.
+    from: Option<From>,
+}
+
+/// Where a stream may start besides a sequence.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum From {
+    /// The log's end as the stream opens.
+    Now,
 }
 
 /// Replays events after `since`, then streams live ones.
 #[utoipa::path(
     get, path = "/api/v1/events", tag = "events", security((), ("bearer" = [])),
-    params(("since" = Option<i64>, Query, minimum = 0, description = "the last sequence the client has; without a staff credential, replay starts no earlier than today's first event")),
+    params(
+        ("since" = Option<i64>, Query, minimum = 0, description = "the last sequence the client has; without a staff credential, replay starts no earlier than today's first event"),
+        ("from" = Option<String>, Query, description = "`now`: replay nothing; the stream opens with caught_up at the log's end, for a client that reads what it needs afresh, as the phone's ticket page does"),
+    ),
     responses(
         (status = 101, description = "WebSocket: EventMessage per event, then a caught_up notice after the replay; staff get the staff view of what their role sees, devices and everyone else the public view of today"),
+        (status = 422, body = crate::api::ErrorBody, description = "since is negative, or from is not now"),
         (status = 426, body = crate::api::ErrorBody, description = "not a WebSocket handshake"),
         (status = 503, body = crate::api::ErrorBody, description = "as many streams are open as the hub takes; try again later"),
     )
@@ -171,7 +188,7 @@ pub struct Since {
 pub async fn events(
     State(hub): State<Arc<Hub>>,
     principal: Option<Principal>,
-    Query(Since { since }): Query<Since>,
+    Query(Since { since, from }): Query<Since>,
     WebSocketUpgrade(upgrade): WebSocketUpgrade,
 ) -> Result<Response, HubError> {
     if since < 0 {
@@ -179,9 +196,12 @@ pub async fn events(
     }
     let reader = Reader::of(principal);
     let place = hub.streams.admit()?;
-    let since = match reader {
-        Reader::Public => since.max(hub.start_of_today().await?),
-        Reader::Staff(_) => since,
+    // What is committed after this read is replayed or sent live: nothing
+    // falls between, and nothing before it is sent.
+    let since = match (from, &reader) {
+        (Some(From::Now), _) => hub.readers.last_seq().await?,
+        (None, Reader::Public) => since.max(hub.start_of_today().await?),
+        (None, Reader::Staff(_)) => since,
     };
     let upgrade = upgrade
         .max_message_size(MAX_INCOMING)

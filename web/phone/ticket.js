@@ -1,12 +1,17 @@
 /*
  * A ticket's live page, /t/{id}: the ticket's status from
- * GET /api/v1/tickets/{id} (src/api/tickets.rs, TicketStatus), read again
- * whenever the public event stream says something that may move it, on
- * every reconnection, and whenever the phone wakes and shows the page
- * again. The hub decides everything shown: the state, the people ahead,
- * whether the call is near (`soon`) and until when a missed ticket may be
- * put back in line; the page only says it, and sounds the alarms once per
- * occasion: three or fewer ahead, called, called again.
+ * GET /api/v1/tickets/{id} (src/api/tickets.rs, TicketStatus), read once
+ * the public event stream has caught up, again whenever the stream says
+ * something that may move it, and on every reconnection, as when the
+ * phone wakes and shows the page again. The stream is opened from now
+ * (`from=now`): nothing of the day is replayed, since reading the ticket
+ * tells all of it; a thousand phones opening at once cost the hub a
+ * thousand small reads. The hub decides everything shown: the state, the
+ * people ahead, whether the call is near (`soon`) and until when a missed
+ * ticket may be put back in line; the page only says it, and sounds the
+ * alarms once per occasion: three or fewer ahead, called, called again.
+ * `yimen bench phones` (src/bench/phones.rs) follows tickets as this page
+ * does: keep the two alike.
  */
 (function () {
   'use strict';
@@ -16,7 +21,6 @@
   var HEARTBEAT_MS = 15000;
   var id = decodeURIComponent(location.pathname.split('/').pop() || '');
   var ticket = null;
-  var seen = 0;
   var live = false;
   var socket = null;
   var attempts = 0;
@@ -183,14 +187,12 @@
     try { m = JSON.parse(text); } catch (err) { return; }
     if (!m || typeof m.seq !== 'number') return;
     if (m.type === 'caught_up') {
-      seen = m.seq;
       live = true;
       attempts = 0;
       $('offline').hidden = true;
       load();
       return;
     }
-    seen = m.seq;
     var e = m.event;
     if (!live || !e || typeof e.kind !== 'string') return;
     if (e.kind === 'ticket_recalled' && ticket && e.number === ticket.number) {
@@ -206,7 +208,7 @@
   function connect() {
     retryTimer = null;
     live = false;
-    var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/events?since=' + seen;
+    var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/events?from=now';
     var ws;
     try { ws = new WebSocket(url); } catch (err) { retry(); return; }
     socket = ws;
@@ -215,6 +217,9 @@
       if (ws !== socket) return;
       socket = null;
       $('offline').hidden = false;
+      // No stream to wait for, such as every place on the hub taken: the
+      // ticket is shown all the same.
+      if (!ticket) load();
       retry();
     };
   }
@@ -228,7 +233,6 @@
      and start afresh, reading the ticket again once caught up. */
   function wake() {
     if (document.visibilityState === 'hidden') return;
-    load();
     if (socket) {
       var old = socket;
       socket = null;
@@ -272,6 +276,5 @@
     if (ticket) { ticket.rated = true; show(ticket); }
   });
 
-  load();
   connect();
 })();
