@@ -2,10 +2,12 @@
 //! search on a large catalogue made from the sample's words; `yimen bench ws`
 //! ([`ws`]) times calls reaching many display walls' event streams; `yimen
 //! bench logins` ([`logins`]) floods the login route while kiosks work.
+//! [`chromium`] drives a headless Chromium over the DevTools protocol.
 //!
 //! The catalogue and the queries come from a fixed seed, so two runs on one
 //! machine search the same things.
 
+pub mod chromium;
 pub mod logins;
 pub mod ws;
 

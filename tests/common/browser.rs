@@ -1,19 +1,16 @@
 //! A real headless Chromium (Debian's `chromium`, installed by `.ci/run`)
 //! driven over the DevTools protocol, as a phone would show a page: a
 //! viewport of the phone's size, scripts run before each page's own, pages
-//! opened, read, audited with axe-core and photographed.
+//! opened, read, audited with axe-core and photographed. The driver itself
+//! is the library's (`yimen::bench::chromium`), which `yimen bench phones`
+//! shares; this adds what tests assert.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+use yimen::bench::chromium::{Chromium, Tab};
 
 /// Starting a browser, or a page reconnecting through its back-off, may be
 /// slow on a loaded machine.
@@ -32,122 +29,53 @@ pub async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
 
 /// A headless Chromium showing one tab, killed on drop.
 pub struct Browser {
-    child: Child,
-    page: Socket,
-    next_id: u64,
-    /// The browser's profile; removed on drop.
-    _profile: tempfile::TempDir,
+    page: Tab,
+    _chromium: Chromium,
 }
 
 impl Browser {
     /// A browser whose tab is `width` × `height` CSS pixels, as a phone's
     /// screen, showing a blank page.
     pub async fn phone(width: u32, height: u32) -> Self {
-        let profile = tempfile::tempdir().unwrap();
-        let log = std::fs::File::create(profile.path().join("stderr.log")).unwrap();
-        let child = Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-breakpad",
-                "--disable-background-timer-throttling",
-                "--disable-renderer-backgrounding",
-                "--autoplay-policy=no-user-gesture-required",
-                "--hide-scrollbars",
-                "--remote-debugging-port=0",
-            ])
-            .arg(format!("--window-size={width},{height}"))
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("the phone pages' test needs Chromium (apt-get install chromium)");
-        let mut browser = Self {
-            child,
-            page: connect_page(profile.path()).await,
-            next_id: 0,
-            _profile: profile,
-        };
-        browser
-            .call(
-                "Emulation.setDeviceMetricsOverride",
-                json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true}),
-            )
-            .await;
-        browser.call("Page.enable", json!({})).await;
-        browser
+        let (chromium, page) = Chromium::start(Path::new("chromium"), width, height)
+            .await
+            .unwrap_or_else(|e| {
+                panic!("the phone pages' test needs Chromium (apt-get install chromium): {e}")
+            });
+        Self {
+            page,
+            _chromium: chromium,
+        }
     }
 
     /// Sends one DevTools command; returns its result.
     pub async fn call(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let request = json!({"id": id, "method": method, "params": params});
         self.page
-            .send(Message::text(request.to_string()))
+            .call(method, params)
             .await
-            .unwrap();
-        loop {
-            let message = tokio::time::timeout(SLOW, self.page.next())
-                .await
-                .expect("the browser answers")
-                .expect("the DevTools connection stays open")
-                .unwrap();
-            let Message::Text(text) = message else {
-                continue;
-            };
-            let reply: Value = serde_json::from_str(&text).unwrap();
-            if reply["id"] == id {
-                assert!(reply["error"].is_null(), "{method}: {reply}");
-                return reply["result"].clone();
-            }
-        }
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Evaluates `expression` in the page, awaiting it if it is a promise;
     /// returns its value.
     pub async fn eval(&mut self, expression: &str) -> Value {
-        let result = self
-            .call(
-                "Runtime.evaluate",
-                json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
-            )
-            .await;
-        assert!(
-            result["exceptionDetails"].is_null(),
-            "{expression}: {}",
-            result["exceptionDetails"]
-        );
-        result["result"]["value"].clone()
+        self.page
+            .eval(expression)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Runs `script` in every page from now on, before the page's own.
     pub async fn before_each_page(&mut self, script: &str) {
-        self.call(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({"source": script}),
-        )
-        .await;
+        self.page
+            .before_each_page(script)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// Opens `url` and waits until it has loaded.
     pub async fn open(&mut self, url: &str) {
-        self.call("Page.navigate", json!({"url": url})).await;
-        let href = json!(url);
-        self.until(
-            &format!("{url} loads"),
-            SLOW,
-            &format!("location.href === {href} && document.readyState === 'complete'"),
-        )
-        .await;
+        self.page.open(url).await.unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// Polls `condition` (a JavaScript expression) until it is true or
@@ -205,13 +133,6 @@ impl Browser {
     }
 }
 
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Where `scripts/fetch-axe.sh` puts axe-core, unless `AXE_CORE_JS` says.
 pub fn axe_path() -> PathBuf {
     std::env::var_os("AXE_CORE_JS").map_or_else(
@@ -223,40 +144,4 @@ pub fn axe_path() -> PathBuf {
         },
         PathBuf::from,
     )
-}
-
-/// Finds the blank tab's DevTools socket: Chromium writes its port to
-/// `DevToolsActivePort` in the profile once it listens.
-async fn connect_page(profile: &Path) -> Socket {
-    let started = Instant::now();
-    let port_file = profile.join("DevToolsActivePort");
-    let port = loop {
-        if let Some(port) = std::fs::read_to_string(&port_file)
-            .ok()
-            .and_then(|s| s.lines().next().and_then(|l| l.parse::<u16>().ok()))
-        {
-            break port;
-        }
-        assert!(
-            started.elapsed() < SLOW,
-            "Chromium did not start: {}",
-            std::fs::read_to_string(profile.join("stderr.log")).unwrap_or_default()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let list = format!("http://127.0.0.1:{port}/json/list");
-    let socket = loop {
-        let targets: Value = reqwest::get(&list).await.unwrap().json().await.unwrap();
-        let page = targets
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["type"] == "page");
-        if let Some(socket) = page.and_then(|t| t["webSocketDebuggerUrl"].as_str()) {
-            break socket.to_owned();
-        }
-        assert!(started.elapsed() < SLOW, "no page: {targets}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    tokio_tungstenite::connect_async(socket).await.unwrap().0
 }
