@@ -1,14 +1,17 @@
 //! Benchmarks run from the command line: `yimen bench search` times guide
 //! search on a large catalogue made from the sample's words; `yimen bench ws`
 //! ([`ws`]) times calls reaching many display walls' event streams; `yimen
-//! bench logins` ([`logins`]) floods the login route while kiosks work.
-//! [`chromium`] drives a headless Chromium over the DevTools protocol.
+//! bench phones` ([`phones`]) times calls reaching many citizens' phones
+//! following their tickets, and a sample of ticket pages in a headless
+//! Chromium ([`chromium`]); `yimen bench logins` ([`logins`]) floods the
+//! login route while kiosks work.
 //!
 //! The catalogue and the queries come from a fixed seed, so two runs on one
 //! machine search the same things.
 
 pub mod chromium;
 pub mod logins;
+pub mod phones;
 pub mod ws;
 
 use std::fmt;

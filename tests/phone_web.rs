@@ -983,3 +983,32 @@ async fn the_ticket_page_opens_its_stream_from_now_and_reads_its_ticket_once() {
         )
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phones_benchmark_runs_small_and_every_phone_gets_every_call() {
+    let _one = one_at_a_time().await;
+    let plan = yimen::bench::phones::PhonesPlan {
+        phones: 50,
+        calls: 3,
+        sample: 1,
+        pause: Duration::from_millis(100),
+        chromium: Some(PathBuf::from("chromium")),
+        ..Default::default()
+    };
+    let clock = std::sync::Arc::new(yimen::hub::clock::ManualClock::new(common::monday_morning()));
+    let report = yimen::bench::phones::run(common::sample_config(), &plan, clock)
+        .await
+        .unwrap();
+    eprint!("{report}");
+    assert_eq!(report.calls, 4, "three, then the sample's one");
+    assert_eq!((report.deliveries, report.missed), (50 * 4, 0));
+    assert!(report.p50_ms > 0.0 && report.p50_ms <= report.p99_ms);
+    assert!(report.p99_ms <= report.max_ms && report.max_ms < 10_000.0);
+    assert_eq!(report.called_read, 4, "each called phone read its call");
+    assert!(report.called_p50_ms > 0.0 && report.called_p50_ms <= report.called_p99_ms);
+    // Each phone read its ticket once on opening, and again after calls.
+    assert!(report.reads > 50 + 4, "{}", report.reads);
+    let pages = report.pages.expect("the sample ran");
+    assert_eq!((pages.pages, pages.updates, pages.missed), (1, 1, 0));
+    assert!(pages.p50_ms > 0.0 && pages.max_ms < 10_000.0, "{pages:?}");
+}

@@ -32,7 +32,7 @@ use crate::loadgen::{Caller, quantile};
 const CONNECTING_AT_ONCE: usize = 64;
 /// How long the last call may take to reach everyone before it counts as missed.
 const DELIVERY_DEADLINE: Duration = Duration::from_secs(10);
-/// File descriptors the process needs beyond two per subscriber.
+/// File descriptors the process needs beyond its clients'.
 const SPARE_FILES: u64 = 128;
 
 /// What to run.
@@ -108,7 +108,7 @@ impl fmt::Display for WsReport {
 }
 
 /// When each event was committed, by sequence.
-type Commits = Arc<Mutex<HashMap<i64, Instant>>>;
+pub(super) type Commits = Arc<Mutex<HashMap<i64, Instant>>>;
 
 /// Every subscriber's receipts of calls: sequence and when.
 type Receipts = Vec<Vec<(i64, Instant)>>;
@@ -119,7 +119,7 @@ type Receipts = Vec<Vec<(i64, Instant)>>;
 /// The hub cannot start, a subscriber cannot connect (too few file
 /// descriptors, say), or the clerk cannot log in or call.
 pub async fn run(config: Config, plan: &WsPlan, clock: Arc<dyn Clock>) -> anyhow::Result<WsReport> {
-    check_open_files(plan.subscribers)?;
+    check_open_files(plan.subscribers, 2)?;
     let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
     let running = crate::hub::open(config, &dir.path().join("bench.db"), clock)
         .context("cannot start the hub")?;
@@ -142,7 +142,7 @@ pub async fn run(config: Config, plan: &WsPlan, clock: Arc<dyn Clock>) -> anyhow
 /// subscribers, on a thread of its own so that the moment is taken as the
 /// event is sent however busy the async workers are. The thread ends when
 /// the hub has gone and its broadcast closes.
-fn watch_commits(mut events: broadcast::Receiver<Arc<WireEvent>>) -> Commits {
+pub(super) fn watch_commits(mut events: broadcast::Receiver<Arc<WireEvent>>) -> Commits {
     let commits = Commits::default();
     let noted = commits.clone();
     std::thread::spawn(move || {
@@ -338,10 +338,11 @@ async fn receive_calls(
     receipts
 }
 
-/// Both ends of every subscriber live in this process: say so plainly
-/// rather than fail half-way with "too many open files".
-fn check_open_files(subscribers: usize) -> anyhow::Result<()> {
-    let need = 2 * subscribers as u64 + SPARE_FILES;
+/// Both ends of every client's connections live in this process, `each`
+/// files a client: say so plainly rather than fail half-way with "too
+/// many open files".
+pub(super) fn check_open_files(clients: usize, each: u64) -> anyhow::Result<()> {
+    let need = each * clients as u64 + SPARE_FILES;
     let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
         return Ok(());
     };
@@ -352,7 +353,7 @@ fn check_open_files(subscribers: usize) -> anyhow::Result<()> {
         .and_then(|n| n.parse::<u64>().ok());
     match soft {
         Some(soft) if soft < need => bail!(
-            "{subscribers} subscribers need about {need} open files here and the limit is {soft}: \
+            "{clients} clients need about {need} open files here and the limit is {soft}: \
              raise it first, such as `ulimit -n {}`",
             need.next_power_of_two()
         ),
