@@ -34,6 +34,7 @@ fn document(kind: DocumentKind) -> CaseDocument {
         kind,
         hall_name: "云湖经济技术开发区政务服务中心".to_owned(),
         case_number: CASE_NUMBER.to_owned(),
+        page_url: None,
         service_name: "企业设立登记".to_owned(),
         service_code: "330100-QY-001".to_owned(),
         department_name: "市场监督管理局".to_owned(),
@@ -802,4 +803,74 @@ async fn the_handover_list_of_a_stage_gives_that_stages_results() {
     let list = document_of(&hub, &pickup, &single, "handover").await;
     assert_eq!(names(&list.lines), [("企业设立登记办理结果", vec![])]);
     assert_eq!(list.lines[0].detail, "准予许可");
+}
+
+/// The case's page on the sample's public face, as the hub fills it in.
+const PAGE_URL: &str = "https://yimen.example.gov.cn/c?case=202603020007";
+
+#[test]
+fn with_a_public_face_the_qr_opens_the_case_page() {
+    let doc = CaseDocument {
+        page_url: Some(PAGE_URL.to_owned()),
+        ..receipt()
+    };
+    for (paper, _) in PAPERS {
+        let (ops, lines) = slip_lines(&doc, paper);
+        assert_eq!(escpos::qr_payloads(&ops), [PAGE_URL]);
+        let module = ops.iter().find_map(|op| match op {
+            Op::QrSize(dots) => Some(usize::from(*dots)),
+            _ => None,
+        });
+        // Version 4, 33 modules, and 4 of quiet zone each side.
+        let symbol = module.map(|m| (33 + 8) * m);
+        assert!(
+            symbol.is_some_and(|dots| dots <= usize::from(paper.printable_dots())),
+            "{symbol:?} dots on {paper:?}"
+        );
+        assert_says(&lines, "手机扫码查看办理进度");
+        assert_says(&lines, "凭此编号查询、补交材料及领取结果");
+    }
+    let html = documents::html(&doc);
+    assert_is_a_page(&html);
+    assert_eq!(html.matches("<svg class=\"qr\"").count(), 1, "{html}");
+    assert_eq!(qr_drawn(&html), qr_of(PAGE_URL));
+    assert!(html.contains("手机扫码查看办理进度"));
+
+    // Without one, the slip's QR holds the number and the page has none.
+    let (ops, _) = slip_lines(&receipt(), PaperWidth::Mm58);
+    assert_eq!(escpos::qr_payloads(&ops), [CASE_NUMBER]);
+    let html = documents::html(&receipt());
+    assert!(!html.contains("<svg") && !html.contains("扫码"), "{html}");
+}
+
+/// The dark modules of the page's QR code, from its drawing: each is
+/// `M{x} {y}h1v1h-1z`, inside 4 modules of quiet zone.
+fn qr_drawn(html: &str) -> Vec<(usize, usize)> {
+    let path = html.split("<path d=\"").nth(1).unwrap();
+    let path = &path[..path.find('"').unwrap()];
+    let mut dark: Vec<(usize, usize)> = path
+        .split('M')
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let (x, y) = m.trim_end_matches("h1v1h-1z").split_once(' ').unwrap();
+            (
+                x.parse::<usize>().unwrap() - 4,
+                y.parse::<usize>().unwrap() - 4,
+            )
+        })
+        .collect();
+    dark.sort_unstable();
+    dark
+}
+
+/// The dark modules of `data`'s QR code at error correction M.
+fn qr_of(data: &str) -> Vec<(usize, usize)> {
+    let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).unwrap();
+    let width = code.width();
+    let mut dark: Vec<(usize, usize)> = (code.to_colors().iter().enumerate())
+        .filter(|(_, c)| **c == qrcode::Color::Dark)
+        .map(|(at, _)| (at % width, at / width))
+        .collect();
+    dark.sort_unstable();
+    dark
 }

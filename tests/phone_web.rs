@@ -985,6 +985,47 @@ async fn the_ticket_page_opens_its_stream_from_now_and_reads_its_ticket_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_documents_qr_opens_the_case_page_with_its_number_filled_in() {
+    let _one = one_at_a_time().await;
+    let today = common::monday_morning().date_naive();
+    let dir = hall_with(r#"public_url = "https://yimen.example.gov.cn/""#);
+    let (config, _) = yimen::config::Config::load(dir.path(), today).unwrap();
+    let clock = std::sync::Arc::new(yimen::hub::clock::ManualClock::new(common::monday_morning()));
+    let hub = TestHub::start_with(config, clock).await;
+    let clerk = hub.login("1001", Some(1)).await;
+    let number = open_case(&hub, &clerk, "SCJG-001").await;
+    let (status, doc) = hub
+        .get(
+            &format!("/api/v1/cases/{number}/documents/receipt?format=json"),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let page = format!("https://yimen.example.gov.cn/c?case={number}");
+    assert_eq!(doc["page_url"], page.as_str());
+    let doc: yimen::documents::CaseDocument = serde_json::from_value(doc).unwrap();
+    let slip = yimen::documents::slip(&doc, yimen::devices::printer::PaperWidth::Mm80).unwrap();
+    let printed = common::escpos::decode(&slip).unwrap();
+    assert_eq!(common::escpos::qr_payloads(&printed), [page.as_str()]);
+
+    // What the phone opens, reached at this hub's address.
+    let path = page.strip_prefix("https://yimen.example.gov.cn").unwrap();
+    let mut browser = phone().await;
+    browser.open(&format!("{}{path}", hub.url)).await;
+    assert_eq!(
+        browser
+            .eval("document.getElementById('case-number').value")
+            .await,
+        json!(number)
+    );
+    assert_eq!(
+        look_up(&mut browser, &number, "5678").await,
+        "已受理，等待部门审查"
+    );
+    hub.assert_contract_kept();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_phones_benchmark_runs_small_and_every_phone_gets_every_call() {
     let _one = one_at_a_time().await;
     let plan = yimen::bench::phones::PhonesPlan {

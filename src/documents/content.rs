@@ -10,6 +10,9 @@ use super::{CaseDocument, DocumentKind, DocumentLine, DocumentTask};
 /// The line under the case number: what the number is for.
 pub(super) const CASE_NUMBER_USE: &str = "凭此编号查询、补交材料及领取结果";
 
+/// The line under the QR code of the case's page: what it opens.
+pub(super) const PAGE_USE: &str = "手机扫码查看办理进度（需输入证件号码或手机号码后四位）";
+
 /// The legal remedy printed on every refusal.
 pub(super) const REMEDY: &str = "如对本决定不服，可在收到本通知之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。";
 
@@ -181,6 +184,7 @@ mod tests {
             kind: DocumentKind::MissingMaterials,
             hall_name: "政务服务中心".to_owned(),
             case_number: "202603020007".to_owned(),
+            page_url: None,
             service_name: "企业设立登记".to_owned(),
             service_code: "QY001".to_owned(),
             department_name: "市场监督管理局".to_owned(),

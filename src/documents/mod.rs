@@ -8,7 +8,9 @@
 //! A document is plain data, already in the words and formats the citizen
 //! reads ([`CaseDocument`]). It comes out two ways with the same content: an
 //! A4 page to print and archive ([`html()`]), and a slip for the counter's
-//! thermal printer ([`slip()`], [`print()`]).
+//! thermal printer ([`slip()`], [`print()`]). Both carry a QR code of the
+//! case's page on the hall's public face, `/c?case=…`, where the citizen
+//! follows the case from their phone ([`case_page_url`]).
 //!
 //! - `content`: what each kind of document says, shared by both;
 //! - `page`: the A4 HTML page;
@@ -92,6 +94,13 @@ pub struct CaseDocument {
     /// The case number, 12 digits such as `202603020007`: what the citizen
     /// quotes to reopen the case, add materials or collect the result.
     pub case_number: String,
+    /// The case's page on the hall's public face (`[hall] public_url`),
+    /// such as `https://yimen.example.gov.cn/c?case=202603020007`: what
+    /// the document's QR code opens on the citizen's phone. None when the
+    /// hall names no public face: the slip's QR then holds the number
+    /// alone, and the page has none.
+    #[serde(default)]
+    pub page_url: Option<String>,
     /// The service applied for, such as 企业设立登记.
     pub service_name: String,
     /// The service's code in the catalogue, printed beside its name.
@@ -173,6 +182,12 @@ pub struct DocumentTask {
     pub result: String,
     /// The working days promised for the task, from the day its stage opens.
     pub days: u32,
+}
+
+/// The case page on the public face at `public_url`, the number filled in:
+/// what a document's QR code opens.
+pub fn case_page_url(public_url: &str, case_number: &str) -> String {
+    format!("{public_url}/c?case={case_number}")
 }
 
 /// Prints a document's slip on the counter's printer, after making sure the

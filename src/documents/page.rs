@@ -1,10 +1,10 @@
 //! The A4 page of a case document: one self-contained HTML file, styles
 //! inline, to print from any browser and keep in the case file.
 
-use std::fmt::{self, Display, Formatter};
+use std::fmt::{self, Display, Formatter, Write as _};
 
 use super::CaseDocument;
-use super::content::{self, CASE_NUMBER_USE};
+use super::content::{self, CASE_NUMBER_USE, PAGE_USE};
 
 /// The page's styles: A4 with 20 mm margins, a serif Chinese font with a
 /// generic fallback, black on white for any printer.
@@ -27,7 +27,11 @@ th, td { padding: 1.5mm 3mm; border: 1px solid black; text-align: left; vertical
 .signatures .space { height: 18mm; }
 footer { margin-top: 10mm; padding-top: 3mm; border-top: 1px solid black; text-align: center; break-inside: avoid; }
 footer .number { margin: 0; font-size: 16pt; font-weight: bold; letter-spacing: 0.1em; }
-footer p { margin: 1mm 0; }"#;
+footer p { margin: 1mm 0; }
+footer .qr { display: block; width: 32mm; height: 32mm; margin: 2mm auto 0; }"#;
+
+/// Modules of white around a QR code, as the standard asks.
+const QUIET: usize = 4;
 
 /// The document as one A4 HTML page, every text from the data escaped.
 pub fn html(doc: &CaseDocument) -> String {
@@ -173,11 +177,37 @@ impl Page<'_> {
             escape(&self.0.case_number)
         )?;
         writeln!(f, "<p>{CASE_NUMBER_USE}</p>")?;
+        if let Some(url) = &self.0.page_url
+            && let Some(svg) = qr_svg(url)
+        {
+            writeln!(f, "{svg}")?;
+            writeln!(f, "<p>{PAGE_USE}</p>")?;
+        }
         let issuer =
             content::issuer(self.0).map(|(label, text)| format!("{label}：{}", escape(text)));
         writeln!(f, "<p>{}</p>", issuer.join("　"))?;
         writeln!(f, "</footer>")
     }
+}
+
+/// A QR code of `data` as an inline SVG, black squares on white with their
+/// quiet zone; none when `data` is too long for one.
+fn qr_svg(data: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).ok()?;
+    let width = code.width();
+    let size = width + 2 * QUIET;
+    let mut dark = String::new();
+    for (at, colour) in code.to_colors().into_iter().enumerate() {
+        if colour == qrcode::Color::Dark {
+            let (x, y) = (at % width + QUIET, at / width + QUIET);
+            let _ = write!(dark, "M{x} {y}h1v1h-1z");
+        }
+    }
+    Some(format!(
+        "<svg class=\"qr\" viewBox=\"0 0 {size} {size}\" \
+         shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"办件进度二维码\">\
+         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{dark}\"/></svg>"
+    ))
 }
 
 /// A text made safe to place in HTML, as element content or inside a quoted
@@ -228,6 +258,17 @@ mod tests {
     fn escapes_an_ampersand_even_when_it_looks_escaped() {
         assert_eq!(escaped("&amp;"), "&amp;amp;");
         assert_eq!(escaped("A&B 公司"), "A&amp;B 公司");
+    }
+
+    #[test]
+    fn a_qr_code_is_drawn_module_by_module_inside_its_quiet_zone() {
+        let svg = qr_svg("202603020007").unwrap();
+        // Version 1: 21 modules and 4 of quiet zone each side.
+        assert!(svg.contains("viewBox=\"0 0 29 29\""), "{svg}");
+        // The finder pattern's corner, top left, just inside the quiet zone.
+        assert!(svg.contains("M4 4h1v1h-1z"), "{svg}");
+        assert!(!svg.contains("M3 "), "nothing in the quiet zone");
+        assert!(qr_svg(&"1".repeat(8000)).is_none());
     }
 
     #[test]

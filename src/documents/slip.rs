@@ -1,6 +1,7 @@
 //! A case document on the counter's thermal printer: the same content as the
-//! page, laid out for a 58 or 80 mm roll, with the case number large and as a
-//! QR code that the kiosk's pickup screen reads.
+//! page, laid out for a 58 or 80 mm roll, with the case number large and a
+//! QR code that opens the case's page on the citizen's phone (the number
+//! alone when the hall has no public face).
 
 use std::borrow::Cow;
 
@@ -8,7 +9,7 @@ use escpos::errors::Result as EscposResult;
 use escpos::utils::{JustifyMode, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
 
 use super::CaseDocument;
-use super::content::{self, CASE_NUMBER_USE};
+use super::content::{self, CASE_NUMBER_USE, PAGE_USE};
 use crate::devices::printer::layout::{self, Sheet, display_columns};
 use crate::devices::printer::{PaperWidth, PrinterError};
 
@@ -120,8 +121,8 @@ fn tasks(sheet: &mut Sheet, doc: &CaseDocument, columns: usize) -> EscposResult<
     Ok(())
 }
 
-/// The case number double size and as a QR code of just the number, what it
-/// is for, and who issued the slip.
+/// The case number double size, the QR code of the case's page (or of
+/// the number), what each is for, and who issued the slip.
 fn case_number(sheet: &mut Sheet, doc: &CaseDocument, paper: PaperWidth) -> EscposResult<()> {
     let columns = paper.columns();
     sheet
@@ -130,23 +131,43 @@ fn case_number(sheet: &mut Sheet, doc: &CaseDocument, paper: PaperWidth) -> Escp
         .bold(true)?
         .size(DOUBLE, DOUBLE)?;
     write_text(sheet, &doc.case_number, columns / usize::from(DOUBLE))?;
-    // Twelve digits make a version 1 symbol, 29 modules with its quiet zone:
-    // 232 dots on 58 mm, 290 on 80 mm, large enough for the kiosk's camera.
-    let module = match paper {
-        PaperWidth::Mm58 => 8,
-        PaperWidth::Mm80 => 10,
-    };
-    let option = QRCodeOption::new(QRCodeModel::Model2, module, QRCodeCorrectionLevel::M);
+    let data = doc.page_url.as_deref().unwrap_or(&doc.case_number);
+    let option = QRCodeOption::new(
+        QRCodeModel::Model2,
+        qr_module(data, paper),
+        QRCodeCorrectionLevel::M,
+    );
     sheet
         .reset_size()?
         .bold(false)?
-        .qrcode_option(&doc.case_number, option)?;
+        .qrcode_option(data, option)?;
+    if doc.page_url.is_some() {
+        write_text(sheet, PAGE_USE, columns)?;
+    }
     write_text(sheet, CASE_NUMBER_USE, columns)?;
     sheet.justify(JustifyMode::LEFT)?;
     for (label, text) in content::issuer(doc) {
         write_field(sheet, label, text, columns)?;
     }
     Ok(())
+}
+
+/// The QR code's module in dots: as large as reads well from a phone held
+/// over the slip, and small enough for the symbol and its quiet zone to fit
+/// the paper. Twelve digits make a version 1 symbol, 29 modules with its
+/// quiet zone: 232 dots on 58 mm, 290 on 80 mm; a hall's address and the
+/// number make version 4 or so, 41 modules: 328 and 410.
+fn qr_module(data: &str, paper: PaperWidth) -> u8 {
+    const QUIET: usize = 4;
+    let preferred: u8 = match paper {
+        PaperWidth::Mm58 => 8,
+        PaperWidth::Mm80 => 10,
+    };
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M) else {
+        return preferred;
+    };
+    let fits = usize::from(paper.printable_dots()) / (code.width() + 2 * QUIET);
+    u8::try_from(fits).map_or(preferred, |fits| fits.clamp(1, preferred))
 }
 
 /// A dashed line across the paper.
@@ -227,6 +248,23 @@ mod tests {
     fn control_characters_are_printed_as_spaces() {
         assert_eq!(printable("张三\x1b@\n\r\t李四"), "张三 @   李四");
         assert!(matches!(printable("营业执照"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_qr_code_fits_the_paper_however_long_the_address() {
+        assert_eq!(qr_module("202603020007", PaperWidth::Mm58), 8);
+        assert_eq!(qr_module("202603020007", PaperWidth::Mm80), 10);
+        let page = "https://yimen.example.gov.cn/c?case=202603020007";
+        assert_eq!(qr_module(page, PaperWidth::Mm58), 8);
+        let long = format!("https://{}.gov.cn/c?case=202603020007", "z".repeat(120));
+        let module = qr_module(&long, PaperWidth::Mm58);
+        let width = qrcode::QrCode::with_error_correction_level(&long, qrcode::EcLevel::M)
+            .unwrap()
+            .width();
+        assert!(
+            module < 8 && (width + 8) * usize::from(module) <= 384,
+            "{module}"
+        );
     }
 
     #[test]

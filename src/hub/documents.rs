@@ -145,6 +145,8 @@ fn case_document(
         kind,
         hall_name: setup.name.clone(),
         case_number: case.number.clone(),
+        page_url: (config.public_url.as_deref())
+            .map(|public_url| documents::case_page_url(public_url, &case.number)),
         service_name,
         service_code: case.service.0.clone(),
         department_name: config.department_name(&case.department),
