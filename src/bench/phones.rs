@@ -299,7 +299,8 @@ async fn log_in(lan: SocketAddr, caller: &Caller) -> anyhow::Result<Client> {
 }
 
 /// `count` more calls, each after the pause; the ticket called before is
-/// served and finished first. Notes each number called.
+/// served and finished first, after the pause too, so that its page shows
+/// it called for a while. Notes each number called.
 async fn make_calls(
     clerk: &Client,
     plan: &PhonesPlan,
@@ -308,11 +309,11 @@ async fn make_calls(
 ) -> anyhow::Result<()> {
     let counter = plan.caller.counter;
     for _ in 0..count {
+        tokio::time::sleep(plan.pause).await;
         if !called.is_empty() {
             clerk.start(counter).await?;
             clerk.finish(counter).await?;
         }
-        tokio::time::sleep(plan.pause).await;
         let view = clerk.call_next(counter).await.context("cannot call")?;
         let number = view.current.map(|t| t.number).unwrap_or_default();
         called.push(number);
