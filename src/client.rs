@@ -8,13 +8,14 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{
-    AlertRequest, CallTicketRequest, CaseHistoryEntry, CaseRequest, CaseView, Catalogue,
-    CloseRectificationRequest, CorrectionRequest, CounterView, DecisionRequest, ErrorBody,
-    EventMessage, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, IssuedTicket,
-    LeadDecisionRequest, MaterialsRequest, PauseRequest, PickupRequest, PublicEvent, QueueInfo,
-    RatingRecorded, RatingRequest, RatingSummary, ReactivateRequest, Recorded, SearchResults,
-    SessionInfo, SessionRequest, StaffEvent, StreamNotice, Supervision, TicketRequest,
-    TicketStatus, TransferRequest,
+    AlertRequest, BookingRequest, BookingView, CallTicketRequest, CaseHistoryEntry, CaseRequest,
+    CaseView, Catalogue, CheckIn, CheckInRequest, CloseRectificationRequest, CorrectionRequest,
+    CounterView, DecisionRequest, ErrorBody, EventMessage, ExcludedTimeRequest,
+    ExtensionDecisionRequest, ExtensionRequest, IssuedTicket, LeadDecisionRequest,
+    MaterialsRequest, PauseRequest, PickupRequest, PublicEvent, QueueInfo, RatingRecorded,
+    RatingRequest, RatingSummary, ReactivateRequest, Recorded, SearchResults, SessionInfo,
+    SessionRequest, StaffEvent, StreamNotice, Supervision, TicketRequest, TicketStatus,
+    TransferRequest,
 };
 use crate::documents::{CaseDocument, DocumentKind};
 use crate::domain::ids::CounterNo;
@@ -343,6 +344,28 @@ impl Client {
     /// could not be reached.
     pub async fn issue_ticket(&self, req: &TicketRequest) -> Result<IssuedTicket, ClientError> {
         self.post("/api/v1/tickets", req).await
+    }
+
+    /// 预约签到: checks a booking of today in by its code or the ID number
+    /// it was made with, and issues its ticket (as a kiosk or front-desk
+    /// staff).
+    ///
+    /// # Errors
+    /// `unknown_booking` (none today for that code or ID number),
+    /// `too_early` (its words name the time check-in opens),
+    /// `checkin_closed`, or the hub unreachable.
+    pub async fn check_in(&self, req: &CheckInRequest) -> Result<CheckIn, ClientError> {
+        self.post("/api/v1/appointments/check-in", req).await
+    }
+
+    /// Books a slot (预约) as a citizen's phone does.
+    ///
+    /// # Errors
+    /// `slot_full`, `already_booked`, `booking_suspended`, `invalid_slot`,
+    /// `invalid_applicant`, a service that takes no bookings, or the hub
+    /// unreachable.
+    pub async fn book(&self, req: &BookingRequest) -> Result<BookingView, ClientError> {
+        self.post("/api/v1/appointments", req).await
     }
 
     /// A ticket's public status, by its unguessable id.

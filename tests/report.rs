@@ -29,17 +29,37 @@
 //! Friday by sw (4 working days, two days late), so the case is late; C
 //! left untouched — and 工业项目立项到施工许可一件事 D, whose fg task of
 //! stage one is approved Monday while zrzy (15 days) works on.
+//!
+//! A morning of appointments (`appointments_are_counted_per_service`), all
+//! booked at 07:00 Monday for Monday, one for Tuesday:
+//!
+//! | booking | service | booked | what happens | counts as |
+//! |---|---|---|---|---|
+//! | a1 | ZWFW-003 (A) | 09:00 | checks in 08:30 | on time |
+//! | a2 | ZWFW-003 | 09:00 | checks in 09:10 | late within the window |
+//! | a3 | ZWFW-003 | 09:30 | never comes; the 09:46 tick | no-show |
+//! | a4 | ZWFW-003 | 10:00 | cancelled at 07:30 | cancelled |
+//! | a5 | ZWFW-003 | 10:00 | the 10:16 tick, then comes 10:20 | no-show, a late walk-in |
+//! | a6 | ZWFW-003 | Tuesday 09:00 | — | Tuesday's, still booked |
+//! | e1 | first of E | 09:00 | 08:00 told to come back at 08:30; checks in 08:40 | on time |
+//! | e2 | first of E | 09:30 | checks in at 09:30 sharp | on time |
+//! | d1 | first of D | 11:00 | never comes; the 12:00 tick | no-show |
+//! | d2 | first of D | 11:00 | cancelled at 07:30 | cancelled |
 
 mod common;
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 
 use chrono::TimeZone;
-use common::{TestHub, id_number, sample_config, sample_dir};
+use common::{KIOSK, TestHub, id_number, sample_config, sample_dir};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use yimen::domain::booking::BookingState;
 use yimen::domain::ids::{StaffId, Timestamp};
+use yimen::hub::clock::ManualClock;
+use yimen::report::appointments::ServiceBookings;
 use yimen::report::{Period, Report};
 
 /// 2026-03-`day` at `hh:mm` in Beijing.
@@ -359,6 +379,7 @@ async fn yimen_report_writes_the_page_and_the_csvs_for_a_range() {
         "department-loads.csv",
         "bundles.csv",
         "bundle-stages.csv",
+        "appointments.csv",
         "audit-heads.csv",
     ];
     assert_eq!(files.len(), names.len(), "{stdout}");
@@ -705,4 +726,182 @@ async fn a_week_of_bundles_names_who_held_them_up() {
     ] {
         assert!(html.contains(part), "no {part} in the page");
     }
+}
+
+/// Books `service` at `start` on 2026-03-`day` for the `n`th citizen;
+/// returns the booking's code.
+async fn book(hub: &TestHub, service: &str, day: u32, start: &str, n: u32) -> String {
+    let body = json!({
+        "service": service, "date": date(day), "start": start, "name": "王芳",
+        "id_number": id_number("19850412", n), "phone": "13900139000",
+    });
+    let (status, booking) = hub.post("/api/v1/appointments", None, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{booking}");
+    booking["code"].as_str().unwrap().to_owned()
+}
+
+/// Checks a booking in at the kiosk: the status and the answer.
+async fn check_in(hub: &TestHub, code: &str) -> (StatusCode, Value) {
+    let body = json!({ "code": code });
+    hub.post("/api/v1/appointments/check-in", Some(KIOSK), body)
+        .await
+}
+
+/// The first bookable service of `queue`.
+async fn bookable_of(hub: &TestHub, queue: &str) -> String {
+    let (_, services) = hub.get("/api/v1/appointments/services", None).await;
+    let of_queue = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["queue"] == queue);
+    of_queue.unwrap()["code"].as_str().unwrap().to_owned()
+}
+
+/// The morning in the table at the top; returns the services of E and D.
+async fn a_morning_of_appointments(hub: &TestHub) -> (String, String) {
+    let at = |hh, mm| hub.clock.set(beijing(2, hh, mm));
+    let (a, e, d) = (
+        "ZWFW-003",
+        bookable_of(hub, "E").await,
+        bookable_of(hub, "D").await,
+    );
+    let mut codes = Vec::new();
+    for (n, (service, day, start)) in [
+        (a, 2, "09:00"),
+        (a, 2, "09:00"),
+        (a, 2, "09:30"),
+        (a, 2, "10:00"),
+        (a, 2, "10:00"),
+        (a, 3, "09:00"),
+        (&e, 2, "09:00"),
+        (&e, 2, "09:30"),
+        (&d, 2, "11:00"),
+        (&d, 2, "11:00"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        codes.push(book(hub, service, day, start, n as u32).await);
+    }
+    let [a1, a2, _a3, a4, a5, _a6, e1, e2, _d1, d2] = &codes[..] else {
+        unreachable!()
+    };
+    at(7, 30);
+    for (code, n) in [(a4, 3), (d2, 9)] {
+        let body = json!({"code": code, "id_last4": &id_number("19850412", n)[14..]});
+        let (status, booking) = hub.post("/api/v1/appointments/cancel", None, body).await;
+        assert_eq!(
+            (status, &booking["state"]),
+            (StatusCode::OK, &json!("cancelled"))
+        );
+    }
+    at(8, 0);
+    let (status, early) = check_in(hub, e1).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{early}");
+    assert_eq!(early["error"]["code"], "too_early");
+    for (hh, mm, code) in [(8, 30, a1), (8, 40, e1), (9, 10, a2), (9, 30, e2)] {
+        at(hh, mm);
+        let (status, done) = check_in(hub, code).await;
+        assert_eq!(
+            (status, &done["outcome"]),
+            (StatusCode::CREATED, &json!("checked_in"))
+        );
+    }
+    at(9, 46);
+    hub.hub.tick().await.unwrap();
+    at(10, 16);
+    hub.hub.tick().await.unwrap();
+    assert_eq!(hub.hall().booking(a5).unwrap().state, BookingState::Missed);
+    at(10, 20);
+    let (status, late) = check_in(hub, a5).await;
+    assert_eq!(
+        (status, &late["outcome"]),
+        (StatusCode::CREATED, &json!("walk_in"))
+    );
+    assert_eq!(late["ticket"]["appointment_at"], Value::Null);
+    at(12, 0);
+    hub.hub.tick().await.unwrap();
+    (e, d)
+}
+
+fn figures(s: &ServiceBookings) -> [u32; 8] {
+    [
+        s.made,
+        s.checked_in,
+        s.on_time,
+        s.late,
+        s.missed,
+        s.late_walk_ins,
+        s.cancelled,
+        s.open,
+    ]
+}
+
+#[tokio::test]
+async fn appointments_are_counted_per_service() {
+    let clock = Arc::new(ManualClock::new(beijing(2, 7, 0)));
+    let hub = TestHub::start_with(sample_config(), clock).await;
+    let (e, d) = a_morning_of_appointments(&hub).await;
+    let conn = yimen::store::open_reader(&hub.db()).unwrap();
+    let config = sample_config();
+    let monday = Report::build(&conn, &config, Period::new(date(2), date(2)).unwrap()).unwrap();
+    let of = |r: &Report, service: &str| {
+        let s = r
+            .appointments
+            .iter()
+            .find(|s| s.service == service)
+            .unwrap();
+        (figures(s), s.punctuality())
+    };
+    //            made in  on  late missed walk-in cancelled open
+    assert_eq!(
+        of(&monday, "ZWFW-003"),
+        ([5, 2, 1, 1, 2, 1, 1, 0], Some(50.0))
+    );
+    assert_eq!(of(&monday, &e), ([2, 2, 2, 0, 0, 0, 0, 0], Some(100.0)));
+    assert_eq!(of(&monday, &d), ([2, 0, 0, 0, 1, 0, 1, 0], None));
+    assert_eq!(monday.appointments.len(), 3, "only services with bookings");
+    let two_days = Period::new(date(2), date(3)).unwrap();
+    let both = Report::build(&conn, &config, two_days).unwrap();
+    assert_eq!(
+        of(&both, "ZWFW-003").0,
+        [6, 2, 1, 1, 2, 1, 1, 1],
+        "Tuesday's booking, still open"
+    );
+
+    let out = hub.dir.path().join("out");
+    monday.write(&out).unwrap();
+    let csv = read_csv(&out.join("appointments.csv"));
+    assert_eq!(
+        csv[0],
+        [
+            "服务事项",
+            "预约",
+            "签到",
+            "准时",
+            "迟到",
+            "准时率(%)",
+            "爽约",
+            "其中逾时改取普通号",
+            "取消",
+            "待签到"
+        ]
+    );
+    let row = |service: &str| csv.iter().find(|r| r[0].contains(service)).unwrap()[1..].to_vec();
+    assert_eq!(
+        row("ZWFW-003"),
+        ["5", "2", "1", "1", "50.0", "2", "1", "1", "0"]
+    );
+    assert_eq!(row(&d), ["2", "0", "0", "0", "—", "1", "0", "1", "0"]);
+    assert_eq!(
+        row("合计"),
+        ["9", "4", "3", "1", "75.0", "3", "1", "2", "0"]
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("预约签到与准时率") && html.contains("爽约"));
+    assert!(
+        html.contains("<b>75.0%</b><span>预约准时率</span>"),
+        "the punctuality card"
+    );
 }

@@ -1,11 +1,18 @@
 //! `yimen simulate` against the sample hall: the same seed gives the same
 //! day, every count adds up, the hub's wait estimate beats the naive one,
-//! and the 一件事 cases, followed to their end, come to what the hub's
-//! supervisor sees.
+//! the 一件事 cases, followed to their end, come to what the hub's
+//! supervisor sees, and a day with appointments keeps the queue-order rule
+//! and compares itself with the day without.
 
 mod common;
 
+use std::collections::HashMap;
+
 use yimen::api::{CaseState, TaskState};
+use yimen::config::Config;
+use yimen::domain::event::HallEvent;
+use yimen::domain::ids::TicketId;
+use yimen::domain::ticket::Ticket;
 use yimen::simulate::report::bundles::BundleFigures;
 use yimen::simulate::{HubEnd, Plan, Report, run, run_and_supervise};
 
@@ -186,4 +193,161 @@ async fn the_default_days_bundle_cases_end_approved_and_the_hub_agrees() {
         b.days > 10,
         "the industrial projects ran for weeks\n{report}"
     );
+}
+
+/// The queue-order rule over a day's events: whenever an appointment
+/// ticket is called, no walk-in waiting in the calling counter's queues who
+/// came before its check-in has waited the queue's `walk_in_delay`.
+/// Returns the appointment tickets issued and those called.
+fn no_walk_in_passed_after_the_delay(config: &Config, events: &[HallEvent]) -> (u32, u32) {
+    let setup = &config.setup;
+    let mut waiting: HashMap<TicketId, Ticket> = HashMap::new();
+    let mut tickets: HashMap<TicketId, Ticket> = HashMap::new();
+    let (mut issued, mut called) = (0, 0);
+    for event in events {
+        match event {
+            HallEvent::TicketIssued { ticket } => {
+                issued += u32::from(ticket.appointment.is_some());
+                waiting.insert(ticket.id.clone(), ticket.clone());
+                tickets.insert(ticket.id.clone(), ticket.clone());
+            }
+            HallEvent::TicketReactivated { ticket, order, .. } => {
+                let mut t = tickets[ticket].clone();
+                t.order = *order;
+                waiting.insert(ticket.clone(), t);
+            }
+            HallEvent::TicketCalled {
+                ticket,
+                counter,
+                at,
+                ..
+            } => {
+                let Some(t) = waiting.remove(ticket) else {
+                    continue;
+                };
+                if t.appointment.is_none() {
+                    continue;
+                }
+                called += 1;
+                let queues = &setup.counter(*counter).unwrap().queues;
+                let rules = setup.queue(t.queue).unwrap().appointments.as_ref().unwrap();
+                for w in waiting.values().filter(|w| {
+                    w.appointment.is_none()
+                        && !w.priority
+                        && queues.contains(&w.queue)
+                        && w.issued_at < t.issued_at
+                }) {
+                    assert!(
+                        *at - w.issued_at < rules.walk_in_delay,
+                        "{} called at {at} passed {}, waiting since {}",
+                        t.number,
+                        w.number,
+                        w.issued_at
+                    );
+                }
+            }
+            HallEvent::DayRolledOver { .. } => waiting.clear(),
+            _ => {}
+        }
+    }
+    (issued, called)
+}
+
+#[tokio::test]
+async fn appointments_keep_their_place_and_the_day_is_compared_with_the_day_without() {
+    let plan = Plan {
+        appointment_share: 0.3,
+        bundle_share: 0.0,
+        ..Plan::default()
+    };
+    let (report, end) = run_and_supervise(common::sample_config(), &plan)
+        .await
+        .unwrap();
+    counts_add_up(&report);
+    let a = report.appointments.as_ref().expect("the comparison");
+    let b = &a.bookings;
+    assert!(b.made > 30 && b.made + b.no_slot == b.wanted, "{report}");
+    assert_eq!(b.checked_in, b.on_time + b.late, "{report}");
+    assert!(
+        b.no_shows > 0 && b.late_walk_ins > 0 && b.late_walk_ins < b.no_shows,
+        "{report}"
+    );
+    assert_eq!(
+        b.made,
+        b.checked_in + b.no_shows,
+        "every booking checked in or missed by the day's end\n{report}"
+    );
+    assert_eq!(a.appointments.tickets, b.checked_in, "{report}");
+    assert_eq!(
+        a.walk_ins.with.tickets + a.appointments.tickets + report.pickups,
+        report.tickets,
+        "{report}"
+    );
+    assert!(
+        a.walk_ins.with.tickets < a.walk_ins.without.tickets,
+        "{report}"
+    );
+
+    let (issued, called) = no_walk_in_passed_after_the_delay(&common::sample_config(), &end.events);
+    assert_eq!(issued, b.checked_in, "an appointment ticket per check-in");
+    assert_eq!(called, issued, "every appointment ticket was called");
+    // Two appointments of one slot are called in the order they checked
+    // in, and within one millisecond by the hub's draw: the kiosk takes
+    // one citizen at a time, so the same seed gives the same day.
+    let mut instants: Vec<_> = (end.events.iter())
+        .filter_map(|e| match e {
+            HallEvent::BookingCheckedIn { at, .. } => Some(*at),
+            _ => None,
+        })
+        .collect();
+    let checked = instants.len();
+    instants.sort_unstable();
+    instants.dedup();
+    assert_eq!(instants.len(), checked, "one check-in at a time");
+    let again = run(common::sample_config(), &plan).await.unwrap();
+    assert_eq!(report, again, "the same seed, the same day");
+
+    let text = report.to_string();
+    for words in [
+        "appointments (预约)",
+        "walk-in wait, mean (min)",
+        "hub estimate MAE, walk-ins",
+        "longest extra wait of a walk-in",
+        "A 企业开办",
+        "walk_in_delay 15",
+        "takes no bookings",
+    ] {
+        assert!(text.contains(words), "{words}\n{text}");
+    }
+    let queues: Vec<&str> = a.extra_waits.iter().map(|e| e.queue.as_str()).collect();
+    assert!(queues.contains(&"A") && queues.contains(&"B"), "{text}");
+}
+
+#[tokio::test]
+async fn a_share_of_nothing_leaves_the_day_as_it_was() {
+    let plan = Plan {
+        rate: 0.5,
+        seed: 3,
+        bundle_share: 0.0,
+        ..Plan::default()
+    };
+    let day = run(common::sample_config(), &plan).await.unwrap();
+    assert!(day.appointments.is_none());
+    assert!(!day.to_string().contains("预约"));
+    let booking = run(
+        common::sample_config(),
+        &Plan {
+            appointment_share: 0.5,
+            ..plan
+        },
+    )
+    .await
+    .unwrap();
+    let a = booking.appointments.as_ref().unwrap();
+    assert_eq!(
+        &a.all.without,
+        day.queues.last().unwrap(),
+        "the run without is the day without appointments\n{booking}"
+    );
+    assert_eq!(a.walk_ins.without.tickets, day.tickets - day.pickups);
 }

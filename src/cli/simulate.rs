@@ -1,6 +1,6 @@
 //! `yimen simulate`: a whole hall day on a virtual clock against a hub
 //! started here, its 一件事 cases followed to their end, with its figures
-//! printed.
+//! printed; with appointments, against the same day without them.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +28,11 @@ pub struct Args {
     /// the working days after until every department has decided.
     #[arg(long, default_value_t = Plan::default().bundle_share)]
     bundle_share: f64,
+    /// Of the visitors to a queue that takes bookings (预约), outside the
+    /// green channel, the share who book ahead, 0 to 1; above 0 the day
+    /// also runs with nobody booking, and the two are compared.
+    #[arg(long, default_value_t = Plan::default().appointment_share)]
+    appointment_share: f64,
     /// The same seed gives the same day.
     #[arg(long, default_value_t = Plan::default().seed)]
     seed: u64,
@@ -45,6 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rate: args.rate,
         counters: args.counters,
         bundle_share: args.bundle_share,
+        appointment_share: args.appointment_share,
         seed: args.seed,
     };
     let config = load_config(&args.config)?;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::appointments::total;
 use super::render::{Table, minutes};
 use super::tables::{Spread, percent};
 use super::{Report, ReportError, chart};
@@ -42,6 +43,9 @@ const NOTES: &[&str] = &[
     "部门效能按办理任务统计：一件事的每个部门任务自所在阶段开始之日起、按该任务的承诺时限计；\
      单部门办件自受理之日起、按事项承诺时限计。按期、超期办结为期内作出决定的任务；在办为生成报表时仍在部门的任务\
      （办件受理不晚于期末），在办超期按期末当日判断；用时为开始次日至决定日的工作日数，不含等待补正的时间。",
+    "预约按预约日期统计：签到为签到时段内签到的预约，预约时间当刻及之前签到为准时，之后为迟到；\
+     准时率为准时占签到的比例；爽约为签到截止仍未签到的预约，其中逾时到场改取普通号的单列；\
+     待签到为生成报表时签到尚未截止的预约。",
     "一件事承诺内办结率：期内办结（准予或不予许可）的一件事办件中，在承诺期限（受理日加承诺工作日，\
      补正、特别程序和延期顺延）内准予许可的占比；各阶段部门用时为期内作出决定的任务用时中位数。",
 ];
@@ -87,6 +91,7 @@ fn summary(r: &Report) -> Vec<(&'static str, String)> {
     let bundles_finished: u32 = r.bundles.iter().map(|b| b.finished).sum();
     let bundles_within: u32 = r.bundles.iter().map(|b| b.within).sum();
     let share = |p: Option<f64>| p.map_or_else(|| "—".to_owned(), |p| format!("{p:.1}%"));
+    let booked = total(&r.appointments);
     vec![
         ("取号", issued.to_string()),
         ("办结", finished.to_string()),
@@ -109,6 +114,10 @@ fn summary(r: &Report) -> Vec<(&'static str, String)> {
             "一件事承诺内办结率",
             share(percent(bundles_within, bundles_finished)),
         ),
+        ("预约", booked.made.to_string()),
+        ("预约签到", booked.checked_in.to_string()),
+        ("爽约", booked.missed.to_string()),
+        ("预约准时率", share(booked.punctuality())),
     ]
 }
 

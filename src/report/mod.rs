@@ -7,16 +7,19 @@
 //! - `cases`: cases per department and deadline compliance;
 //! - `efficiency`: each department's tasks and each 一件事 service against
 //!   its promise (效能监察);
+//! - `appointments`: bookings per service, their check-ins, no-shows and
+//!   punctuality (预约);
 //! - `render`: every table as text, for the page and for CSV;
 //! - `chart`: bar charts as inline SVG (plotters);
 //! - `html`: the page.
 //!
 //! What a period covers: tickets by their business day; ratings by the
 //! business day of their time in the hall's zone; cases by the day each step
-//! happened. Rows hold the latest state of each ticket and case, so a ticket
+//! happened; bookings by their booked day. Rows hold the latest state of each ticket and case, so a ticket
 //! called twice (transferred, or back after a no-show) counts its last call,
 //! and a no-show who came back is not a no-show.
 
+pub mod appointments;
 pub mod cases;
 mod chart;
 pub mod efficiency;
@@ -36,6 +39,7 @@ use crate::domain::ids::{CounterNo, QueuePrefix, StaffId};
 use crate::store::heads::{Heads, SignedHead};
 use crate::store::period::RatingRow;
 use crate::store::{Connection, StoreError};
+use appointments::ServiceBookings;
 use cases::DepartmentCases;
 use tables::{DaySummary, HourWaits, QueueDay, Spread};
 
@@ -219,6 +223,8 @@ pub struct Report {
     pub departments: Vec<DepartmentLoad>,
     /// Each 一件事 service of the catalogue against its promise.
     pub bundles: Vec<BundleShare>,
+    /// Bookings per service with one for the period's days.
+    pub appointments: Vec<ServiceBookings>,
     /// Each day's signed head of the audit log, so that a copy of it lives
     /// wherever the report goes; see [`Report::with_signed_heads`].
     pub audit_heads: Vec<SignedHead>,
@@ -263,6 +269,7 @@ impl Report {
                 period,
             ),
             bundles: efficiency::bundle_shares(&rows.cases, &services, calendar, day_rule, period),
+            appointments: appointments::by_service(&rows.bookings),
             audit_heads: Vec::new(),
             audit_key: None,
             zone,
@@ -344,7 +351,7 @@ mod tests {
         let (config, _) = Config::load(&hall, d(2)).unwrap();
         let report = Report::build(&conn, &config, Period::new(d(2), d(2)).unwrap()).unwrap();
         let files = report.write(&dir.path().join("out")).unwrap();
-        assert_eq!(files.len(), 13, "the page and twelve tables");
+        assert_eq!(files.len(), 14, "the page and thirteen tables");
         let page = std::fs::read_to_string(&files[0]).unwrap();
         assert!(page.contains("本期无数据") && page.contains("本期无记录"));
         let csv = std::fs::read_to_string(dir.path().join("out/waits-by-hour.csv")).unwrap();

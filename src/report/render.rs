@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::Report;
+use super::appointments::{ServiceBookings, total};
 use super::tables::{Spread, percent};
 use crate::domain::rating::{Rectification, Verdict, score_label};
 
@@ -70,6 +71,7 @@ pub fn tables(r: &Report) -> Vec<Table> {
         department_loads(r),
         bundles(r),
         bundle_stages(r),
+        appointments(r),
         audit_heads(r),
     ]
 }
@@ -413,6 +415,43 @@ fn bundle_stages(r: &Report) -> Table {
             "用时中位数(工作日)",
         ],
         rows: stages.collect(),
+    }
+}
+
+fn appointment_row(name: String, s: &ServiceBookings) -> Vec<String> {
+    let mut row = vec![name];
+    row.extend([s.made, s.checked_in, s.on_time, s.late].map(|n| n.to_string()));
+    row.push(percent_text(s.punctuality()));
+    row.extend([s.missed, s.late_walk_ins, s.cancelled, s.open].map(|n| n.to_string()));
+    row
+}
+
+/// Bookings per service (预约), then their total.
+fn appointments(r: &Report) -> Table {
+    let mut rows: Vec<Vec<String>> = r
+        .appointments
+        .iter()
+        .map(|s| appointment_row(r.names.service(&s.service), s))
+        .collect();
+    if !rows.is_empty() {
+        rows.push(appointment_row("合计".to_owned(), &total(&r.appointments)));
+    }
+    Table {
+        file: "appointments",
+        title: "预约签到与准时率",
+        header: vec![
+            "服务事项",
+            "预约",
+            "签到",
+            "准时",
+            "迟到",
+            "准时率(%)",
+            "爽约",
+            "其中逾时改取普通号",
+            "取消",
+            "待签到",
+        ],
+        rows,
     }
 }
 

@@ -4,17 +4,20 @@
 //! seconds and the same citizens always meet the same hall.
 //!
 //! - `day`: staff log in before the doors open; the figures read back after;
+//! - `appointments`: booking before the doors open, checking in around the
+//!   booked time, the hub's tick closing each check-in window;
 //! - `desks`: the counters: issuing, calling, serving, rating;
 //! - `cases`: the cases opened at the desk, reviewed, and picked up;
 //! - `bundles`: the 一件事 cases, task by task, over the working days after.
 
+mod appointments;
 mod bundles;
 mod cases;
 mod day;
 mod desks;
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -22,8 +25,10 @@ use chrono::{NaiveDate, NaiveTime};
 
 pub use self::bundles::MAX_DAYS;
 use self::bundles::{BundleRun, Step};
+use super::model::appointments::Intent;
 use super::model::{Citizen, SESSIONS, Secs};
-use super::report::{CaseFigures, CounterRecord, RatingFigures, TicketRecord};
+use super::report::appointments::BookingOutcome;
+use super::report::{Came, CaseFigures, CounterRecord, RatingFigures, TicketRecord};
 use crate::api::{CaseView, SessionRequest, Supervision};
 use crate::client::{Client, ClientError};
 use crate::clock::ManualClock;
@@ -41,6 +46,10 @@ const LOG_IN_AT: Secs = 8 * 3600 + 50 * 60;
 enum Event {
     /// A citizen takes a ticket at the kiosk.
     Arrive(usize),
+    /// A citizen with a booking checks in at the kiosk.
+    CheckIn(usize),
+    /// The hub's tick, as a check-in window closes.
+    Tick,
     /// A citizen comes back for an approved result.
     Collect(usize),
     /// A counter is free to call.
@@ -112,7 +121,7 @@ struct Desk {
 struct Held {
     citizen: usize,
     id: String,
-    pickup: bool,
+    came: Came,
     recalls: u32,
     issued_at: Secs,
     hub_estimate: u32,
@@ -131,9 +140,17 @@ struct CaseRun {
     citizen: usize,
 }
 
+/// A citizen's booking, as the hub made it.
+struct Booked {
+    code: String,
+    /// The booked time.
+    at: Secs,
+}
+
 /// Everything the day leaves behind for the report.
 pub struct Outcome {
     pub tickets: Vec<TicketRecord>,
+    pub bookings: BookingOutcome,
     pub counters: Vec<CounterRecord>,
     pub cases: CaseFigures,
     pub ratings: RatingFigures,
@@ -164,6 +181,13 @@ pub struct Driver<'a> {
     kiosk: Client,
     pin: String,
     citizens: &'a [Citizen],
+    /// Who books ahead, by citizen: none by default.
+    intents: &'a [Option<Intent>],
+    /// The bookings made, by citizen.
+    booked: HashMap<usize, Booked>,
+    /// The seconds check-ins are scheduled at: one citizen a second.
+    check_ins: HashSet<Secs>,
+    booking_outcome: BookingOutcome,
     events: BinaryHeap<Scheduled>,
     seq: u64,
     desks: BTreeMap<CounterNo, Desk>,
@@ -216,6 +240,10 @@ impl<'a> Driver<'a> {
             base,
             pin,
             citizens,
+            intents: &[],
+            booked: HashMap::new(),
+            check_ins: HashSet::new(),
+            booking_outcome: BookingOutcome::default(),
             events: BinaryHeap::new(),
             seq: 0,
             desks: BTreeMap::new(),
@@ -237,6 +265,12 @@ impl<'a> Driver<'a> {
             pickup: None,
             single_decided: BTreeMap::new(),
         }
+    }
+
+    /// Lets the citizens with an intent book ahead: see
+    /// [`super::model::appointments`].
+    pub fn booking_ahead(self, intents: &'a [Option<Intent>]) -> Self {
+        Self { intents, ..self }
     }
 
     fn at(&self, t: Secs) -> Timestamp {
@@ -273,7 +307,9 @@ impl<'a> Driver<'a> {
     /// Runs every event of the day until none is left.
     pub async fn run(&mut self) -> anyhow::Result<()> {
         for (i, c) in self.citizens.iter().enumerate() {
-            self.schedule(c.arrives, Event::Arrive(i));
+            if !self.booked.contains_key(&i) {
+                self.schedule(c.arrives, Event::Arrive(i));
+            }
         }
         self.schedule(SESSIONS[0].1, Event::Close);
         self.schedule(SESSIONS[1].0, Event::Reopen);
@@ -288,6 +324,8 @@ impl<'a> Driver<'a> {
     async fn handle(&mut self, t: Secs, event: Event) -> anyhow::Result<()> {
         match event {
             Event::Arrive(i) => self.arrive(t, i).await,
+            Event::CheckIn(i) => self.check_in(t, i).await,
+            Event::Tick => self.hub.tick().await.context("the hub's tick"),
             Event::Collect(i) => self.collect(t, i).await,
             Event::Free(n) => self.free(t, n).await,
             Event::Recall(n) => self.recall(t, n).await,

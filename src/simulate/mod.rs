@@ -7,20 +7,26 @@
 //! working day of the hall's calendar, until their departments have
 //! decided every task.
 //!
+//! With an appointment share, the day runs twice on the same citizens: once
+//! with everybody walking in, once with that share of the visitors to the
+//! queues that take bookings booking ahead (预约); the report compares the
+//! two.
+//!
 //! - `model`: the citizens, drawn up front: Poisson arrivals by the hour
 //!   with a morning peak, service times per queue, no-shows, the green
 //!   channel, cases and their review, pickups, ratings; a 一件事's tasks,
-//!   department by department;
+//!   department by department; who books ahead and how they keep it;
 //! - `driver`: runs them against the hub, event by event;
 //! - `report`: waits per queue, utilisation, cases, ratings, the printed
-//!   wait estimates against the real waits, and the 一件事 cases against
-//!   their promise.
+//!   wait estimates against the real waits, the 一件事 cases against
+//!   their promise, and what appointments changed.
 
 mod driver;
 pub mod model;
 pub mod report;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, ensure};
@@ -30,12 +36,16 @@ use tokio::sync::oneshot;
 pub use report::Report;
 
 use self::driver::Driver;
+use self::model::Citizen;
+use self::model::appointments::Intent;
 use self::report::Records;
+use self::report::appointments::AppointmentRecords;
 use self::report::bundles::{BundleRecord, BundleRecords};
 use crate::api::{CaseView, Supervision};
 use crate::config::{Config, DeviceKey, DeviceKind, DeviceSecret, secret};
 use crate::devices::counter::CounterDevices;
-use crate::domain::ids::{CounterNo, Timestamp};
+use crate::domain::event::HallEvent;
+use crate::domain::ids::{CounterNo, QueuePrefix, Timestamp};
 use crate::domain::setup::{CounterKind, QueueKind};
 use crate::hub::clock::ManualClock;
 
@@ -52,6 +62,10 @@ pub struct Plan {
     /// Of the visitors to a queue that offers a 一件事, those who come for
     /// one, from 0 to 1.
     pub bundle_share: f64,
+    /// Of the visitors to a queue that takes bookings, outside the green
+    /// channel, those who book ahead, from 0 to 1. Above 0, the day also
+    /// runs with nobody booking, to compare.
+    pub appointment_share: f64,
     pub seed: u64,
 }
 
@@ -62,6 +76,7 @@ impl Default for Plan {
             rate: 1.0,
             counters: 9,
             bundle_share: 0.4,
+            appointment_share: 0.0,
             seed: 1,
         }
     }
@@ -112,6 +127,9 @@ pub struct HubEnd {
     pub supervision: Supervision,
     /// Every 一件事 case of the day.
     pub bundle_cases: Vec<CaseView>,
+    /// Every event of the run, in order: with appointments, where the day
+    /// ran twice.
+    pub events: Vec<HallEvent>,
 }
 
 /// Simulates the plan's day in the hall of `config`.
@@ -129,10 +147,53 @@ pub async fn run(config: Config, plan: &Plan) -> anyhow::Result<Report> {
 /// As [`run`].
 pub async fn run_and_supervise(config: Config, plan: &Plan) -> anyhow::Result<(Report, HubEnd)> {
     let next_day = check(&config, plan)?;
-    let pickup_secs = config
-        .setup
-        .queues
-        .iter()
+    let (citizens, intents) = draw(&config, plan);
+    let secrets = (fresh_secret()?, fresh_secret()?);
+    let config = with_secrets(config, &secrets.0, &secrets.1)?;
+    let day = Day {
+        config: &config,
+        plan,
+        next_day,
+        citizens: &citizens,
+        secrets,
+    };
+    let without = if intents.iter().any(Option::is_some) {
+        Some(day.run(&[], false).await?.outcome)
+    } else {
+        None
+    };
+    let DayRun {
+        mut outcome,
+        ending,
+        events,
+    } = day.run(&intents, true).await?;
+    let ending = ending.context("the run ended without its 一件事 cases")?;
+    let bundles = bundle_records(&config, ending.records, ending.days, ending.single_decided);
+    // Who booked and never came did not arrive.
+    let arrivals = citizens.len() - outcome.bookings.never_came as usize;
+    let appointments = without.map(|without| AppointmentRecords {
+        share: plan.appointment_share,
+        outcome: std::mem::take(&mut outcome.bookings),
+        without: without.tickets,
+        queues: (config.setup.queues.iter())
+            .map(|q| {
+                let delay = (q.appointments.as_ref()).map(|r| r.walk_in_delay.num_minutes());
+                (q.prefix.to_string(), q.name.clone(), delay)
+            })
+            .collect(),
+    });
+    let end = HubEnd {
+        supervision: ending.supervision,
+        bundle_cases: ending.cases,
+        events,
+    };
+    let report = report(&config, plan, arrivals, outcome, bundles, appointments);
+    Ok((report, end))
+}
+
+/// The day's citizens, and who of them books ahead.
+fn draw(config: &Config, plan: &Plan) -> (Vec<Citizen>, Vec<Option<Intent>>) {
+    let pickup_secs = (config.setup.queues.iter())
         .find(|q| q.kind == QueueKind::Pickup)
         .map_or(180.0, |q| q.default_service_minutes * 60.0);
     let demand = model::demand(&config.setup, &config.guides);
@@ -142,57 +203,97 @@ pub async fn run_and_supervise(config: Config, plan: &Plan) -> anyhow::Result<(R
     };
     let mut citizens = model::citizens(&demand, pickup_secs, mix, plan.seed);
     model::bundles::plan_bundles(&mut citizens, &config.guides, plan.seed);
+    let bookable: Vec<QueuePrefix> = (config.setup.queues.iter())
+        .filter(|q| q.appointments.is_some())
+        .map(|q| q.prefix)
+        .collect();
+    let share = plan.appointment_share;
+    let intents = model::appointments::intents(&citizens, &bookable, share, plan.seed);
+    (citizens, intents)
+}
 
-    let (pin, key) = (fresh_secret()?, fresh_secret()?);
-    let config = with_secrets(config, &pin, &key)?;
-    let midnight = local(&config, plan.date, NaiveTime::MIN);
-    let next_morning = local(
-        &config,
-        next_day,
-        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
-    );
-    let clock = Arc::new(ManualClock::new(midnight));
-    // The day's database is thrown away: on a RAM disk where there is one.
-    let shm = std::path::Path::new("/dev/shm");
-    let dir = if shm.is_dir() {
-        tempfile::tempdir_in(shm)
-    } else {
-        tempfile::tempdir()
-    }
-    .context("cannot make a temporary folder")?;
-    let running = crate::hub::open(
-        config.clone(),
-        &dir.path().join("simulate.db"),
-        clock.clone(),
-    )
-    .context("cannot start the hub")?;
-    let hub = running.hub();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(running.serve(listener, async {
-        let _ = stopped.await;
-    }));
+/// The hall day as each run has it.
+struct Day<'a> {
+    config: &'a Config,
+    plan: &'a Plan,
+    /// The working day after, when the day's end is read.
+    next_day: NaiveDate,
+    citizens: &'a [Citizen],
+    /// The day's PIN and kiosk key.
+    secrets: (String, String),
+}
 
-    let open = counters_open(&config, plan.counters);
-    let outcome = async {
-        let mut driver = Driver::new(&config, clock, hub, plan.date, &url, (pin, key), &citizens);
-        driver.open(&open).await?;
-        driver.run().await?;
-        let day = driver.finish_day(next_morning).await?;
-        driver.follow_bundles().await?;
-        Ok::<_, anyhow::Error>((day, driver.finish_run().await?))
+/// What one run of the day leaves.
+struct DayRun {
+    outcome: driver::Outcome,
+    /// The 一件事 cases followed to their end, when asked.
+    ending: Option<driver::Ending>,
+    events: Vec<HallEvent>,
+}
+
+impl Day<'_> {
+    /// Runs the day on a hub of its own with the citizens of `intents`
+    /// booking ahead; then, if `follow`, the 一件事 cases to their end.
+    async fn run(&self, intents: &[Option<Intent>], follow: bool) -> anyhow::Result<DayRun> {
+        let (config, date) = (self.config, self.plan.date);
+        let midnight = local(config, date, NaiveTime::MIN);
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default();
+        let next_morning = local(config, self.next_day, nine);
+        let clock = Arc::new(ManualClock::new(midnight));
+        // The day's database is thrown away: on a RAM disk where there is one.
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        }
+        .context("cannot make a temporary folder")?;
+        let db = dir.path().join("simulate.db");
+        let running =
+            crate::hub::open(config.clone(), &db, clock.clone()).context("cannot start the hub")?;
+        let hub = running.hub();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(running.serve(listener, async {
+            let _ = stopped.await;
+        }));
+
+        let open = counters_open(config, self.plan.counters);
+        let outcome = async {
+            let secrets = self.secrets.clone();
+            let mut driver = Driver::new(config, clock, hub, date, &url, secrets, self.citizens)
+                .booking_ahead(intents);
+            driver.book_ahead().await?;
+            driver.open(&open).await?;
+            driver.run().await?;
+            let day = driver.finish_day(next_morning).await?;
+            if !follow {
+                return Ok((day, None));
+            }
+            driver.follow_bundles().await?;
+            Ok::<_, anyhow::Error>((day, Some(driver.finish_run().await?)))
+        }
+        .await;
+        let _ = stop.send(());
+        server.await.context("the hub stopped abnormally")??;
+        let (outcome, ending) = outcome?;
+        Ok(DayRun {
+            outcome,
+            ending,
+            events: events(&db)?,
+        })
     }
-    .await;
-    let _ = stop.send(());
-    server.await.context("the hub stopped abnormally")??;
-    let (day, ending) = outcome?;
-    let bundles = bundle_records(&config, ending.records, ending.days, ending.single_decided);
-    let end = HubEnd {
-        supervision: ending.supervision,
-        bundle_cases: ending.cases,
-    };
-    Ok((report(&config, plan, citizens.len(), day, bundles), end))
+}
+
+/// Every event in the log of the database at `db`, in order.
+fn events(db: &Path) -> anyhow::Result<Vec<HallEvent>> {
+    let conn = crate::store::open_reader(db).context("cannot read the day's database")?;
+    let stored = crate::store::events::since(&conn, 0, i64::MAX as usize)?;
+    stored
+        .iter()
+        .map(|e| serde_json::from_str(&e.payload).context("an event the log cannot read back"))
+        .collect()
 }
 
 /// Checks the plan against the hall, and finds the working day after it,
@@ -206,6 +307,10 @@ fn check(config: &Config, plan: &Plan) -> anyhow::Result<NaiveDate> {
     ensure!(
         (0.0..=1.0).contains(&plan.bundle_share),
         "the share of 一件事 visitors must be between 0 and 1"
+    );
+    ensure!(
+        (0.0..=1.0).contains(&plan.appointment_share),
+        "the share of visitors who book ahead must be between 0 and 1"
     );
     let calendar = &config.setup.calendar;
     ensure!(
@@ -274,6 +379,7 @@ fn report(
     arrivals: usize,
     outcome: driver::Outcome,
     bundles: BundleRecords,
+    appointments: Option<AppointmentRecords>,
 ) -> Report {
     let queue_names = config
         .setup
@@ -295,5 +401,6 @@ fn report(
         cases: outcome.cases,
         ratings: outcome.ratings,
         bundles,
+        appointments,
     })
 }

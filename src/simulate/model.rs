@@ -5,6 +5,7 @@
 //! 一件事 cases' way through their departments over the following working
 //! days is drawn in `bundles`.
 
+pub mod appointments;
 pub mod bundles;
 
 use rand_chacha::ChaCha8Rng;
@@ -385,6 +386,25 @@ pub fn after_work(start: Secs, work: Secs) -> Option<Secs> {
         left -= to - begin;
     }
     None
+}
+
+const SURNAMES: [&str; 12] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙",
+];
+const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰"];
+
+/// The name of the `n`th applicant of the day.
+pub fn name(n: usize) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[n % SURNAMES.len()],
+        GIVEN[n / SURNAMES.len() % GIVEN.len()]
+    )
+}
+
+/// The mobile number of the `n`th applicant of the day.
+pub fn phone(n: usize) -> String {
+    format!("138{n:08}")
 }
 
 /// A valid resident ID number for the `n`th applicant of the day: a

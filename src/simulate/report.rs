@@ -1,8 +1,10 @@
 //! What a simulated day comes to: waits per queue, counter utilisation,
 //! cases and ratings, and how far the waits printed on tickets were from
-//! the real ones; the 一件事 cases followed to their end (`bundles`). Built
-//! from plain records, so it is tested without a hub.
+//! the real ones; the 一件事 cases followed to their end (`bundles`); what
+//! appointments change against the same day without them (`appointments`).
+//! Built from plain records, so it is tested without a hub.
 
+pub mod appointments;
 pub mod bundles;
 
 use std::fmt;
@@ -10,15 +12,32 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use self::appointments::{AppointmentFigures, AppointmentRecords};
 use self::bundles::{BundleFigures, BundleRecords};
 use super::model::Secs;
 use crate::domain::ids::CounterNo;
 use crate::domain::ticket::TicketState;
 use crate::loadgen::quantile;
 
+/// How a ticket came to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Came {
+    /// Taken at the kiosk on arrival, or after a booking's window.
+    WalkIn,
+    /// Checked in for a booking: in the place its booked time earns.
+    Appointment,
+    /// For a result at the pickup window.
+    Pickup,
+}
+
 /// One ticket as the simulation issued it and the hub recorded its end.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TicketRecord {
+    /// The citizen it was issued to: an index into the day's citizens.
+    pub citizen: usize,
+    pub came: Came,
+    /// An appointment ticket's booked time.
+    pub booked_at: Option<Secs>,
     pub queue: String,
     pub issued_at: Secs,
     /// Minutes printed on the ticket: the hub's estimate.
@@ -156,6 +175,8 @@ pub struct Report {
     pub cases: CaseFigures,
     pub ratings: RatingFigures,
     pub bundles: BundleFigures,
+    /// Against the same day with nobody booking: none when nobody did.
+    pub appointments: Option<AppointmentFigures>,
 }
 
 /// What the report is built from.
@@ -174,6 +195,7 @@ pub struct Records {
     pub cases: CaseFigures,
     pub ratings: RatingFigures,
     pub bundles: BundleRecords,
+    pub appointments: Option<AppointmentRecords>,
 }
 
 fn count(tickets: &[&TicketRecord], state: TicketState) -> u32 {
@@ -185,7 +207,8 @@ fn mean(values: impl Iterator<Item = f64>) -> f64 {
     if n == 0 { 0.0 } else { sum / f64::from(n) }
 }
 
-fn queue_figures(queue: &str, name: &str, tickets: &[&TicketRecord]) -> QueueFigures {
+/// The figures of `tickets`, under the queue's prefix and name.
+pub(super) fn queue_figures(queue: &str, name: &str, tickets: &[&TicketRecord]) -> QueueFigures {
     let called: Vec<(&TicketRecord, f64)> = tickets
         .iter()
         .filter_map(|t| t.wait_minutes().map(|w| (*t, w)))
@@ -267,6 +290,10 @@ impl Report {
             cases: r.cases,
             ratings: r.ratings,
             bundles: BundleFigures::build(&r.bundles),
+            appointments: r
+                .appointments
+                .as_ref()
+                .map(|a| AppointmentFigures::build(a, &r.tickets)),
         };
         queues.push(whole);
         Report { queues, ..report }
@@ -281,6 +308,10 @@ impl fmt::Display for Report {
         writeln!(f)?;
         self.write_estimates(f)?;
         writeln!(f)?;
+        if let Some(appointments) = &self.appointments {
+            writeln!(f)?;
+            writeln!(f, "{appointments}")?;
+        }
         self.write_cases(f)?;
         writeln!(f)?;
         write!(f, "{}", self.bundles)
@@ -396,6 +427,9 @@ mod tests {
         naive: u32,
     ) -> TicketRecord {
         TicketRecord {
+            citizen: 0,
+            came: Came::WalkIn,
+            booked_at: None,
             queue: queue.into(),
             issued_at: issued,
             hub_estimate: hub,
@@ -431,6 +465,7 @@ mod tests {
             cases: CaseFigures::default(),
             ratings: RatingFigures::default(),
             bundles: BundleRecords::default(),
+            appointments: None,
         }
     }
 

@@ -65,6 +65,22 @@ pub(super) fn at_hand(
     Ok(bookings)
 }
 
+/// The bookings of the days `from` to `to`, both included, by their day
+/// and time, as the hall holds them: the personal values stay sealed.
+pub(super) fn of_days(
+    conn: &rusqlite::Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Booking>, StoreError> {
+    let mut bookings: Vec<Booking> = super::hall::load_json(
+        conn,
+        "SELECT data FROM bookings WHERE day BETWEEN ?1 AND ?2 ORDER BY code",
+        [from.to_string(), to.to_string()],
+    )?;
+    bookings.sort_by_key(|b| (b.at, b.code.clone()));
+    Ok(bookings)
+}
+
 /// Puts a booking's personal values back, if they open its commitments; a
 /// row that does not is left out, and logged.
 fn join(conn: &rusqlite::Connection, b: &mut Booking) -> Result<(), StoreError> {

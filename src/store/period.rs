@@ -1,11 +1,12 @@
 //! The rows a report over business days is computed from: tickets by
-//! business day, ratings by the business day of their time, and every case
-//! that could have had a step in the period.
+//! business day, ratings by the business day of their time, every case
+//! that could have had a step in the period, and the bookings of its days.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::params;
 
 use super::{Connection, StoreError};
+use crate::domain::booking::Booking;
 use crate::domain::case::Case;
 use crate::domain::ids::{CounterNo, DayRule, QueuePrefix, StaffId, TicketNumber, Timestamp};
 use crate::domain::rating::Rectification;
@@ -59,6 +60,9 @@ pub struct PeriodRows {
     /// Cases open now or finished on or after the period's first day: every
     /// case that could have had a step in the period, and some later ones.
     pub cases: Vec<Case>,
+    /// Bookings for the period's days (whenever they were made), in order
+    /// of their booked time, personal values sealed.
+    pub bookings: Vec<Booking>,
 }
 
 fn corrupt(what: String) -> StoreError {
@@ -84,6 +88,7 @@ pub fn read(
         tickets: tickets(conn, period)?,
         ratings: ratings(conn, day_rule, period)?,
         cases: cases(conn, period)?,
+        bookings: super::bookings::of_days(conn, period.from, period.to)?,
     })
 }
 

@@ -14,11 +14,6 @@ use crate::domain::ids::CounterNo;
 use crate::domain::setup::CounterKind;
 use crate::simulate::model::{self, Accepted, SESSIONS, Secs, Visit};
 
-const SURNAMES: [&str; 12] = [
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙",
-];
-const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰"];
-
 impl<'a> Driver<'a> {
     /// The front desk opens the citizen's case, as their visit goes.
     pub(super) async fn open_case(
@@ -55,13 +50,9 @@ impl<'a> Driver<'a> {
         let request = CaseRequest {
             service: c.service.0.clone(),
             applicant: ApplicantInput {
-                name: format!(
-                    "{}{}",
-                    SURNAMES[citizen % SURNAMES.len()],
-                    GIVEN[citizen / SURNAMES.len() % GIVEN.len()]
-                ),
+                name: model::name(citizen),
                 id_number: model::id_number(citizen),
-                phone: format!("138{:08}", citizen),
+                phone: model::phone(citizen),
             },
             materials,
             mail_to: accepted

@@ -14,7 +14,7 @@ use crate::client::Client;
 use crate::domain::ids::{CounterNo, Timestamp};
 use crate::domain::setup::{CounterKind, Role};
 use crate::simulate::model::SESSIONS;
-use crate::simulate::report::{CounterRecord, TicketRecord};
+use crate::simulate::report::{Came, CounterRecord, TicketRecord};
 
 impl Driver<'_> {
     /// Staffs `counters` (and every pickup window) and each department's
@@ -91,6 +91,11 @@ impl Driver<'_> {
     /// Moves to the next working morning, lets the hub end the day and raise
     /// its cards, and reads back every ticket's end and the cases' cards.
     pub async fn finish_day(&mut self, next_morning: Timestamp) -> anyhow::Result<Outcome> {
+        let day = self.days[0];
+        self.booking_outcome.bookings = (self.hub.hall().bookings())
+            .filter(|b| b.day == day)
+            .cloned()
+            .collect();
         self.clock.set(next_morning);
         self.hub.tick().await.context("ending the day")?;
         let supervisor = self.supervisor().await?;
@@ -138,6 +143,11 @@ impl Driver<'_> {
                 .await
                 .context("reading a ticket's end")?;
             tickets.push(TicketRecord {
+                citizen: held.citizen,
+                came: held.came,
+                booked_at: (self.booked.get(&held.citizen))
+                    .filter(|_| held.came == Came::Appointment)
+                    .map(|b| b.at),
                 queue: status.queue,
                 issued_at: held.issued_at,
                 hub_estimate: held.hub_estimate,
@@ -148,6 +158,7 @@ impl Driver<'_> {
         }
         Ok(Outcome {
             tickets,
+            bookings: std::mem::take(&mut self.booking_outcome),
             counters: self.desks.values().map(|d| d.record.clone()).collect(),
             cases: self.case_figures.clone(),
             ratings: self.ratings.clone(),

@@ -8,6 +8,7 @@ use crate::api::{IssuedTicket, PauseRequest, RatingRecorded, RatingRequest, Tick
 use crate::domain::estimate::wait_minutes;
 use crate::domain::ids::{CounterNo, QueuePrefix};
 use crate::simulate::model::{self, SESSIONS, Secs, Visit};
+use crate::simulate::report::Came;
 
 impl Driver<'_> {
     /// The naive estimate: people ahead × the queue's configured mean
@@ -43,7 +44,11 @@ impl Driver<'_> {
         citizen: usize,
         request: TicketRequest,
     ) -> anyhow::Result<()> {
-        let pickup = request.case.is_some();
+        let came = if request.case.is_some() {
+            Came::Pickup
+        } else {
+            Came::WalkIn
+        };
         let issued: IssuedTicket = match self.kiosk.issue_ticket(&request).await {
             Ok(issued) => issued,
             Err(e) if refused_with(&e, "daily_cap_reached") => {
@@ -52,19 +57,31 @@ impl Driver<'_> {
             }
             Err(e) => return Err(e).context("issuing a ticket"),
         };
+        self.hold(t, citizen, came, issued)
+    }
+
+    /// Keeps a ticket the kiosk issued, and wakes a counter for it.
+    pub(super) fn hold(
+        &mut self,
+        t: Secs,
+        citizen: usize,
+        came: Came,
+        issued: IssuedTicket,
+    ) -> anyhow::Result<()> {
         let queue: QueuePrefix = issued.queue.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
         let naive_estimate = self.naive_estimate(queue, issued.ahead);
         self.by_id.insert(issued.id.clone(), self.tickets.len());
         self.tickets.push(Held {
             citizen,
             id: issued.id,
-            pickup,
+            came,
             recalls: 0,
             issued_at: self.secs(issued.issued_at),
             hub_estimate: issued.estimated_wait_minutes,
             naive_estimate,
         });
-        // The counter idle longest calls; its lines were empty, so it gets this one.
+        // The counter idle longest calls; its lines were empty, so it gets
+        // this one, once the hall is open.
         let idle = self
             .desks
             .iter()
@@ -75,7 +92,7 @@ impl Driver<'_> {
             .min();
         if let Some((_, n)) = idle {
             self.desk_mut(n)?.state = DeskState::Busy;
-            self.schedule(t, Event::Free(n));
+            self.schedule(t.max(SESSIONS[0].0), Event::Free(n));
         }
         Ok(())
     }
@@ -151,7 +168,7 @@ impl Driver<'_> {
         desk.called_at = t;
         let citizens = self.citizens;
         let citizen = &citizens[self.tickets[held].citizen];
-        if citizen.absent && !self.tickets[held].pickup {
+        if citizen.absent && self.tickets[held].came != Came::Pickup {
             self.schedule(t + RECALL_GAP, Event::Recall(n));
         } else {
             self.schedule(t + citizen.walk, Event::Start(n));
@@ -187,7 +204,7 @@ impl Driver<'_> {
     pub(super) async fn finish(&mut self, t: Secs, n: CounterNo) -> anyhow::Result<()> {
         let held = self.desk(n)?.current.context("nobody at the counter")?;
         let citizen = self.tickets[held].citizen;
-        if self.tickets[held].pickup {
+        if self.tickets[held].came == Came::Pickup {
             self.hand_over(n, citizen).await?;
         } else {
             self.open_case(t, n, citizen).await?;
@@ -273,7 +290,7 @@ impl Driver<'_> {
             .with_context(|| format!("start at counter {n}"))?;
         let held = &self.tickets[self.desk(n)?.current.context("nobody at the counter")?];
         let citizen = &self.citizens[held.citizen];
-        let secs = match (&citizen.visit, held.pickup) {
+        let secs = match (&citizen.visit, held.came == Came::Pickup) {
             (Visit::Accepted(a), true) => a.pickup_secs,
             _ => citizen.service_secs,
         };
