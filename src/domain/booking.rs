@@ -514,9 +514,15 @@ impl Hall {
         }
         let mut issued = self.issue(&Wanted::Service(b.service.clone()), false, id.clone(), now)?;
         if !late {
+            // Those booked for the same time go in the order they checked in.
+            let before = self
+                .tickets
+                .values()
+                .filter(|t| t.appointment.as_ref().is_some_and(|a| a.at == b.at))
+                .count();
             for event in &mut issued {
                 if let HallEvent::TicketIssued { ticket } = event {
-                    earn_place(ticket, b);
+                    earn_place(ticket, b, before);
                 }
             }
         }
@@ -557,9 +563,12 @@ impl Hall {
     }
 }
 
-/// An appointment ticket takes the place of its booked time.
-fn earn_place(ticket: &mut Ticket, b: &Booking) {
-    ticket.order = b.at.timestamp_millis() * ORDER_STEP;
+/// An appointment ticket takes the place of its booked time, after a walk-in
+/// of that very millisecond and the `before` who checked in for the same
+/// time.
+fn earn_place(ticket: &mut Ticket, b: &Booking, before: usize) {
+    let after = i64::try_from(before).unwrap_or(i64::MAX).saturating_add(1);
+    ticket.order = b.at.timestamp_millis() * ORDER_STEP + after.min(ORDER_STEP - 1);
     ticket.appointment = Some(Appointment {
         code: b.code.clone(),
         at: b.at,

@@ -307,8 +307,16 @@ fn check_in_opens_and_closes_on_the_edges_of_its_window() {
     act(&mut hall, |h| check_in(h, "00000001", "t", early_morning()));
     assert_eq!(
         hall.ticket(&"t".into()).unwrap().order,
-        booked.timestamp_millis() << 20
+        (booked.timestamp_millis() << 20) + 1
     );
+    // A second for the same time goes after the first, whatever its id.
+    book(&mut hall, 2, day(), time(10, 0), "00000002");
+    act(&mut hall, |h| check_in(h, "00000002", "a", early_morning()));
+    let (first, second) = (
+        hall.ticket(&"t".into()).unwrap(),
+        hall.ticket(&"a".into()).unwrap(),
+    );
+    assert!(first.order < second.order);
 }
 
 #[test]
