@@ -1043,13 +1043,15 @@ async fn the_phones_benchmark_runs_small_and_every_phone_gets_every_call() {
     eprint!("{report}");
     assert_eq!(report.calls, 4, "three, then the sample's one");
     assert_eq!((report.deliveries, report.missed), (50 * 4, 0));
-    assert!(report.p50_ms > 0.0 && report.p50_ms <= report.p99_ms);
-    assert!(report.p99_ms <= report.max_ms && report.max_ms < 10_000.0);
+    // On a loaded machine the thread noting commits may wake after a phone
+    // has the call: a time of 0, never a negative one.
+    assert!(report.p50_ms <= report.p99_ms && report.p99_ms <= report.max_ms);
+    assert!(report.max_ms < 10_000.0);
     assert_eq!(report.called_read, 4, "each called phone read its call");
-    assert!(report.called_p50_ms > 0.0 && report.called_p50_ms <= report.called_p99_ms);
+    assert!(report.called_p50_ms <= report.called_p99_ms && report.called_p99_ms < 10_000.0);
     // Each phone read its ticket once on opening, and again after calls.
     assert!(report.reads > 50 + 4, "{}", report.reads);
     let pages = report.pages.expect("the sample ran");
     assert_eq!((pages.pages, pages.updates, pages.missed), (1, 1, 0));
-    assert!(pages.p50_ms > 0.0 && pages.max_ms < 10_000.0, "{pages:?}");
+    assert!(pages.max_ms < 10_000.0, "{pages:?}");
 }
