@@ -8,14 +8,14 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{
-    AlertRequest, BookingRequest, BookingView, CallTicketRequest, CaseHistoryEntry, CaseRequest,
-    CaseView, Catalogue, CheckIn, CheckInRequest, CloseRectificationRequest, CorrectionRequest,
-    CounterView, DecisionRequest, ErrorBody, EventMessage, ExcludedTimeRequest,
-    ExtensionDecisionRequest, ExtensionRequest, IssuedTicket, LeadDecisionRequest,
-    MaterialsRequest, PauseRequest, PickupRequest, PublicEvent, QueueInfo, RatingRecorded,
-    RatingRequest, RatingSummary, ReactivateRequest, Recorded, SearchResults, SessionInfo,
-    SessionRequest, StaffEvent, StreamNotice, Supervision, TicketRequest, TicketStatus,
-    TransferRequest,
+    AlertRequest, BookableService, BookingRequest, BookingView, CallTicketRequest,
+    CaseHistoryEntry, CaseRequest, CaseView, Catalogue, CheckIn, CheckInRequest,
+    CloseRectificationRequest, CorrectionRequest, CounterView, DecisionRequest, ErrorBody,
+    EventMessage, ExcludedTimeRequest, ExtensionDecisionRequest, ExtensionRequest, IssuedTicket,
+    LeadDecisionRequest, MaterialsRequest, PauseRequest, PickupRequest, PublicEvent, QueueInfo,
+    RatingRecorded, RatingRequest, RatingSummary, ReactivateRequest, Recorded, SearchResults,
+    SessionInfo, SessionRequest, StaffEvent, StreamNotice, Supervision, TicketRequest,
+    TicketStatus, TransferRequest,
 };
 use crate::documents::{CaseDocument, DocumentKind};
 use crate::domain::ids::CounterNo;
@@ -344,6 +344,15 @@ impl Client {
     /// could not be reached.
     pub async fn issue_ticket(&self, req: &TicketRequest) -> Result<IssuedTicket, ClientError> {
         self.post("/api/v1/tickets", req).await
+    }
+
+    /// The services citizens can book (预约) a time for; none where the
+    /// hall takes no bookings.
+    ///
+    /// # Errors
+    /// The hub could not be reached or answered nonsense.
+    pub async fn appointment_services(&self) -> Result<Vec<BookableService>, ClientError> {
+        self.get("/api/v1/appointments/services").await
     }
 
     /// 预约签到: checks a booking of today in by its code or the ID number

@@ -118,6 +118,7 @@ async fn steps(
     let case = intake(window, counter, world).await?;
     pickup(window, counter, world, &case).await?;
     bundle_pickup(window, counter, world).await?;
+    appointment(window, counter, world).await?;
     hub_restart(window, counter, world).await?;
     Ok(())
 }
@@ -498,6 +499,92 @@ async fn pickup(
         world.ticket(&ticket).state == TicketState::Finished
     })
     .await?;
+    until("the rating asked", PATIENCE, || {
+        counter.model().rating_for.is_some()
+    })
+    .await?;
+    tap(window, "跳过")?;
+    Ok(())
+}
+
+/// A booking made on the phone and checked in at the kiosk (through the
+/// API): called at counter 1, the desk shows 预约 and the booked time, so
+/// the clerk knows; a walk-in's ticket shows none.
+async fn appointment(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    world: &World,
+) -> anyhow::Result<()> {
+    let hub = world.hub();
+    let booked = world.runtime.block_on(async {
+        let booking = serde_json::json!({
+            "service": "ZWFW-003",
+            "date": "2026-03-02",
+            "start": "10:30",
+            "name": "李四",
+            "id_number": common::id_number("19750612", 7),
+            "phone": "13900139000",
+        });
+        let (status, booking) = hub.post("/api/v1/appointments", None, booking).await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{booking}");
+        let code = serde_json::json!({"code": booking["code"]});
+        let (status, checked) = hub
+            .post("/api/v1/appointments/check-in", Some(common::KIOSK), code)
+            .await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{checked}");
+        checked["ticket"]["number"]
+            .as_str()
+            .expect("a number")
+            .to_owned()
+    });
+    tap(window, "退出登录")?;
+    until("the login page", PATIENCE, || {
+        counter.model().page == Page::Login
+    })
+    .await?;
+    log_in(window, "1001", "123456", "1")?;
+    until("the desk", PATIENCE, || counter.model().page == Page::Desk).await?;
+    press(window, Key::F1).await;
+    until("the booking's ticket called", PATIENCE, || {
+        current(window) == booked && !counter.model().busy
+    })
+    .await?;
+    assert_eq!(text_of(window, "预约时间")?, "预约 10:30");
+    tap(window, "English")?;
+    assert_eq!(text_of(window, "Booked time")?, "Booked 10:30");
+    tap(window, "中文")?;
+    press(window, Key::F4).await;
+    until("the service", PATIENCE, || {
+        window.global::<CounterAdapter>().get_current().serving && !counter.model().busy
+    })
+    .await?;
+    assert_eq!(
+        text_of(window, "预约时间")?,
+        "预约 10:30",
+        "while serving too"
+    );
+    press(window, Key::F5).await;
+    until("the rating asked", PATIENCE, || {
+        counter.model().rating_for.is_some()
+    })
+    .await?;
+    tap(window, "跳过")?;
+    let walk_in = world.issue(serde_json::json!({"queue": "A"}));
+    press(window, Key::F1).await;
+    until("the walk-in called", PATIENCE, || {
+        current(window) == walk_in && !counter.model().busy
+    })
+    .await?;
+    assert!(
+        text_of(window, "预约时间").is_err(),
+        "a walk-in has no booked time"
+    );
+    press(window, Key::F4).await;
+    until("the walk-in served", PATIENCE, || {
+        window.global::<CounterAdapter>().get_current().serving && !counter.model().busy
+    })
+    .await?;
+    press(window, Key::F5).await;
     until("the rating asked", PATIENCE, || {
         counter.model().rating_for.is_some()
     })

@@ -114,6 +114,7 @@ async fn steps(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &mut World) -> an
     idle(window, kiosk).await?;
     paper_out(window, kiosk, world).await?;
     pickup(window, kiosk, world).await?;
+    appointments(window, kiosk, world).await?;
     hub_away(window, kiosk, world).await?;
     Ok(())
 }
@@ -312,6 +313,150 @@ async fn pickup(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &World) -> anyho
         .into_iter()
         .find(|t| t.case.as_deref() == Some(number.as_str()));
     assert!(ticket.is_some(), "the hub linked the ticket to the case");
+    tap(window, "完成，返回首页")?;
+    Ok(())
+}
+
+/// Books a slot of today's for `service` on the public face, as a
+/// citizen's phone does; the booking's code.
+fn book(world: &World, service: &str, start: &str, serial: u32) -> String {
+    let hub = world.hub();
+    let (status, booking) = world.runtime.block_on(hub.post(
+        "/api/v1/appointments",
+        None,
+        serde_json::json!({
+            "service": service,
+            "date": "2026-03-02",
+            "start": start,
+            "name": "张三",
+            "id_number": common::id_number("19800101", serial),
+            "phone": "13800138000",
+        }),
+    ));
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{booking}");
+    booking["code"].as_str().unwrap().to_owned()
+}
+
+/// Types on the check-in screen's keypad, key by key, at a person's pace:
+/// the test's clock stands still otherwise.
+fn type_in(window: &KioskWindow, text: &str) -> anyhow::Result<()> {
+    for key in text.chars() {
+        tap(window, &key.to_string())?;
+        mock_elapsed_time(Duration::from_millis(300));
+    }
+    Ok(())
+}
+
+/// A bookable service of queue E, whose early arrivals are told to come
+/// back when check-in opens, 30 minutes before the booked time.
+fn come_back_service(world: &World) -> String {
+    let (_, services) = world
+        .runtime
+        .block_on(world.hub().get("/api/v1/appointments/services", None));
+    let mut services = services.as_array().expect("a list").iter();
+    let service = services.find(|s| s["queue"] == "E");
+    service.expect("a service of queue E")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// 预约签到: a booking made on the phone is checked in by its code and its
+/// ticket printed with 预约 and the time; the same code again is refused in
+/// the hub's words; a booking for the afternoon, by ID number, is too early
+/// and the kiosk says when to come back.
+async fn appointments(
+    window: &KioskWindow,
+    kiosk: &Rc<Kiosk>,
+    world: &World,
+) -> anyhow::Result<()> {
+    let code = book(world, "ZWFW-003", "10:30", 1);
+    let afternoon = common::id_number("19800101", 2);
+    book(world, &come_back_service(world), "14:00", 2);
+    let printed = world.printer.printed().len();
+    tap(window, "预约签到")?;
+    type_in(window, &code)?;
+    type_in(window, "9")?;
+    assert_eq!(text_of(window, "预约码")?, code, "eight digits and no more");
+    tap(window, "签到")?;
+    until("the booking's ticket", PATIENCE, || {
+        kiosk.model().screen == Screen::Ticket
+    })
+    .await?;
+    assert_eq!(text_of(window, "签到结果")?, "已签到 · 预约 10:30");
+    let ticket = world.tickets().pop().expect("a ticket issued");
+    assert_eq!(text_of(window, "号码")?, ticket.number.to_string());
+    until("the printer", PATIENCE, || {
+        world.printer.printed().len() > printed
+    })
+    .await?;
+    let bytes = world.printer.printed();
+    let (booked, _, _) = encoding_rs::GB18030.encode("预约 10:30");
+    assert!(
+        bytes[printed..]
+            .windows(booked.len())
+            .any(|w| *w == *booked),
+        "the printed ticket says 预约 10:30 in GB18030"
+    );
+    tap(window, "完成，返回首页")?;
+
+    let issued = world.tickets().len();
+    tap(window, "预约签到")?;
+    type_in(window, &code)?;
+    tap(window, "签到")?;
+    until("the hub's refusal", PATIENCE, || {
+        text_of(window, "签到提示").is_ok()
+    })
+    .await?;
+    assert_eq!(
+        kiosk.model().screen,
+        Screen::CheckIn,
+        "still there to retype"
+    );
+    let refusal = text_of(window, "签到提示")?;
+    assert!(refusal.contains("签到"), "{refusal}");
+    assert_eq!(world.tickets().len(), issued, "no second ticket");
+
+    tap(window, "身份证号")?;
+    type_in(window, &afternoon)?;
+    assert_eq!(text_of(window, "身份证号码")?, afternoon);
+    tap(window, "签到")?;
+    until("too early", PATIENCE, || {
+        text_of(window, "签到提示").is_ok_and(|t| t.contains("13:30"))
+    })
+    .await?;
+    assert_eq!(
+        text_of(window, "签到提示")?,
+        "还没到签到时间，请于 13:30 后再来签到"
+    );
+    tap(window, "返回首页")?;
+    late(window, kiosk, world).await
+}
+
+/// Past its check-in window a booking gets a walk-in ticket, and the kiosk
+/// says so plainly; nothing booked is printed on it.
+async fn late(window: &KioskWindow, kiosk: &Rc<Kiosk>, world: &World) -> anyhow::Result<()> {
+    let code = book(world, "ZWFW-003", "10:30", 3);
+    world.clock.advance(chrono::Duration::minutes(46));
+    let printed = world.printer.printed().len();
+    tap(window, "预约签到")?;
+    type_in(window, &code)?;
+    tap(window, "签到")?;
+    until("the walk-in ticket", PATIENCE, || {
+        kiosk.model().screen == Screen::Ticket
+    })
+    .await?;
+    assert_eq!(
+        text_of(window, "签到结果")?,
+        "您预约的 10:30 已过签到时间（10:45 前），本号为现场号，按到场先后排队"
+    );
+    until("the printer", PATIENCE, || {
+        world.printer.printed().len() > printed
+    })
+    .await?;
+    let (booked, _, _) = encoding_rs::GB18030.encode("预约");
+    let ticket = &world.printer.printed()[printed..];
+    assert!(!ticket.windows(booked.len()).any(|w| *w == *booked));
     tap(window, "完成，返回首页")?;
     Ok(())
 }

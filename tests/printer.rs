@@ -27,6 +27,7 @@ fn slip() -> TicketSlip {
         number: "A001".to_owned(),
         queue_name: "企业开办".to_owned(),
         service_name: Some("企业设立登记".to_owned()),
+        appointment_at: None,
         ahead: 3,
         estimated_wait_minutes: 36,
         issued_at: "2026-03-02 10:00".to_owned(),
@@ -178,6 +179,29 @@ fn notice_text(lines: &[Line]) -> String {
         .skip_while(|l| l.text != "扫码查看排队进度")
         .skip(1);
     after_qr.map(|l| l.text.as_str()).collect()
+}
+
+#[test]
+fn an_appointment_ticket_shows_its_booked_time_large_under_the_queue() {
+    let booked = TicketSlip {
+        appointment_at: Some("09:00".to_owned()),
+        ..slip()
+    };
+    for paper in [PaperWidth::Mm58, PaperWidth::Mm80] {
+        let bytes = ticket_bytes(&booked, paper).unwrap();
+        let ops = decode(&bytes);
+        assert_is_the_ticket(&ops);
+        let lines = escpos::lines(&ops);
+        let at = line(&lines, "预约 09:00");
+        assert_eq!((at.size, at.align), ((2, 2), Align::Center), "{paper:?}");
+        let position = |text: &str| lines.iter().position(|l| l.text == text).unwrap();
+        assert!(position("企业开办") < position("预约 09:00"));
+        assert!(position("预约 09:00") < position("前面还有 3 人"));
+        let (gb18030, _, _) = encoding_rs::GB18030.encode("预约 09:00");
+        assert!(bytes.windows(gb18030.len()).any(|w| *w == *gb18030));
+    }
+    let walk_in = texts(&decode(&ticket_bytes(&slip(), PaperWidth::Mm80).unwrap()));
+    assert!(!walk_in.iter().any(|t| t.contains("预约")), "{walk_in:#?}");
 }
 
 #[test]

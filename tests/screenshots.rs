@@ -85,6 +85,8 @@ fn every_kiosk_screen_renders_with_chinese() {
         "ticket",
         "refused",
         "pickup",
+        "checkin",
+        "checkin-ticket",
     ] {
         for mode in ["", "-elder"] {
             let name = format!("kiosk-{screen}{mode}.png");
@@ -93,6 +95,7 @@ fn every_kiosk_screen_renders_with_chinese() {
     }
     assert!(names.contains(&"kiosk-fault.png".to_owned()));
     assert!(names.contains(&"kiosk-offline.png".to_owned()));
+    assert!(names.contains(&"kiosk-checkin-early.png".to_owned()));
     for name in &names {
         let picture = Picture::read(&out.path().join(name));
         assert_eq!((picture.width, picture.height), (1080, 1920), "{name}");

@@ -1,12 +1,15 @@
 //! A morning's work done through the hub's API, so that the staff screens
 //! have something real to show: citizens waiting, cases at every stage, a
 //! bad review to rectify; and some weeks of 一件事 cases moving from
-//! department to department. Used by the screenshot command and the UI
-//! tests.
+//! department to department; citizens who booked a time (预约). Used by
+//! the screenshot command and the UI tests.
+
+use chrono::NaiveDate;
 
 use crate::api::{
-    ApplicantInput, CaseRequest, Catalogue, DecisionRequest, ExtensionRequest, Guide,
-    IntakeDecision, MaterialInput, RatingRequest, SessionInfo, SessionRequest, TicketRequest,
+    ApplicantInput, BookingRequest, CaseRequest, Catalogue, CheckInRequest, DecisionRequest,
+    ExtensionRequest, Guide, IntakeDecision, MaterialInput, RatingRequest, SessionInfo,
+    SessionRequest, TicketRequest,
 };
 use crate::client::Client;
 use crate::clock::ManualClock;
@@ -175,6 +178,53 @@ pub async fn office_morning(url: &str, kiosk_key: &str) -> anyhow::Result<Scene>
         extending,
         unclaimed,
     })
+}
+
+/// Citizens who booked a slot of `service` on `date` on their phone, one
+/// for each `(start, serial)`, the serial making their ID numbers differ;
+/// their booking codes.
+///
+/// # Errors
+/// The hub refuses a booking or cannot be reached.
+pub async fn bookings(
+    url: &str,
+    service: &str,
+    date: NaiveDate,
+    slots: &[(&str, u32)],
+) -> anyhow::Result<Vec<String>> {
+    let phone = Client::new(url);
+    let mut codes = Vec::new();
+    for &(start, serial) in slots {
+        let booking = phone
+            .book(&BookingRequest {
+                service: service.into(),
+                date,
+                start: start.into(),
+                name: "周晓梅".into(),
+                id_number: id_number(&format!("11010519800101{serial:03}")),
+                phone: "13800138000".into(),
+            })
+            .await?;
+        codes.push(booking.code);
+    }
+    Ok(codes)
+}
+
+/// A citizen who booked 企业开办 (ZWFW-003) for 10:00 on `date` and
+/// checked in at the kiosk; their ticket's number.
+///
+/// # Errors
+/// The hub refuses the booking or the check-in, or cannot be reached.
+pub async fn booked_ticket(url: &str, kiosk_key: &str, date: NaiveDate) -> anyhow::Result<String> {
+    let codes = bookings(url, "ZWFW-003", date, &[("10:00", 90)]).await?;
+    let kiosk = Client::new(url).with_credential(kiosk_key);
+    let check_in = kiosk
+        .check_in(&CheckInRequest {
+            code: codes.into_iter().next(),
+            id_number: None,
+        })
+        .await?;
+    Ok(check_in.ticket.number)
 }
 
 /// What some weeks of 一件事 left behind, on Monday 2 March 2026.

@@ -20,7 +20,9 @@ use super::counter::{Counter, Page};
 use super::drive::{snapshot, tap, tap_enabled, until};
 use super::kiosk::{Kiosk, Screen};
 use super::review::{Page as ReviewPage, Review};
-use super::scene::{BundleScene, Scene, bundle_weeks, office_morning, queue_up};
+use super::scene::{
+    BundleScene, Scene, booked_ticket, bookings, bundle_weeks, id_number, office_morning, queue_up,
+};
 use crate::api::CounterState;
 use crate::client::Client;
 use crate::clock::{Clock, ManualClock};
@@ -28,6 +30,7 @@ use crate::config::Config;
 use crate::config::clients::ClientSettings;
 use crate::config::kiosk::KioskSettings;
 use crate::devices::printer::{MemoryPrinter, PaperWidth};
+use crate::domain::ids::Timestamp;
 use crate::ui::{
     CounterAdapter, CounterWindow, IntakeAdapter, KioskWindow, ReviewAdapter, ReviewWindow,
 };
@@ -222,7 +225,7 @@ pub fn kiosk(
     settings.hub.clone_from(&hub.url);
     settings.qr_base.clone_from(&hub.url);
     settings.cache = work.path().join("kiosk-cache.json");
-    runtime.block_on(busy_morning(&hub.url, &settings.key))?;
+    let booked = runtime.block_on(busy_morning(&hub.url, &settings.key, clock.now()))?;
 
     let window = KioskWindow::new()?;
     album.frame(&window);
@@ -236,19 +239,40 @@ pub fn kiosk(
         clock,
     );
     let (w, a) = (window.clone_strong(), album.clone());
-    on_event_loop(async move { tour(&w, &kiosk, &a, &mut hub).await })?;
+    on_event_loop(async move { tour(&w, &kiosk, &a, &mut hub, &booked).await })?;
     Ok(album.files())
 }
 
-/// Some citizens already waiting, so the queues show real figures.
-async fn busy_morning(url: &str, key: &str) -> anyhow::Result<()> {
+/// Bookings made on the phone before the pictures are taken at 09:30.
+struct Booked {
+    /// Booking codes for 10:00: check-in is open.
+    on_time: Vec<String>,
+    /// The ID number of a booking for 13:30 in a queue that sends early
+    /// arrivals away until check-in opens at 13:00.
+    afternoon: String,
+}
+
+/// Some citizens already waiting, so the queues show real figures; some
+/// who booked a time.
+async fn busy_morning(url: &str, key: &str, now: Timestamp) -> anyhow::Result<Booked> {
     let kiosk = Client::new(url).with_credential(key);
     // Queue E has given out every number of the day.
     queue_up(
         &kiosk,
         &[("A", 7), ("B", 4), ("C", 2), ("D", 5), ("E", 300)],
     )
-    .await
+    .await?;
+    let today = now.date_naive();
+    let on_time = bookings(url, "ZWFW-003", today, &[("10:00", 1), ("10:00", 2)]).await?;
+    let services = kiosk.appointment_services().await?;
+    let come_back = (services.iter())
+        .find(|s| s.queue == "E")
+        .ok_or_else(|| anyhow::anyhow!("the sample hall books nothing in queue E"))?;
+    bookings(url, &come_back.code, today, &[("13:30", 3)]).await?;
+    Ok(Booked {
+        on_time,
+        afternoon: id_number("11010519800101003"),
+    })
 }
 
 async fn tour(
@@ -256,6 +280,7 @@ async fn tour(
     kiosk: &Rc<Kiosk>,
     album: &Album,
     hub: &mut LocalHub,
+    booked: &Booked,
 ) -> anyhow::Result<()> {
     until("the catalogue and queues", PATIENCE, || {
         let m = kiosk.model();
@@ -291,6 +316,7 @@ async fn tour(
         tap(window, "返回首页")?;
     }
     tap(window, "标准模式")?;
+    check_in(window, kiosk, album, booked).await?;
     tap(window, "English")?;
     album.shoot(window, "kiosk-home-english")?;
     tap(window, "中文")?;
@@ -359,6 +385,52 @@ async fn citizen(
     tap(window, "返回首页")
 }
 
+/// 预约签到 in standard and elder mode: the code typed, the booking's
+/// ticket; then a booking of the afternoon, by ID number, too early.
+async fn check_in(
+    window: &KioskWindow,
+    kiosk: &Rc<Kiosk>,
+    album: &Album,
+    booked: &Booked,
+) -> anyhow::Result<()> {
+    for (elder, code) in [false, true].into_iter().zip(&booked.on_time) {
+        let shot = |name: &str| {
+            album.shoot(
+                window,
+                &format!("{name}{}", if elder { "-elder" } else { "" }),
+            )
+        };
+        if kiosk.model().elder != elder {
+            tap(window, "长辈模式")?;
+        }
+        tap(window, "预约签到")?;
+        for digit in code.chars() {
+            tap(window, &digit.to_string())?;
+        }
+        shot("kiosk-checkin")?;
+        tap(window, "签到")?;
+        until("the booking's ticket", PATIENCE, || {
+            kiosk.model().screen == Screen::Ticket
+        })
+        .await?;
+        shot("kiosk-checkin-ticket")?;
+        // The next citizen gets the standard screen.
+        tap(window, "完成，返回首页")?;
+    }
+    tap(window, "预约签到")?;
+    tap(window, "身份证号")?;
+    for key in booked.afternoon.chars() {
+        tap(window, &key.to_string())?;
+    }
+    tap(window, "签到")?;
+    until("too early", PATIENCE, || {
+        kiosk.model().check_in.problem.is_some()
+    })
+    .await?;
+    album.shoot(window, "kiosk-checkin-early")?;
+    tap(window, "返回首页")
+}
+
 /// Runs `tour` on the Slint event loop until it ends.
 pub(crate) fn on_event_loop(
     tour: impl std::future::Future<Output = anyhow::Result<()>> + 'static,
@@ -424,6 +496,8 @@ pub fn counter(
     let (runtime, work) = headless()?;
     let clock = picture_clock();
     let (mut hub, _) = staff_hub(&runtime, config_dir, work.path(), clock.clone())?;
+    let key = KioskSettings::load(config_dir)?.key;
+    let booked = runtime.block_on(booked_ticket(&hub.url, &key, clock.now().date_naive()))?;
     let mut settings = ClientSettings::load(config_dir)?;
     settings.hub.clone_from(&hub.url);
     let window = CounterWindow::new()?;
@@ -438,7 +512,7 @@ pub fn counter(
         clock,
     );
     let (w, a) = (window.clone_strong(), album.clone());
-    on_event_loop(async move { counter_tour(&w, &counter, &a, &mut hub).await })?;
+    on_event_loop(async move { counter_tour(&w, &counter, &a, &mut hub, &booked).await })?;
     Ok(album.files())
 }
 
@@ -461,6 +535,7 @@ async fn counter_tour(
     counter: &Rc<Counter>,
     album: &Album,
     hub: &mut LocalHub,
+    booked: &str,
 ) -> anyhow::Result<()> {
     counter_log_in(window, "1001", "000000", "1")?;
     until("the refusal", PATIENCE, || {
@@ -475,6 +550,7 @@ async fn counter_tour(
     .await?;
     album.shoot(window, "counter-desk")?;
     intake_desk(window, counter, album).await?;
+    appointment_desk(window, counter, album, booked).await?;
     tap(window, "退出登录")?;
     until("the login page", PATIENCE, || {
         counter.model().page == Page::Login
@@ -546,6 +622,28 @@ async fn intake_desk(
         .set_dialog_reason("午休".into());
     shot("counter-pause")?;
     tap(window, "取消")
+}
+
+/// A citizen who booked 10:00 and checked in, called by number: the desk
+/// shows 预约 and the booked time.
+async fn appointment_desk(
+    window: &CounterWindow,
+    counter: &Rc<Counter>,
+    album: &Album,
+    booked: &str,
+) -> anyhow::Result<()> {
+    tap_enabled(window, "指定叫号", PATIENCE).await?;
+    let a = window.global::<CounterAdapter>();
+    a.set_dialog_text(booked.into());
+    a.set_dialog_reason("预约群众到号".into());
+    tap(window, "叫此号")?;
+    until("the booking's ticket", PATIENCE, || {
+        let m = counter.model();
+        let current = m.counter.as_ref().and_then(|c| c.current.as_ref());
+        current.is_some_and(|t| t.number == booked) && !m.busy
+    })
+    .await?;
+    album.shoot(window, "counter-appointment")
 }
 
 /// The pickup window: the pickup ticket called, the case to hand over.

@@ -89,6 +89,16 @@ pub const REFUSALS: &[(&str, Refusal)] = &[
     ("invalid_number", Refusal::InvalidNumber),
     ("invalid_queue", Refusal::InvalidQueue),
     ("query_too_long", Refusal::QueryTooLong),
+    ("not_bookable", Refusal::NotBookable),
+    ("invalid_slot", Refusal::InvalidSlot),
+    ("slot_full", Refusal::SlotFull),
+    ("already_booked", Refusal::AlreadyBooked),
+    ("booking_suspended", Refusal::BookingSuspended),
+    ("booking_code_taken", Refusal::BookingCodeTaken),
+    ("unknown_booking", Refusal::UnknownBooking),
+    ("cancel_closed", Refusal::CancelClosed),
+    ("too_early", Refusal::TooEarly),
+    ("checkin_closed", Refusal::CheckinClosed),
 ];
 
 /// The refusal a code names; [`Refusal::Other`] for one this app does not know.

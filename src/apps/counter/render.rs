@@ -134,6 +134,7 @@ fn current(m: &CounterModel, now: Timestamp) -> CurrentView {
         since_minutes: since.map_or(-1, |at| minutes_since(at, now)),
         recalls: int(t.recalls),
         priority: t.priority,
+        appointment: t.appointment_at.as_deref().unwrap_or_default().into(),
         has_ticket: true,
         serving,
         has_case: m.pickup_case.is_some(),

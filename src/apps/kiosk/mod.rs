@@ -4,8 +4,10 @@
 //! every change is then rendered whole.
 //!
 //! - `model`: what the kiosk shows and why;
+//! - `check_in`: 预约签到, a booking checked in by its code or ID number;
 //! - `render`: the model shown in the window.
 
+mod check_in;
 mod model;
 mod render;
 
@@ -17,9 +19,10 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, Timer, TimerMode};
 
+pub use self::check_in::{CheckInBy, CheckInForm, CheckInProblem, CheckedIn};
 pub use self::model::{KioskModel, Screen};
 use self::render::Frame;
-use crate::api::{AlertRequest, Catalogue, IssuedTicket, TicketRequest};
+use crate::api::{AlertRequest, Catalogue, CheckIn, IssuedTicket, TicketRequest};
 use crate::apps::catalogue::Known;
 use crate::apps::controller::{App, Core, Failure, SingleFlight, runtime};
 use crate::apps::words::{Refused, Say, printer_problem};
@@ -154,9 +157,13 @@ impl Kiosk {
         }
     }
 
-    /// Asks the hub for the queues, and for the catalogue until it has one.
+    /// Asks the hub for the queues, and for the catalogue and whether the
+    /// hall takes bookings until it knows.
     fn refresh(self: &Rc<Self>) {
-        let need_catalogue = self.core.model.borrow().known.is_none();
+        let (need_catalogue, need_bookable) = {
+            let m = self.core.model.borrow();
+            (m.known.is_none(), m.bookable.is_none())
+        };
         let client = self.client.clone();
         self.ask_once(
             |k| &k.polling,
@@ -166,10 +173,16 @@ impl Kiosk {
                 } else {
                     None
                 };
-                Ok((client.queues().await?, catalogue))
+                let bookable = if need_bookable {
+                    client.appointment_services().await.ok()
+                } else {
+                    None
+                };
+                let bookable = bookable.map(|services| !services.is_empty());
+                Ok((client.queues().await?, catalogue, bookable))
             },
             |k, outcome| match outcome {
-                Ok((queues, catalogue)) => {
+                Ok((queues, catalogue, bookable)) => {
                     if let Some(catalogue) = &catalogue {
                         k.write_cache(catalogue);
                     }
@@ -177,6 +190,7 @@ impl Kiosk {
                         if let Some(catalogue) = catalogue {
                             m.known = Some(Arc::new(Known::new(catalogue)));
                         }
+                        m.bookable = m.bookable.or(bookable);
                         m.queues = queues;
                         m.hub_back();
                     });
@@ -211,12 +225,46 @@ impl Kiosk {
 
     /// Shows the ticket for a while, and prints it.
     fn ticket_issued(self: &Rc<Self>, ticket: IssuedTicket) {
+        self.show_ticket_for_a_while();
+        self.act(|m| m.ticket_issued(ticket.clone()));
+        self.print(&ticket);
+    }
+
+    /// The ticket screen goes back to Home by itself after `ticket_seconds`.
+    fn show_ticket_for_a_while(self: &Rc<Self>) {
         self.countdown.set(self.settings.ticket_seconds);
         let shown = Duration::from_secs(self.settings.ticket_seconds.into());
         let done = callback(self, |k| k.next_citizen());
         self.ticket_done.start(TimerMode::SingleShot, shown, done);
-        self.act(|m| m.ticket_issued(ticket.clone()));
-        self.print(&ticket);
+    }
+
+    /// 预约签到 with the code or ID number typed: the booking's ticket is
+    /// shown and printed; a refusal is said on the check-in screen.
+    fn check_in(self: &Rc<Self>) {
+        let mut request = None;
+        self.act(|m| request = m.begin_check_in());
+        let Some(request) = request else {
+            return;
+        };
+        let client = self.client.clone();
+        self.ask(
+            async move { client.check_in(&request).await },
+            |k, outcome| match outcome {
+                Ok(check_in) => k.checked_in(&check_in),
+                Err(Failure::Refused { refused, .. }) => {
+                    k.act(|m| m.check_in_refused(refused));
+                }
+                Err(Failure::Unreachable) => {
+                    k.act(|m| m.ticket_failed(Say::App(Saying::HubAway), true));
+                }
+            },
+        );
+    }
+
+    fn checked_in(self: &Rc<Self>, check_in: &CheckIn) {
+        self.show_ticket_for_a_while();
+        self.act(|m| m.checked_in(check_in));
+        self.print(&check_in.ticket);
     }
 
     /// What the printer prints for `ticket`.
@@ -235,6 +283,7 @@ impl Kiosk {
                 .with_timezone(&zone)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
+            appointment_at: ticket.appointment_at.clone(),
             status_url: ticket.qr(&self.settings.qr_base),
             notice: vec![
                 "请留意叫号，叫号三次未到视为过号".into(),
@@ -341,6 +390,16 @@ fn connect(window: &KioskWindow, kiosk: &Rc<Kiosk>) {
     adapter.on_open_search(with(|k| k.act(KioskModel::open_search)));
     adapter.on_open_pickup(with(|k| k.act(KioskModel::open_pickup)));
     adapter.on_take_pickup_ticket(with(Kiosk::take_pickup_ticket));
+    adapter.on_open_check_in(with(|k| k.act(KioskModel::open_check_in)));
+    adapter.on_submit_check_in(with(Kiosk::check_in));
+    adapter.on_check_in_by_id_number(callback1(kiosk, |k, id_number: bool| {
+        let by = if id_number {
+            CheckInBy::IdNumber
+        } else {
+            CheckInBy::Code
+        };
+        k.act(|m| m.check_in_by(by));
+    }));
     adapter.on_take_ticket(with(Kiosk::take_guide_ticket));
     adapter.on_back(with(|k| k.act(KioskModel::back)));
     adapter.on_go_home(with(Kiosk::go_home));

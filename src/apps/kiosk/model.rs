@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use chrono_tz::Tz;
 
+use super::check_in::{CheckInBy, CheckInForm, CheckInProblem, CheckedIn};
 use crate::api::Guide;
-use crate::api::{IssuedTicket, QueueInfo};
+use crate::api::{CheckIn, CheckInRequest, IssuedTicket, QueueInfo};
 use crate::apps::catalogue::Known;
-use crate::apps::words::{self, Say};
+use crate::apps::words::{self, Refused, Say};
 use crate::domain::case::{CASE_NUMBER_DIGITS, is_case_number};
 use crate::ui::PrinterProblem;
 
@@ -29,6 +30,8 @@ pub enum Screen {
     Fault,
     /// A pickup ticket by case number.
     Pickup,
+    /// 预约签到: a booking checked in by its code or the ID number.
+    CheckIn,
 }
 
 /// A ticket the hub issued, and how printing it went.
@@ -37,6 +40,8 @@ pub struct ShownTicket {
     pub ticket: IssuedTicket,
     /// Set once printing failed: what went wrong.
     pub problem: Option<PrinterProblem>,
+    /// For a booking checked in: how, and its booked time.
+    pub check_in: Option<CheckedIn>,
 }
 
 pub struct KioskModel {
@@ -48,6 +53,10 @@ pub struct KioskModel {
     pub query: String,
     /// The case number typed for a pickup ticket.
     pub case_number: String,
+    /// The booking code or ID number typed for 预约签到.
+    pub check_in: CheckInForm,
+    /// Whether the hall takes bookings, once the hub has said.
+    pub bookable: Option<bool>,
     pub elder: bool,
     pub english: bool,
     /// The hub did not answer last time.
@@ -68,6 +77,8 @@ impl Default for KioskModel {
             history: Vec::new(),
             query: String::new(),
             case_number: String::new(),
+            check_in: CheckInForm::default(),
+            bookable: None,
             elder: false,
             english: false,
             offline: false,
@@ -86,9 +97,11 @@ impl KioskModel {
         let queues = std::mem::take(&mut self.queues);
         let offline = self.offline;
         let busy = self.busy;
+        let bookable = self.bookable;
         *self = Self {
             known,
             queues,
+            bookable,
             offline,
             busy,
             ..Self::default()
@@ -101,6 +114,7 @@ impl KioskModel {
         self.history.clear();
         self.query.clear();
         self.case_number.clear();
+        self.check_in = CheckInForm::default();
         self.fault = None;
     }
 
@@ -130,6 +144,44 @@ impl KioskModel {
         self.go(Screen::Pickup);
     }
 
+    /// 预约签到, by the booking code to begin with.
+    pub fn open_check_in(&mut self) {
+        self.check_in = CheckInForm::default();
+        self.go(Screen::CheckIn);
+    }
+
+    /// What the booking is checked in by: its code or the ID number.
+    pub fn check_in_by(&mut self, by: CheckInBy) {
+        self.check_in.switch(by);
+    }
+
+    /// What to send for 预约签到, when the form is complete and the kiosk
+    /// free; marks the kiosk busy if so, so that a second tap sends nothing.
+    pub fn begin_check_in(&mut self) -> Option<CheckInRequest> {
+        if self.busy || self.offline {
+            return None;
+        }
+        let request = self.check_in.request()?;
+        self.busy = true;
+        Some(request)
+    }
+
+    /// The hub checked the booking in and issued its ticket.
+    pub fn checked_in(&mut self, check_in: &CheckIn) {
+        self.ticket_issued(check_in.ticket.clone());
+        if let Some(shown) = &mut self.ticket {
+            shown.check_in = Some(CheckedIn::from(check_in));
+        }
+    }
+
+    /// The hub would not check the booking in: said on the check-in screen,
+    /// where what was typed can be corrected.
+    pub fn check_in_refused(&mut self, refused: Refused) {
+        self.busy = false;
+        self.offline = false;
+        self.check_in.problem = Some(CheckInProblem::from_refusal(refused));
+    }
+
     /// The typed case number, once it has all its digits.
     pub fn complete_case_number(&self) -> Option<&str> {
         is_case_number(&self.case_number).then_some(self.case_number.as_str())
@@ -142,8 +194,12 @@ impl KioskModel {
     }
 
     /// A key of the on-screen keyboard: a letter or digit, `backspace` or
-    /// `clear`; on the pickup screen, digits of the case number only.
+    /// `clear`; on the pickup screen, digits of the case number only; on
+    /// the check-in screen, what [`CheckInForm::key`] takes.
     pub fn key(&mut self, key: &str) {
+        if self.screen == Screen::CheckIn {
+            return self.check_in.key(key);
+        }
         let (text, fits, max): (&mut String, fn(char) -> bool, usize) =
             if self.screen == Screen::Pickup {
                 (
@@ -215,6 +271,7 @@ impl KioskModel {
         self.ticket = Some(ShownTicket {
             ticket,
             problem: None,
+            check_in: None,
         });
         self.go(Screen::Ticket);
     }
@@ -268,7 +325,7 @@ impl KioskModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::IssuedTicket;
+    use crate::api::{BookingState, BookingView, CheckInOutcome, IssuedTicket};
     use crate::ui::Saying;
 
     fn ticket() -> IssuedTicket {
@@ -351,6 +408,115 @@ mod tests {
         m.reset();
         assert!(!m.elder && !m.english);
         assert!(m.offline, "what the kiosk knows of the hub stays");
+    }
+
+    fn check_in(outcome: CheckInOutcome) -> CheckIn {
+        let booking = BookingView {
+            code: "12345678".into(),
+            service: "ZWFW-003".into(),
+            service_name: "企业开办".into(),
+            queue_name: "企业开办".into(),
+            date: "2026-03-02".parse().unwrap(),
+            start: "09:00".into(),
+            end: "09:30".into(),
+            checkin_from: "08:00".into(),
+            checkin_until: "09:15".into(),
+            cancel_until: "2026-03-02T08:00:00+08:00".parse().unwrap(),
+            name: "张*".into(),
+            state: BookingState::CheckedIn,
+        };
+        CheckIn {
+            outcome,
+            booking,
+            ticket: IssuedTicket {
+                appointment_at: (outcome == CheckInOutcome::CheckedIn).then(|| "09:00".into()),
+                ..ticket()
+            },
+        }
+    }
+
+    fn typed_code(m: &mut KioskModel) {
+        m.open_check_in();
+        for k in "12345678".chars() {
+            m.key(&k.to_string());
+        }
+    }
+
+    #[test]
+    fn a_booking_is_checked_in_once_its_code_is_typed() {
+        let mut m = KioskModel::default();
+        m.open_check_in();
+        m.key("1");
+        assert!(m.begin_check_in().is_none(), "one digit is no code");
+        assert!(!m.busy);
+        typed_code(&mut m);
+        let request = m.begin_check_in().expect("eight digits");
+        assert_eq!(request.code.as_deref(), Some("12345678"));
+        assert!(m.busy);
+        assert!(m.begin_check_in().is_none(), "a second tap sends nothing");
+        m.checked_in(&check_in(CheckInOutcome::CheckedIn));
+        assert_eq!((m.screen.clone(), m.busy), (Screen::Ticket, false));
+        let shown = m.ticket.as_ref().unwrap();
+        let checked = shown.check_in.as_ref().unwrap();
+        assert_eq!(
+            (checked.start.as_str(), checked.until.as_str()),
+            ("09:00", "09:15")
+        );
+        assert_eq!(shown.ticket.appointment_at.as_deref(), Some("09:00"));
+        m.ticket_issued(ticket());
+        assert_eq!(
+            m.ticket.as_ref().unwrap().check_in,
+            None,
+            "the next ticket is no booking's"
+        );
+    }
+
+    #[test]
+    fn a_refusal_stays_on_the_check_in_screen_with_what_was_typed() {
+        let mut m = KioskModel::default();
+        typed_code(&mut m);
+        m.begin_check_in();
+        m.check_in_refused(Refused {
+            code: "too_early".into(),
+            message: "请于 13:00 后再来签到".into(),
+        });
+        assert_eq!((m.screen.clone(), m.busy), (Screen::CheckIn, false));
+        assert_eq!(m.check_in.code, "12345678");
+        assert_eq!(
+            m.check_in.problem,
+            Some(CheckInProblem::TooEarly("13:00".into()))
+        );
+        m.home();
+        m.open_check_in();
+        assert_eq!(
+            m.check_in,
+            CheckInForm::default(),
+            "the next try starts afresh"
+        );
+    }
+
+    #[test]
+    fn no_check_in_while_offline() {
+        let mut m = KioskModel::default();
+        typed_code(&mut m);
+        m.hub_lost();
+        assert!(m.begin_check_in().is_none());
+        m.hub_back();
+        assert!(m.begin_check_in().is_some());
+    }
+
+    #[test]
+    fn the_keypad_types_into_the_check_in_form_on_its_screen_only() {
+        let mut m = KioskModel::default();
+        m.open_search();
+        m.key("1");
+        m.open_check_in();
+        m.check_in_by(CheckInBy::IdNumber);
+        m.key("2");
+        assert_eq!(
+            (m.query.as_str(), m.check_in.id_number.as_str()),
+            ("1", "2")
+        );
     }
 
     #[test]

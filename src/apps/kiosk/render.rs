@@ -7,15 +7,16 @@ use slint::{
     ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
 };
 
+use super::check_in::{CheckInBy, CheckInForm, CheckInProblem};
 use super::model::{KioskModel, Screen};
-use crate::api::{Guide, ItemKind, QueueKind};
+use crate::api::{CheckInOutcome as Outcome, Guide, ItemKind, QueueKind};
 use crate::apps::catalogue::Known;
 use crate::apps::speak;
 use crate::apps::words::{Say, int, moment};
 use crate::domain::ids::Timestamp;
 use crate::ui::{
-    DepartmentTile, GuideRow, GuideView, KioskAdapter, KioskScreen, KioskWindow, MaterialRow,
-    PrinterProblem, QueueChoice, TicketView,
+    CheckInFault, CheckInOutcome, CheckInView, DepartmentTile, GuideRow, GuideView, KioskAdapter,
+    KioskScreen, KioskWindow, MaterialRow, PrinterProblem, QueueChoice, TicketView,
 };
 
 /// What the kiosk shows beside its model.
@@ -75,6 +76,7 @@ fn show_home(a: &KioskAdapter<'_>, m: &KioskModel) {
             .collect(),
     ));
     a.set_pickup_available(m.queues.iter().any(|q| q.kind == QueueKind::Pickup));
+    a.set_check_in_available(m.bookable == Some(true));
     let Some(known) = m.known.as_deref() else {
         return a.set_departments(model(Vec::new()));
     };
@@ -135,6 +137,10 @@ fn show_screen(a: &KioskAdapter<'_>, m: &KioskModel, frame: &Frame<'_>) -> Kiosk
             a.set_case_number_complete(m.complete_case_number().is_some());
             KioskScreen::Pickup
         }
+        Screen::CheckIn => {
+            a.set_check_in(check_in_view(&m.check_in, m.english));
+            KioskScreen::CheckIn
+        }
         Screen::Fault => {
             a.set_fault(m.fault.as_ref().unwrap_or(&Say::Nothing).said());
             KioskScreen::Fault
@@ -162,8 +168,53 @@ fn show_ticket(a: &KioskAdapter<'_>, m: &KioskModel, frame: &Frame<'_>) {
             .to_string()
             .into(),
         problem: shown.problem.unwrap_or(PrinterProblem::None),
+        check_in: shown
+            .check_in
+            .as_ref()
+            .map_or(CheckInOutcome::None, |c| match c.outcome {
+                Outcome::CheckedIn => CheckInOutcome::CheckedIn,
+                Outcome::WalkIn => CheckInOutcome::WalkIn,
+            }),
+        booked: shown
+            .check_in
+            .as_ref()
+            .map_or("", |c| c.start.as_str())
+            .into(),
+        until: shown
+            .check_in
+            .as_ref()
+            .map_or("", |c| c.until.as_str())
+            .into(),
     });
     a.set_ticket_qr(qr_image(&t.qr(frame.qr_base)));
+}
+
+/// The check-in screen; the hub's own words for a closed booking in
+/// Chinese (they say which: checked in, cancelled, too late), in English
+/// the window's words for the refusal.
+fn check_in_view(form: &CheckInForm, english: bool) -> CheckInView {
+    let (fault, time, words, other) = match &form.problem {
+        None => (CheckInFault::None, "", "", &Say::Nothing),
+        Some(CheckInProblem::Unknown) => (CheckInFault::Unknown, "", "", &Say::Nothing),
+        Some(CheckInProblem::TooEarly(time)) => {
+            (CheckInFault::TooEarly, time.as_str(), "", &Say::Nothing)
+        }
+        Some(CheckInProblem::Closed(words)) => {
+            let words = if english { "" } else { words.as_str() };
+            (CheckInFault::Closed, "", words, &Say::Nothing)
+        }
+        Some(CheckInProblem::BadIdNumber) => (CheckInFault::BadIdNumber, "", "", &Say::Nothing),
+        Some(CheckInProblem::Other(say)) => (CheckInFault::Other, "", "", say),
+    };
+    CheckInView {
+        by_id_number: form.by == CheckInBy::IdNumber,
+        typed: form.typed().into(),
+        complete: form.complete(),
+        fault,
+        time: time.into(),
+        words: words.into(),
+        other: other.said(),
+    }
 }
 
 fn guide_row(g: &Guide, known: Option<&Known>) -> GuideRow {

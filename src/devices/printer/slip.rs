@@ -25,6 +25,9 @@ pub struct TicketSlip {
     pub queue_name: String,
     /// The service chosen at the kiosk, when the citizen chose one.
     pub service_name: Option<String>,
+    /// For a booking checked in (预约签到), its booked time, such as
+    /// `09:00`: printed large as 预约 09:00, so the clerk sees it too.
+    pub appointment_at: Option<String>,
     /// People who will be called first.
     pub ahead: u32,
     /// The hub's estimate of the wait.
@@ -55,7 +58,8 @@ pub fn ticket_bytes(slip: &TicketSlip, paper: PaperWidth) -> Result<Vec<u8>, Pri
     Ok(layout::cut(sheet)?)
 }
 
-/// Hall name, the number as large as the paper allows, queue and service.
+/// Hall name, the number as large as the paper allows, queue and service,
+/// and the booked time of an appointment.
 fn heading(sheet: &mut Sheet, slip: &TicketSlip, paper: PaperWidth) -> EscposResult<()> {
     let rule = "-".repeat(paper.columns());
     sheet.justify(JustifyMode::CENTER)?.bold(true)?.size(1, 2)?;
@@ -71,6 +75,11 @@ fn heading(sheet: &mut Sheet, slip: &TicketSlip, paper: PaperWidth) -> EscposRes
     sheet.bold(false)?;
     if let Some(service) = &slip.service_name {
         write_wrapped(sheet, &format!("办理事项：{service}"), paper)?;
+    }
+    if let Some(at) = &slip.appointment_at {
+        sheet.bold(true)?.size(2, 2)?;
+        sheet.writeln(&format!("预约 {at}"))?;
+        sheet.reset_size()?.bold(false)?;
     }
     sheet.writeln(&rule)?;
     Ok(())
