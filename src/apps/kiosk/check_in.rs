@@ -109,15 +109,12 @@ impl CheckInForm {
                             && c.eq_ignore_ascii_case(&'x')
                             && at == ID_NUMBER_CHARS - 1)
                 };
-                let mut typed = text.chars().count();
+                let typed = text.chars().count();
                 if k.is_empty() || typed + k.chars().count() > max {
                     return;
                 }
-                for c in k.chars() {
-                    if !fits(c, typed) {
-                        return;
-                    }
-                    typed += 1;
+                if !(typed..).zip(k.chars()).all(|(at, c)| fits(c, at)) {
+                    return;
                 }
                 text.push_str(&k.to_ascii_uppercase());
             }
