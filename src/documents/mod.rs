@@ -20,7 +20,7 @@ mod content;
 mod page;
 mod slip;
 
-pub use page::html;
+pub use page::{html, qr_modules};
 pub use slip::slip;
 
 use crate::devices::printer::{self, PrinterError, PrinterStatus, TicketPrinter};

@@ -193,9 +193,20 @@ impl Page<'_> {
 /// A QR code of `data` as an inline SVG, black squares on white with their
 /// quiet zone; none when `data` is too long for one.
 fn qr_svg(data: &str) -> Option<String> {
+    let (size, dark) = qr_modules(data.as_bytes())?;
+    Some(format!(
+        "<svg class=\"qr\" viewBox=\"0 0 {size} {size}\" \
+         shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"办件进度二维码\">\
+         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{dark}\"/></svg>"
+    ))
+}
+
+/// A QR code of `data` for an SVG: the side of its square, quiet zone
+/// included, and a path of one unit square per dark module; none when
+/// `data` is too long for one.
+pub fn qr_modules(data: &[u8]) -> Option<(usize, String)> {
     let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).ok()?;
     let width = code.width();
-    let size = width + 2 * QUIET;
     let mut dark = String::new();
     for (at, colour) in code.to_colors().into_iter().enumerate() {
         if colour == qrcode::Color::Dark {
@@ -203,11 +214,7 @@ fn qr_svg(data: &str) -> Option<String> {
             let _ = write!(dark, "M{x} {y}h1v1h-1z");
         }
     }
-    Some(format!(
-        "<svg class=\"qr\" viewBox=\"0 0 {size} {size}\" \
-         shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"办件进度二维码\">\
-         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{dark}\"/></svg>"
-    ))
+    Some((width + 2 * QUIET, dark))
 }
 
 /// A text made safe to place in HTML, as element content or inside a quoted

@@ -1,12 +1,8 @@
 //! A booking code's QR, drawn by the hub as SVG: the booking page carries
 //! no QR encoder of its own, and the phone shows it at any size, sharp.
 
-use std::fmt::Write as _;
+use crate::documents::qr_modules;
 
-use qrcode::{Color, EcLevel, QrCode};
-
-/// White modules around the code, as ISO/IEC 18004 asks.
-const QUIET: usize = 4;
 /// Longest code drawn: the hub draws booking codes, not whatever it is sent.
 const MAX_CODE_CHARS: usize = 16;
 
@@ -18,16 +14,7 @@ pub fn is_drawable(code: &str) -> bool {
 /// The QR code of `code` as an SVG image: black modules on white, each one
 /// unit square, in a square of the code's width and its quiet zone.
 pub fn svg(code: &str) -> Option<String> {
-    let qr = QrCode::with_error_correction_level(code.as_bytes(), EcLevel::M).ok()?;
-    let width = qr.width();
-    let side = width + 2 * QUIET;
-    let mut dark = String::new();
-    for (i, color) in qr.to_colors().into_iter().enumerate() {
-        if color == Color::Dark {
-            let (x, y) = (i % width + QUIET, i / width + QUIET);
-            let _ = write!(dark, "M{x} {y}h1v1h-1z");
-        }
-    }
+    let (side, dark) = qr_modules(code.as_bytes())?;
     Some(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" \
          shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/>\
