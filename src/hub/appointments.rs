@@ -18,7 +18,7 @@ use crate::api::{
 };
 use crate::config::Config;
 use crate::domain::applicant::{Applicant, IdNumber, mask_name};
-use crate::domain::booking::{self, Booking, CheckInKey};
+use crate::domain::booking::{self, CheckInKey};
 use crate::domain::error::QueueError;
 use crate::domain::event::HallEvent;
 use crate::domain::hall::Hall;
@@ -52,8 +52,9 @@ fn service_name(config: &Config, code: &ServiceCode) -> String {
         .map_or_else(|| code.0.clone(), |g| g.name.clone())
 }
 
-/// What the citizen sees of a booking.
-fn booking_view(config: &Config, hall: &Hall, b: &Booking) -> Result<BookingView, HubError> {
+/// What the citizen sees of the booking `code`.
+fn booking_view(config: &Config, hall: &Hall, code: &str) -> Result<BookingView, HubError> {
+    let b = hall.booking(code).ok_or(QueueError::UnknownBooking)?;
     let (queue, rules) = hall.bookable(&b.service)?;
     let zone = config.setup.day_rule.zone;
     let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&zone);
@@ -180,8 +181,7 @@ pub async fn book(
             };
             batch.record(&Actor::Citizen, events)?;
             let hall = batch.hall();
-            let b = hall.booking(&code).ok_or(QueueError::UnknownBooking)?;
-            booking_view(&config, hall, b)
+            booking_view(&config, hall, &code)
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(view)))
@@ -220,8 +220,7 @@ pub async fn cancel(
             let events = batch.hall().cancel_booking(&code, &four, batch.now())?;
             batch.record(&Actor::Citizen, events)?;
             let hall = batch.hall();
-            let b = hall.booking(&code).ok_or(QueueError::UnknownBooking)?;
-            booking_view(&config, hall, b).map(axum::Json)
+            booking_view(&config, hall, &code).map(axum::Json)
         })
         .await
 }
@@ -268,14 +267,13 @@ pub async fn check_in(
             };
             batch.record(&actor, events)?;
             let hall = batch.hall();
-            let b = hall.booking(&code).ok_or(QueueError::UnknownBooking)?;
             Ok(CheckIn {
                 outcome: if late {
                     CheckInOutcome::WalkIn
                 } else {
                     CheckInOutcome::CheckedIn
                 },
-                booking: booking_view(&config, hall, b)?,
+                booking: booking_view(&config, hall, &code)?,
                 ticket: issued_view(&config, hall, &id)
                     .ok_or_else(|| HubError::Internal("an issued ticket went missing".into()))?,
             })
